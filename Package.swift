@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+// StainShift: IHC stain quantification before and after radiotherapy.
+// The target list reads as the one-way flow in ARCHITECTURE.md:
+// Imaging → Stains → Tissue → Cells → Scoring → Cohort → Classify → Report, driven by Pipeline.
+import PackageDescription
+
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "StainShift",
+    products: [
+        .library(name: "StainShift", targets: ["StainShift"]),
+        .executable(name: "stainshift", targets: ["StainShiftCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+    ],
+    targets: [
+        // System libraries, with typed shims for variadic and macro C APIs.
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+
+        // Pipeline stages, left to right.
+        .target(name: "StainShiftImaging",
+                dependencies: ["CTIFF", "CPNG", "CJPEG", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: fast),
+        .target(name: "StainShiftStains", dependencies: ["StainShiftImaging"], swiftSettings: fast),
+        .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),
+        .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"], swiftSettings: fast),
+        .target(name: "StainShiftScoring", dependencies: ["StainShiftCells"], swiftSettings: fast),
+        .target(name: "StainShiftSynth", dependencies: ["StainShiftScoring"], swiftSettings: fast),
+        .target(name: "StainShiftCohort",
+                dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")],
+                swiftSettings: fast),
+        .target(name: "StainShiftClassify", dependencies: ["StainShiftCohort"], swiftSettings: fast),
+        .target(name: "StainShiftReport", dependencies: ["StainShiftClassify"], swiftSettings: fast),
+        .target(name: "StainShiftPipeline",
+                dependencies: ["StainShiftReport", "StainShiftSynth",
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: fast),
+        .target(name: "StainShift", dependencies: ["StainShiftPipeline"]),
+        .executableTarget(name: "StainShiftCLI",
+                          dependencies: ["StainShift",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")],
+                          swiftSettings: fast),
+
+        // One test suite per stage; CLI tests check stdout, stderr and exit codes.
+        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG"]),
+        .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
+        .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
+        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,14 @@
+import ArgumentParser
+import StainShift
+
+@main
+struct StainShiftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stainshift",
+        abstract: "Quantify IHC staining before and after radiotherapy (research use only).",
+        version: StainShiftVersion.current,
+        subcommands: [
+            Info.self,
+        ]
+    )
+}

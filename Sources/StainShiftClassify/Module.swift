@@ -1,0 +1,1 @@
+// StainShiftClassify: see ARCHITECTURE.md.

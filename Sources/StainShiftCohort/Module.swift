@@ -1,0 +1,1 @@
+// StainShiftCohort: see ARCHITECTURE.md.

@@ -1,0 +1,72 @@
+import CPNG
+import Foundation
+
+/// Writers for previews, overlays and optical-density maps. Every file is written to a
+/// temporary name beside the target and renamed, so a killed run never leaves half a file.
+public enum ImageWriter {
+    /// 8-bit RGB PNG.
+    public static func writePNG(_ image: RGBImage, to path: String) throws(ImagingError) {
+        guard case .uint8(let samples) = image.samples else {
+            throw ImagingError(path: path, reason: "PNG previews are written from 8-bit images only")
+        }
+        try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path)
+    }
+
+    /// 8-bit greyscale PNG.
+    public static func writePNGGrey(width: Int, height: Int, bytes: [UInt8], to path: String) throws(ImagingError) {
+        try writePNG(width: width, height: height, channels: 1, bytes: bytes, to: path)
+    }
+
+    static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String) throws(ImagingError) {
+        guard width > 0, height > 0, bytes.count == width * height * channels else {
+            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")
+        }
+        let temporary = AtomicFile.temporaryPath(for: path)
+        var image = png_image()
+        image.version = SSPNG_IMAGE_VERSION
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = channels == 3 ? SSPNG_FORMAT_RGB : SSPNG_FORMAT_GRAY
+        let ok = bytes.withUnsafeBytes {
+            png_image_write_to_file(&image, temporary, 0, $0.baseAddress, 0, nil)
+        }
+        guard ok != 0 else {
+            unlink(temporary)
+            throw ImagingError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
+        }
+        try AtomicFile.commit(temporary, to: path)
+    }
+}
+
+/// Write-to-temporary-then-rename, the one way StainShift creates output files.
+public enum AtomicFile {
+    public static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let name = ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
+    public static func commit(_ temporary: String, to path: String) throws(ImagingError) {
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ImagingError(path: path, reason: "cannot move the finished file into place: \(reason)")
+        }
+    }
+
+    /// Writes `data` atomically.
+    public static func write(_ data: Data, to path: String) throws(ImagingError) {
+        let temporary = temporaryPath(for: path)
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            unlink(temporary)
+            throw ImagingError(path: path, reason: "cannot write: \(error.localizedDescription)")
+        }
+        try commit(temporary, to: path)
+    }
+
+    public static func write(_ text: String, to path: String) throws(ImagingError) {
+        try write(Data(text.utf8), to: path)
+    }
+}

@@ -1,0 +1,14 @@
+/// Every failure of reading or writing an image: the file and a plain-English reason.
+///
+/// `description` is one line, `<path>: <reason>`, ready for `stainshift <command>: ` in front.
+public struct ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}

@@ -1,0 +1,1 @@
+// StainShiftReport: see ARCHITECTURE.md.

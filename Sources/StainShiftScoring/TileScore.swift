@@ -1,0 +1,64 @@
+import StainShiftTissue
+
+/// Additive totals of one tile (or, summed, of a slide): everything a score is derived from.
+///
+/// Populations: tumour cells and lymphocytes, binned on the marker's primary compartment;
+/// tumour cells binned again on the marker's secondary compartment and on the whole cell;
+/// tissue pixels binned on DAB OD. OD sums allow ratio scores (membrane / cytoplasm).
+public struct TileTotals: Sendable, Equatable, Codable {
+    public var tiles: Int = 0
+    public var imagePixels: Int = 0
+    public var tissuePixels: Int = 0
+    /// Tumour cells binned on the primary compartment's DAB.
+    public var tumour = BinCounts()
+    /// Lymphocytes binned on the primary compartment's DAB.
+    public var lymphocytes = BinCounts()
+    /// Tumour cells binned on the secondary compartment (zero when the marker has none).
+    public var tumourSecondary = BinCounts()
+    /// Tumour cells binned on whole-cell DAB.
+    public var tumourWholeCell = BinCounts()
+    /// Sum over tumour cells of mean DAB OD in the primary / secondary compartment.
+    public var primaryDABSum: Double = 0
+    public var secondaryDABSum: Double = 0
+    /// Tissue pixels binned on DAB OD.
+    public var pixels = BinCounts()
+    /// Sum of DAB OD over tissue pixels.
+    public var pixelDABSum: Double = 0
+
+    public init() {}
+
+    public static func + (a: TileTotals, b: TileTotals) -> TileTotals {
+        var s = TileTotals()
+        s.tiles = a.tiles + b.tiles
+        s.imagePixels = a.imagePixels + b.imagePixels
+        s.tissuePixels = a.tissuePixels + b.tissuePixels
+        s.tumour = a.tumour + b.tumour
+        s.lymphocytes = a.lymphocytes + b.lymphocytes
+        s.tumourSecondary = a.tumourSecondary + b.tumourSecondary
+        s.tumourWholeCell = a.tumourWholeCell + b.tumourWholeCell
+        s.primaryDABSum = a.primaryDABSum + b.primaryDABSum
+        s.secondaryDABSum = a.secondaryDABSum + b.secondaryDABSum
+        s.pixels = a.pixels + b.pixels
+        s.pixelDABSum = a.pixelDABSum + b.pixelDABSum
+        return s
+    }
+
+    public static func += (a: inout TileTotals, b: TileTotals) { a = a + b }
+
+    /// All cells counted (tumour + lymphocytes).
+    public var cellsTotal: Int { tumour.total + lymphocytes.total }
+}
+
+/// The result of scoring one image for one marker.
+public struct TileScore: Sendable, Equatable, Codable {
+    public var image: String
+    public var marker: String
+    public var totals: TileTotals
+    public var qcFlags: [QCFlag]
+    public var pixelSizeMicrons: Double
+
+    public init(image: String, marker: String, totals: TileTotals, qcFlags: [QCFlag], pixelSizeMicrons: Double) {
+        self.image = image; self.marker = marker; self.totals = totals
+        self.qcFlags = qcFlags; self.pixelSizeMicrons = pixelSizeMicrons
+    }
+}

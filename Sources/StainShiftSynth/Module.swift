@@ -1,0 +1,1 @@
+// StainShiftSynth: see ARCHITECTURE.md.

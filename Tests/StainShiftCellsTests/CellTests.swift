@@ -1,0 +1,8 @@
+import Testing
+@testable import StainShiftCells
+
+@Suite struct CellTests {
+    @Test func cellClassesAreNamedForTables() {
+        #expect(CellClass.allCases.map(\.rawValue) == ["tumour", "lymphocyte"])
+    }
+}

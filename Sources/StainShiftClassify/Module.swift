@@ -1,1 +1,0 @@
-// StainShiftClassify: see ARCHITECTURE.md.

@@ -1,1 +1,0 @@
-// StainShiftCohort: see ARCHITECTURE.md.

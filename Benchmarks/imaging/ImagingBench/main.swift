@@ -63,6 +63,11 @@ func makeImage(source: String?) throws -> RGBImage {
     return RGBImage(width: size, height: size, samples: .uint8(out))
 }
 
+/// `text` padded with spaces to `width` characters.
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
 let arguments = CommandLine.arguments
 if arguments.count >= 3, arguments[1] == "make" {
     do {
@@ -96,12 +101,15 @@ for path in arguments[1...2] {
             oursN = min(oursN, try best(1) { _ = try ImageReader.read(path, options: ReadOptions(threads: cores)) })
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        print(String(format: "%-16@ %-24@ %10.1f ms  %11.1f ms  %8.1f ms  %8.2f  %8.2f",
-                     name as NSString, "\(info.width)x\(info.height) \(layout)" as NSString,
-                     ours1, oursN, reference, ours1 / reference, oursN / reference))
+        let columns: String = String(format: " %10.1f ms  %11.1f ms  %8.1f ms  %8.2f  %8.2f",
+                                     ours1, oursN, reference, ours1 / reference, oursN / reference)
+        let label: String = padded(name, 16) + " " + padded("\(info.width)x\(info.height) \(layout)", 24)
+        print(label + columns)
     } catch {
         FileHandle.standardError.write(Data("ImagingBench: \(error)\n".utf8))
         exit(1)
     }
 }
-print("targets: ratio 1t <= 1.20, ratio \(cores)t <= 0.65 (best of \(repeats), tiffinfo includes process start)")
+var load: [Double] = [0, 0, 0]
+let loadText: String = getloadavg(&load, 3) > 0 ? String(format: "%.1f", load[0]) : "?"
+print("targets: ratio 1t <= 1.20, ratio \(cores)t <= 0.65 (best of \(repeats); tiffinfo includes process start; load average \(loadText) on \(cores) cores)")

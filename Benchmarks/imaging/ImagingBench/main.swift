@@ -18,6 +18,13 @@ func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
     return times.min() ?? .nan
 }
 
+/// User + system CPU seconds used so far by this process (`RUSAGE_SELF`) or its finished children.
+func cpuSeconds(_ who: Int32) -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(who), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 /// `tiffinfo -D FILE`, output discarded.
 func tiffinfo(_ path: String) throws {
     let process = Process()
@@ -84,7 +91,7 @@ guard arguments.count >= 3 else {
 }
 let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 7 : 7
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("file             layout                    ours 1 thread  ours \(cores) threads  tiffinfo -D  ratio 1t  ratio \(cores)t")
+print("file             layout                    ours 1 thread  ours \(cores) threads  tiffinfo -D  ratio 1t  ratio \(cores)t   cpu 1t ours / tiffinfo")
 for path in arguments[1...2] {
     do {
         let info = try ImageReader.info(path)
@@ -95,16 +102,21 @@ for path in arguments[1...2] {
         guard one == all else { throw ImagingError(path: path, reason: "thread counts disagree") }
         // Interleave the three so load changes affect them alike.
         var ours1 = Double.infinity, oursN = Double.infinity, reference = Double.infinity
+        var cpuOurs = Double.infinity, cpuReference = Double.infinity
         for _ in 0..<repeats {
+            let children = cpuSeconds(RUSAGE_CHILDREN.rawValue)
             reference = min(reference, try best(1) { try tiffinfo(path) })
+            cpuReference = min(cpuReference, cpuSeconds(RUSAGE_CHILDREN.rawValue) - children)
+            let own = cpuSeconds(RUSAGE_SELF.rawValue)
             ours1 = min(ours1, try best(1) { _ = try ImageReader.read(path, options: ReadOptions(threads: 1)) })
+            cpuOurs = min(cpuOurs, cpuSeconds(RUSAGE_SELF.rawValue) - own)
             oursN = min(oursN, try best(1) { _ = try ImageReader.read(path, options: ReadOptions(threads: cores)) })
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
         let columns: String = String(format: " %10.1f ms  %11.1f ms  %8.1f ms  %8.2f  %8.2f",
                                      ours1, oursN, reference, ours1 / reference, oursN / reference)
         let label: String = padded(name, 16) + " " + padded("\(info.width)x\(info.height) \(layout)", 24)
-        print(label + columns)
+        print(label + columns + String(format: "   cpu %.0f / %.0f ms", cpuOurs * 1000, cpuReference * 1000))
     } catch {
         FileHandle.standardError.write(Data("ImagingBench: \(error)\n".utf8))
         exit(1)

@@ -38,20 +38,25 @@ public enum Deconvolution {
         return .fixed(for: image)
     }
 
-    /// Recomposes 8-bit RGB from concentrations by Beer-Lambert, `v = white * 10^(-c x matrix)`:
-    /// the inverse of deconvolution (rounded to the nearest sample value), for tests and previews.
-    public static func compose(_ planes: StainPlanes, whitePoint: WhitePoint = .fixed(bitDepth: 8)) -> RGBImage {
+    /// Recomposes RGB from concentrations by Beer-Lambert, `v = white * 10^(-c x matrix)`, rounded
+    /// to the nearest sample: the inverse of deconvolution, for tests, synthesis and previews.
+    /// `bitDepth` is 8 or 16; `whitePoint` defaults to that depth's max.
+    public static func compose(_ planes: StainPlanes, bitDepth: Int = 8, whitePoint: WhitePoint? = nil) -> RGBImage {
         let n = planes.pixelCount
-        let white = whitePoint.components
-        var out = [UInt8](repeating: 0, count: 3 * n)
-        let s = planes.matrix.stains
+        let deep = bitDepth == 16
+        let white = (whitePoint ?? .fixed(bitDepth: deep ? 16 : 8)).components
+        let top = deep ? 65535.0 : 255.0
+        let s = planes.matrix.stains.map(\.components)
+        var out = [Double](repeating: 0, count: 3 * n)
         for i in 0..<n {
-            let c = (0..<3).map { Double(planes.values[$0 * n + i]) }
+            let c0 = Double(planes.values[i]), c1 = Double(planes.values[n + i]), c2 = Double(planes.values[2 * n + i])
             for ch in 0..<3 {
-                let od = c[0] * s[0].components[ch] + c[1] * s[1].components[ch] + c[2] * s[2].components[ch]
-                out[3 * i + ch] = UInt8(min(255, max(0, (white[ch] * pow(10, -od)).rounded())))
+                let od = c0 * s[0][ch] + c1 * s[1][ch] + c2 * s[2][ch]
+                let v = (white[ch] * pow(10, -od)).rounded()
+                out[3 * i + ch] = v.isNaN ? top : min(top, max(0, v))
             }
         }
-        return RGBImage(width: planes.width, height: planes.height, samples: .uint8(out))
+        let samples: RGBImage.Samples = deep ? .uint16(out.map { UInt16($0) }) : .uint8(out.map { UInt8($0) })
+        return RGBImage(width: planes.width, height: planes.height, samples: samples)
     }
 }

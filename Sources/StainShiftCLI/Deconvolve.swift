@@ -129,7 +129,8 @@ struct Deconvolve: ParsableCommand {
     /// The image is larger than `--max-pixels`: bands of rows in, strips out.
     func banded(_ info: ImageInfo, _ fixed: StainMatrix?) throws -> DeconvolveSummary {
         let w = info.width, h = info.height
-        let unit = max(1, info.tileHeight ?? 256)
+        // Bands follow the file's tile or strip rows, so each block is decoded once.
+        let unit = max(1, info.tileHeight ?? (info.format == .tiff ? Deconvolve.rowsPerStrip(image, page: page) : nil) ?? 256)
         let bandRows = max(1, min(h, max(unit, (min(maxPixels, Deconvolve.bandPixels) / max(1, w)) / unit * unit)))
         let options = ReadOptions(page: page, maxPixels: max(maxPixels, bandRows * w), threads: threads)
         func band(_ y: Int) throws(ImagingError) -> RGBImage {
@@ -183,6 +184,16 @@ struct Deconvolve: ParsableCommand {
         try writePreviews(preview)
         return summary(width: w, height: h, bits: bits, matrix: matrix, white: white, estimatedWhite: estimatedWhite,
                        estimate: estimate, stats: stats, bands: bands, previewStep: step)
+    }
+
+    /// Rows per strip of a stripped TIFF page, nil for other files.
+    static func rowsPerStrip(_ path: String, page: Int) -> Int? {
+        guard let tif = TIFFOpen(path, "r") else { return nil }
+        defer { TIFFClose(tif) }
+        guard page == 0 || (page < Int(UInt16.max) && TIFFSetDirectory(tif, tdir_t(page)) != 0) else { return nil }
+        var rows: UInt32 = 0
+        guard sstiff_get_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rows) != 0, rows > 0, rows < UInt32.max else { return nil }
+        return Int(rows)
     }
 
     /// Every `stride`-th pixel of `image` as a single-row image.

@@ -12,7 +12,7 @@ struct Deconvolve: ParsableCommand {
 
     @Argument(help: "A TIFF or PNG image.") var image: String
     @Option(name: .shortAndLong, help: "Output folder (created if missing).") var output: String
-    @Option(help: "Stain set: a preset (see `stainshift stains`), `auto` (Macenko estimate), a JSON file, or role:r,g,b;role:r,g,b.")
+    @Option(help: "Stain set: a preset (see `stainshift stains`), `auto` or `auto:PRESET` (Macenko estimate, roles from PRESET, default h-dab), a JSON file, or role:r,g,b;role:r,g,b.")
     var stains: String = "h-dab"
     @Option(help: "White point: a sample value (all channels), `auto` (brightest tissue-free pixels), or the bit-depth max by default.")
     var background: String?
@@ -36,15 +36,22 @@ struct Deconvolve: ParsableCommand {
         }
     }
 
+    /// `auto` or `auto:SET`: estimate per image, starting from (and naming roles after) SET, default h-dab.
+    var isAuto: Bool { stains == "auto" || stains.hasPrefix("auto:") }
+
+    func reference() throws(StainError) -> StainMatrix {
+        stains.hasPrefix("auto:") ? try StainMatrix.resolve(String(stains.dropFirst(5))) : StainPresets.hDAB
+    }
+
     var workers: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
 
     func run() throws {
         try failing("deconvolve") {
             var fixedMatrix: StainMatrix?
-            if stains != "auto" {
-                do { fixedMatrix = try StainMatrix.resolve(stains) } catch {
-                    throw CommandFailure(command: "deconvolve", detail: "--stains: \(error)", code: 64)
-                }
+            do {
+                if isAuto { _ = try reference() } else { fixedMatrix = try StainMatrix.resolve(stains) }
+            } catch {
+                throw CommandFailure(command: "deconvolve", detail: "--stains: \(error)", code: 64)
             }
             let info = try ImageReader.info(image, page: page)
             do {
@@ -86,7 +93,7 @@ struct Deconvolve: ParsableCommand {
             white = w
         }
         if let fixed { return (white, estimatedWhite, fixed, nil) }
-        let estimate = StainEstimation.macenko(sample, reference: StainPresets.hDAB, whitePoint: white)
+        let estimate = StainEstimation.macenko(sample, reference: (try? reference()) ?? StainPresets.hDAB, whitePoint: white)
         if let warning = estimate.warning { Stderr.line("stainshift deconvolve: \(image): stains: \(warning)") }
         return (white, estimatedWhite, estimate.matrix, estimate)
     }

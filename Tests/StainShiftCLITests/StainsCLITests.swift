@@ -131,7 +131,22 @@ import Testing
         #expect(Self.json(again.stdout)?["stain_text"] as? String == StainPresets.hEDAB.text)
     }
 
+    @Test func autoEstimatesFromTheImageWithRolesFromTheReference() throws {
+        let dir = try Scratch()
+        let input = dir.path("a.png")
+        try ImageWriter.writePNG(Self.tile(width: 120, height: 90), to: input)
+        let r = try CLIRun.run(["deconvolve", input, "-o", dir.path("o"), "--stains", "auto:h-aec"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let summary = try #require(Self.json(r.stdout))
+        #expect(summary["roles"] as? [String] == ["hematoxylin", "aec", "residual"])
+        let estimation = try #require(summary["estimation"] as? [String: Any])
+        #expect(estimation["method"] as? String == "macenko")
+        #expect(estimation["fallback"] as? Bool == false)
+        #expect(FileManager.default.fileExists(atPath: dir.path("o/a.aec.tiff")))
+    }
+
     @Test(arguments: [
+        (["--stains", "auto:h-dob"], "stainshift deconvolve: --stains: malformed stain description: 'h-dob' is not a stain preset"),
         (["--stains", "h-dob"], "stainshift deconvolve: --stains: malformed stain description: 'h-dob' is not a stain preset"),
         (["--stains", "hematoxylin:0.65,0.7,0.29;dab:0.65,0.7,0.29"], "stainshift deconvolve: --stains: singular stain matrix: hematoxylin and dab are (nearly) parallel"),
         (["--stains", "hematoxylin:0,0,0;dab:0.27,0.57,0.78"], "stainshift deconvolve: --stains: invalid stain vector: hematoxylin: zero vector"),

@@ -124,11 +124,13 @@ struct Deconvolve: ParsableCommand {
         var preview = StainPreview(matrix: matrix, sourceWidth: img.width, sourceHeight: img.height)
         preview.add(planes, originY: 0)
         let n = planes.pixelCount
-        for (k, stain) in matrix.stains.enumerated() {
-            try ImageWriter.writeTIFFFloat(width: img.width, height: img.height, values: Array(planes.values[(k * n)..<((k + 1) * n)]),
-                                           to: path(stain.role, "tiff"), pixelSizeMicrons: img.pixelSizeMicrons)
+        // Six independent compressed files: write them concurrently (each file's bytes do not depend on it).
+        let (w, h, um) = (img.width, img.height, img.pixelSizeMicrons)
+        let maps: [Job] = matrix.stains.enumerated().map { k, stain in
+            let values = Array(planes.values[(k * n)..<((k + 1) * n)]), target = path(stain.role, "tiff")
+            return { try ImageWriter.writeTIFFFloat(width: w, height: h, values: values, to: target, pixelSizeMicrons: um) }
         }
-        try writePreviews(preview)
+        try Deconvolve.runConcurrently(maps + previewJobs(preview), workers: workers)
         return summary(width: img.width, height: img.height, bits: img.bitDepth, matrix: matrix, white: white,
                        estimatedWhite: estimatedWhite, estimate: estimate, stats: stats, bands: 1, previewStep: 1)
     }
@@ -217,10 +219,36 @@ struct Deconvolve: ParsableCommand {
         }
     }
 
+    typealias Job = @Sendable () throws -> Void
+
     func writePreviews(_ preview: StainPreview) throws {
-        for stain in preview.matrix.stains {
-            if let picture = preview.image(stain.role) { try ImageWriter.writePNG(picture, to: path(stain.role, "png")) }
+        try Deconvolve.runConcurrently(previewJobs(preview), workers: workers)
+    }
+
+    func previewJobs(_ preview: StainPreview) -> [Job] {
+        preview.matrix.stains.compactMap { stain -> Job? in
+            guard let picture = preview.image(stain.role) else { return nil }
+            let target = path(stain.role, "png")
+            return { try ImageWriter.writePNG(picture, to: target) }
         }
+    }
+
+    /// Runs `jobs` one per iteration (in order when `workers` is 1); throws the first failure in job order.
+    static func runConcurrently(_ jobs: [Job], workers: Int) throws {
+        if workers <= 1 {
+            for job in jobs { try job() }
+            return
+        }
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var errors: [Int: any Error] = [:]
+            func record(_ i: Int, _ e: any Error) { lock.lock(); errors[i] = e; lock.unlock() }
+        }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            do { try jobs[i]() } catch { failures.record(i, error) }
+        }
+        if let first = failures.errors.keys.min(), let error = failures.errors[first] { throw error }
     }
 
     func summary(width: Int, height: Int, bits: Int, matrix: StainMatrix, white: WhitePoint, estimatedWhite: BackgroundEstimate?,

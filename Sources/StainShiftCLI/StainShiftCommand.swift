@@ -10,6 +10,8 @@ struct StainShiftCommand: ParsableCommand {
         subcommands: [
             Info.self,
             Convert.self,
+            Deconvolve.self,
+            Stains.self,
         ]
     )
 }

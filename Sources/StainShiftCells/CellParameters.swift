@@ -29,7 +29,7 @@ public struct CellParameters: Sendable, Equatable {
     public var splitTouching: Bool = true
     /// A distance-transform maximum must rise this far above the saddle to seed its own nucleus;
     /// ImageJ's EDM watershed uses 0.5 pixel at QuPath's 0.5 µm working size, i.e. 0.25 µm.
-    public var splitToleranceMicrons: Double = 0.5
+    public var splitToleranceMicrons: Double = 0.25
     /// QuPath's boundary refinement after splitting (a sigma-1-pixel LoG trims blurred edges);
     /// used by the Laplacian-of-Gaussian foreground when sigma exceeds 1.5 pixels.
     public var refineBoundary: Bool = true

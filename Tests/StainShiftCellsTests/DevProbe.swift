@@ -55,3 +55,11 @@ enum Overlay {
         try ImageWriter.writePNG(RGBImage(width: w, height: h, samples: .uint8(s)), to: path)
     }
 }
+
+extension DevProbe {
+    @Test(.enabled(if: enabled)) func synthOverlay() throws {
+        let (tile, seg, o) = CellDetectionTests.run(seed: 1)
+        print("PROBE synth \(o)")
+        try Overlay.write(tile.image, seg, to: "/tmp/overlay-synth.png")
+    }
+}

@@ -26,7 +26,9 @@ public enum CellDetector {
         var channel = detectionChannel(planes, parameters.channel)
         var workTissue = tissueMask
         if W != w || H != h {
-            channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
+            channel = ProcessInfo.processInfo.environment["STAINSHIFT_BILINEAR"] == "1"
+                ? Resampling.bilinear(channel, width: w, height: h, toWidth: W, height: H)
+                : Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
         clock.lap("channel+downsample")

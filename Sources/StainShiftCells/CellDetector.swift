@@ -34,8 +34,9 @@ public enum CellDetector {
         var channel = detectionChannel(planes, parameters.channel)
         // With H + DAB detection, the automatic threshold comes from hematoxylin alone: Otsu on H + DAB
         // would split DAB-positive nuclei from everything else (a Ki67 tile is bimodal in DAB).
+        // (The LoG foreground only uses it as a floor for a nucleus's mean, so a low value is safe there.)
         var otsuChannel: [Float]? = parameters.channel == .hematoxylinPlusDAB && parameters.threshold == nil
-            ? detectionChannel(planes, .hematoxylin) : nil
+            && parameters.foreground == .laplacianOfGaussian ? detectionChannel(planes, .hematoxylin) : nil
         var workTissue = tissueMask
         if W != w || H != h {
             otsuChannel = otsuChannel.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }

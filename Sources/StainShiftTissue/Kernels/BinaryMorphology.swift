@@ -22,55 +22,62 @@ package enum BinaryMorphology {
     }
 
     /// Labels connected components of set pixels (4- or 8-connected) into `labels` (1...count, 0 unset),
-    /// numbered in raster order of their first pixel. Returns the count.
+    /// numbered in raster order of their first pixel. Returns the count. Two passes with union-find
+    /// on provisional labels (Rosenfeld & Pfaltz 1966).
     @discardableResult
     package static func label(_ mask: UnsafePointer<UInt8>, width w: Int, height h: Int, eightConnected: Bool,
                               labels: UnsafeMutablePointer<Int32>) -> Int {
         guard w > 0, h > 0 else { return 0 }
-        var parent: [Int32] = [0]
-        func find(_ a: Int32) -> Int32 {
+        var parentStore = [Int32](repeating: 0, count: 1024)
+        var used = 1
+        @inline(__always) func find(_ p: UnsafeMutablePointer<Int32>, _ a: Int32) -> Int32 {
             var a = a
-            while parent[Int(a)] != a { parent[Int(a)] = parent[Int(parent[Int(a)])]; a = parent[Int(a)] }
+            while p[Int(a)] != a { p[Int(a)] = p[Int(p[Int(a)])]; a = p[Int(a)] }
             return a
         }
-        func union(_ a: Int32, _ b: Int32) -> Int32 {
-            let ra = find(a), rb = find(b)
-            if ra == rb { return ra }
-            if ra < rb { parent[Int(rb)] = ra; return ra }
-            parent[Int(ra)] = rb; return rb
-        }
         for y in 0..<h {
+            let row = y * w
             for x in 0..<w {
-                let i = y * w + x
+                let i = row + x
                 guard mask[i] != 0 else { labels[i] = 0; continue }
-                var l: Int32 = 0
-                func take(_ j: Int) {
-                    let m = labels[j]
-                    if m == 0 { return }
-                    l = l == 0 ? find(m) : union(l, m)
-                }
-                if x > 0 { take(i - 1) }
+                // Neighbours already labelled: left, and (8-connected) the three above; else just above.
+                var l: Int32 = x > 0 ? labels[i - 1] : 0
+                var others = (Int32(0), Int32(0), Int32(0))
                 if y > 0 {
-                    take(i - w)
+                    others.0 = labels[i - w]
                     if eightConnected {
-                        if x > 0 { take(i - w - 1) }
-                        if x < w - 1 { take(i - w + 1) }
+                        if x > 0 { others.1 = labels[i - w - 1] }
+                        if x < w - 1 { others.2 = labels[i - w + 1] }
                     }
                 }
-                if l == 0 {
-                    l = Int32(parent.count)
-                    parent.append(l)
+                if l == 0 && others.0 == 0 && others.1 == 0 && others.2 == 0 {
+                    if used == parentStore.count { parentStore.append(contentsOf: repeatElement(0, count: used)) }
+                    parentStore[used] = Int32(used)
+                    labels[i] = Int32(used)
+                    used += 1
+                    continue
+                }
+                parentStore.withUnsafeMutableBufferPointer { pb in
+                    guard let p = pb.baseAddress else { return }
+                    for m in [others.0, others.1, others.2] where m != 0 {
+                        if l == 0 { l = m; continue }
+                        let ra = find(p, l), rb = find(p, m)
+                        if ra != rb { if ra < rb { p[Int(rb)] = ra } else { p[Int(ra)] = rb } }
+                    }
                 }
                 labels[i] = l
             }
         }
         // Resolve to consecutive labels in raster order of the component's first pixel.
-        var final = [Int32](repeating: 0, count: parent.count)
+        var final = [Int32](repeating: 0, count: used)
         var next: Int32 = 0
-        for i in 0..<(w * h) where labels[i] != 0 {
-            let r = Int(find(labels[i]))
-            if final[r] == 0 { next += 1; final[r] = next }
-            labels[i] = final[r]
+        parentStore.withUnsafeMutableBufferPointer { pb in
+            guard let p = pb.baseAddress else { return }
+            for i in 0..<(w * h) where labels[i] != 0 {
+                let r = Int(find(p, labels[i]))
+                if final[r] == 0 { next += 1; final[r] = next }
+                labels[i] = final[r]
+            }
         }
         return Int(next)
     }

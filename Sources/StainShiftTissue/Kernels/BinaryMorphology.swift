@@ -28,56 +28,50 @@ package enum BinaryMorphology {
     package static func label(_ mask: UnsafePointer<UInt8>, width w: Int, height h: Int, eightConnected: Bool,
                               labels: UnsafeMutablePointer<Int32>) -> Int {
         guard w > 0, h > 0 else { return 0 }
-        var parentStore = [Int32](repeating: 0, count: 1024)
-        var used = 1
-        @inline(__always) func find(_ p: UnsafeMutablePointer<Int32>, _ a: Int32) -> Int32 {
+        // Provisional labels get at most one per run of set pixels: (w + 1) / 2 per row.
+        let capacity = min(w * h, ((w + 1) / 2) * h) + 2
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        defer { p.deallocate() }
+        var used: Int32 = 1
+        @inline(__always) func find(_ a: Int32) -> Int32 {
             var a = a
             while p[Int(a)] != a { p[Int(a)] = p[Int(p[Int(a)])]; a = p[Int(a)] }
             return a
+        }
+        @inline(__always) func join(_ a: Int32, _ b: Int32) -> Int32 {
+            if a == 0 { return b }
+            if b == 0 || a == b { return a }
+            let ra = find(a), rb = find(b)
+            if ra < rb { p[Int(rb)] = ra; return ra }
+            if rb < ra { p[Int(ra)] = rb }
+            return rb
         }
         for y in 0..<h {
             let row = y * w
             for x in 0..<w {
                 let i = row + x
                 guard mask[i] != 0 else { labels[i] = 0; continue }
-                // Neighbours already labelled: left, and (8-connected) the three above; else just above.
                 var l: Int32 = x > 0 ? labels[i - 1] : 0
-                var others = (Int32(0), Int32(0), Int32(0))
                 if y > 0 {
-                    others.0 = labels[i - w]
+                    l = join(l, labels[i - w])
                     if eightConnected {
-                        if x > 0 { others.1 = labels[i - w - 1] }
-                        if x < w - 1 { others.2 = labels[i - w + 1] }
+                        if x > 0 { l = join(l, labels[i - w - 1]) }
+                        if x < w - 1 { l = join(l, labels[i - w + 1]) }
                     }
                 }
-                if l == 0 && others.0 == 0 && others.1 == 0 && others.2 == 0 {
-                    if used == parentStore.count { parentStore.append(contentsOf: repeatElement(0, count: used)) }
-                    parentStore[used] = Int32(used)
-                    labels[i] = Int32(used)
-                    used += 1
-                    continue
-                }
-                parentStore.withUnsafeMutableBufferPointer { pb in
-                    guard let p = pb.baseAddress else { return }
-                    for m in [others.0, others.1, others.2] where m != 0 {
-                        if l == 0 { l = m; continue }
-                        let ra = find(p, l), rb = find(p, m)
-                        if ra != rb { if ra < rb { p[Int(rb)] = ra } else { p[Int(ra)] = rb } }
-                    }
-                }
+                if l == 0 { l = used; p[Int(used)] = used; used += 1 }
                 labels[i] = l
             }
         }
         // Resolve to consecutive labels in raster order of the component's first pixel.
-        var final = [Int32](repeating: 0, count: used)
+        let final = UnsafeMutablePointer<Int32>.allocate(capacity: Int(used))
+        defer { final.deallocate() }
+        final.initialize(repeating: 0, count: Int(used))
         var next: Int32 = 0
-        parentStore.withUnsafeMutableBufferPointer { pb in
-            guard let p = pb.baseAddress else { return }
-            for i in 0..<(w * h) where labels[i] != 0 {
-                let r = Int(find(p, labels[i]))
-                if final[r] == 0 { next += 1; final[r] = next }
-                labels[i] = final[r]
-            }
+        for i in 0..<(w * h) where labels[i] != 0 {
+            let r = Int(find(labels[i]))
+            if final[r] == 0 { next += 1; final[r] = next }
+            labels[i] = final[r]
         }
         return Int(next)
     }

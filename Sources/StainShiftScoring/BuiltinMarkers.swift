@@ -37,9 +37,11 @@ extension Marker {
                    .wholeCellHScore, .membraneCytoplasmRatio, .membraneMeanOD, .cytoplasmicMeanOD])
 
     /// HMGB1: nuclear in living cells; cytoplasmic after release from the nucleus (immunogenic cell death).
+    /// Nuclei are found on hematoxylin: with cytoplasmic HMGB1, hematoxylin + DAB would merge each
+    /// nucleus with its stained cytoplasm.
     public static let hmgb1 = Marker(
         name: "hmgb1", displayName: "HMGB1", primary: .nucleus, secondary: .cytoplasm,
-        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: true,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
         source: "HMGB1 release from the nucleus after radiotherapy and chemotherapy (Apetoh et al. 2007, Nat Med 13:1050; "
             + "Kroemer et al. 2013, Annu Rev Immunol 31:51): nuclear and cytoplasmic H-scores, "
             + "translocation index = percent tumour cells with cytoplasmic positivity",

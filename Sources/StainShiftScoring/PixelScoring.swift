@@ -44,7 +44,7 @@ public enum PixelScoring {
                     }
                     out[b] = (BinCounts(negative: n - c1, weak: c1 - c2, moderate: c2 - c3, strong: c3), sum)
                 }
-                Parallel.forEach(blocks, threads: threads, run)
+                Workers.forEach(blocks, threads: threads, run)
             }
         }
         var bins = BinCounts(), sum = 0.0
@@ -54,7 +54,7 @@ public enum PixelScoring {
 }
 
 /// Splits `count` independent work items over `threads` workers (nil: all cores).
-public enum Parallel {
+public enum Workers {
     public static func forEach(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
         let workers = max(1, min(count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         if workers <= 1 {

@@ -81,7 +81,7 @@ public enum SyntheticCohort {
         var failure: ImagingError? = nil
         let lock = NSLock()
         rows.withUnsafeMutableBufferPointer { out in
-            Parallel.forEach(plan.tiles.count, threads: threads) { i in
+            Workers.forEach(plan.tiles.count, threads: threads) { i in
                 let job = plan.tiles[i]
                 let (image, truth) = SyntheticTile.generate(job.spec, seed: job.seed)
                 do throws(ImagingError) {

@@ -269,8 +269,9 @@ struct Layout {
             var d = Double(bg)
             if compartment == marker.primary {
                 d = max(d, primaryOD[k])
-            } else if let s = marker.secondary, compartment == s, let od = secondaryOD[k] {
-                d = max(d, od)
+            } else if let s = marker.secondary, let od = secondaryOD[k],
+                      compartment == s || (s == .cytoplasm && compartment == .membrane) {
+                d = max(d, od)  // cytoplasmic staining fills the cell up to its membrane
             } else if marker.primary == .membrane, compartment == .cytoplasm, marker.secondary == nil {
                 d = max(d, 0.25 * primaryOD[k])  // membranous markers leave a faint cytoplasmic blush
             }

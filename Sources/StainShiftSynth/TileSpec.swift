@@ -28,8 +28,9 @@ public struct TileSpec: Sendable, Equatable {
     public var tumourRadiusMicrons: ClosedRange<Double> = 3.6...5.4
     /// Lymphocyte nucleus radius range, µm (small, round: about 20-30 µm²).
     public var lymphocyteRadiusMicrons: ClosedRange<Double> = 2.5...3.1
-    /// Cytoplasm rim painted around each nucleus, µm (cells meet at their Voronoi border when closer).
-    public var cytoplasmMicrons: Double = 4.0
+    /// Cytoplasm rim painted around each nucleus, µm (cells meet at their Voronoi border when closer);
+    /// 5 µm, QuPath's default cell expansion, gives tumour cells of 15-20 µm.
+    public var cytoplasmMicrons: Double = 5.0
     /// Membrane ring width, µm.
     public var membraneMicrons: Double = 1.0
     /// Gap between neighbouring cells' nuclei beyond their radii, µm.

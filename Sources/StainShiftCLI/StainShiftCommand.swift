@@ -9,6 +9,10 @@ struct StainShiftCommand: ParsableCommand {
         version: StainShiftVersion.current,
         subcommands: [
             Info.self,
+            Convert.self,
+            Deconvolve.self,
+            Stains.self,
+            Score.self,
             Synth.self,
         ]
     )

@@ -21,25 +21,47 @@ func exercisePNG(path: String) -> String {
         if image.width > 2, image.height > 2 {
             let region = try ImageReader.readRegion(path, x: 1, y: 1, width: image.width - 2, height: image.height - 2,
                                                     options: ReadOptions(maxPixels: 1 << 22, threads: 2))
-            outcome += "region \(region.width)x\(region.height)"
+            // Full-width band: the strip fast path with strips only partly inside.
+            let band = try ImageReader.readRegion(path, x: 0, y: 1, width: image.width, height: image.height - 2,
+                                                  options: ReadOptions(maxPixels: 1 << 22, threads: 1))
+            outcome += "region \(region.width)x\(region.height) band \(band.width)x\(band.height)"
         }
     } catch { outcome += "error: \(error)" }
     return outcome
 }
 
-#if FUZZING
 /// One scratch file per fuzzing process: the readers take paths, as the pipeline gives them.
-nonisolated(unsafe) let scratchPath = NSTemporaryDirectory() + "stainshift-fuzz-png-\(getpid())"
+let scratchPath = NSTemporaryDirectory() + "stainshift-fuzz-png-\(getpid())"
 
+/// libFuzzer's per-input callback.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzPNG(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let data = Data(bytes: start, count: count)
+public func fuzzPNG(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
     guard FileManager.default.createFile(atPath: scratchPath, contents: data) else { return 0 }
     exercisePNG(path: scratchPath)
     return 0
 }
-#else
-for path in CommandLine.arguments.dropFirst() {
-    print("\(path): \(exercisePNG(path: path))")
-}
+
+#if FUZZING
+/// libFuzzer's driver entry (compiler-rt FuzzerInterface.h). SwiftPM names this module's entry
+/// point itself, so `main` below hands control to libFuzzer instead of libFuzzer owning `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
 #endif
+
+@main
+struct FuzzPNGMain {
+    static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzPNG))
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            print("\(path): \(exercisePNG(path: path))")
+        }
+        #endif
+    }
+}

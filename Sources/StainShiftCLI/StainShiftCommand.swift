@@ -10,6 +10,10 @@ struct StainShiftCommand: ParsableCommand {
         subcommands: [
             Info.self,
             Convert.self,
+            Deconvolve.self,
+            Stains.self,
+            Score.self,
+            Synth.self,
         ]
     )
 }

@@ -38,7 +38,7 @@ public enum CellDetector {
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
         let workPx = px * Double(w) / Double(W)
-        let (workLabels, count) = NucleusSegmenter.segment(channel: channel, otsuChannel: otsuChannel, width: W, height: H, pixelSize: workPx,
+        let (workLabels, count) = NucleusSegmenter.segment(channel: channel, otsuChannel: &otsuChannel, width: W, height: H, pixelSize: workPx,
                                                           tissue: workTissue, parameters: parameters)
         channel = []
         otsuChannel = nil

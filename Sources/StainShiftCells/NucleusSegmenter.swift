@@ -4,8 +4,9 @@ import StainShiftTissue
 enum NucleusSegmenter {
     /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
     /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
-    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the same way).
-    static func segment(channel: [Float], otsuChannel: [Float]? = nil, width w: Int, height h: Int, pixelSize px: Double,
+    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the
+    /// same way, in place; it is released, nil, on return).
+    static func segment(channel: [Float], otsuChannel: inout [Float]?, width w: Int, height h: Int, pixelSize px: Double,
                         tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
         let n = w * h
         var labels = [Int32](repeating: 0, count: n)
@@ -27,6 +28,7 @@ enum NucleusSegmenter {
                         GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
                         if p.threshold == nil {
                             if var other = otsuChannel, other.count == n {
+                                otsuChannel = nil   // `other` is now the only reference: blurred without a copy
                                 other.withUnsafeMutableBufferPointer { o in
                                     guard let o = o.baseAddress else { return }
                                     GaussianBlur.blur(o, scratch: t, width: w, height: h, sigma: sigma)

@@ -7,7 +7,8 @@ public enum TileQC {
     public static let minTissueFraction = 0.10
     /// Variance of the 4-neighbour Laplacian of hematoxylin OD over tissue below which a tile is
     /// `outOfFocus` (Pech-Pacheco et al. 2000, ICPR, "Diatom autofocusing in brightfield microscopy").
-    /// In-focus OS-2 and scikit-image IHC tiles score 0.004-0.02; a 2 µm Gaussian blur drops them below 0.001.
+    /// The Laplacian is taken with neighbours about 0.5 µm apart, so the value does not depend on the
+    /// scan's magnification; in-focus OS-2 scans and the scikit-image IHC tile score 0.004-0.02.
     public static let minLaplacianVariance = 0.0015
     /// A pixel is black/clipped when its brightest channel is at most 5% of full scale.
     public static let blackFraction = 0.05
@@ -17,12 +18,20 @@ public enum TileQC {
     /// Flags: lowTissue, outOfFocus (variance of Laplacian on hematoxylin), saturated (black/clipped pixels).
     /// `tooFewCells` is decided by scoring, which knows the cell count.
     public static func assess(_ image: RGBImage, planes: StainPlanes, tissue: TissueMask) -> [QCFlag] {
+        assess(image, planes: planes, tissue: tissue, pixelSizeMicrons: nil)
+    }
+
+    /// As above with an explicit pixel size; nil uses the image's own, else the CONTRACT default 0.5 µm.
+    public static func assess(_ image: RGBImage, planes: StainPlanes, tissue: TissueMask,
+                              pixelSizeMicrons: Double?) -> [QCFlag] {
         var flags: [QCFlag] = []
         let n = image.pixelCount
         guard n > 0 else { return [.lowTissue] }
         if tissue.fraction < minTissueFraction { flags.append(.lowTissue) }
         if blackPixelFraction(image) > maxBlackPixelFraction { flags.append(.saturated) }
-        if tissue.areaPixels >= 64, let v = laplacianVariance(planes, tissue: tissue), v < minLaplacianVariance {
+        let px = pixelSizeMicrons ?? image.pixelSizeMicrons ?? 0.5
+        let step = px.isFinite && px > 0 ? max(1, Int((0.5 / px).rounded())) : 1
+        if tissue.areaPixels >= 64, let v = laplacianVariance(planes, tissue: tissue, step: step), v < minLaplacianVariance {
             flags.append(.outOfFocus)
         }
         return flags.sorted()
@@ -44,20 +53,21 @@ public enum TileQC {
         return Double(black) / Double(n)
     }
 
-    /// Variance of the Laplacian of hematoxylin OD over interior tissue pixels, nil without them.
-    public static func laplacianVariance(_ planes: StainPlanes, tissue: TissueMask) -> Double? {
-        let w = planes.width, h = planes.height
-        guard w >= 3, h >= 3, tissue.width == w, tissue.height == h,
+    /// Variance of the Laplacian (neighbours `step` pixels away) of hematoxylin OD over interior
+    /// tissue pixels, nil without them.
+    public static func laplacianVariance(_ planes: StainPlanes, tissue: TissueMask, step: Int = 1) -> Double? {
+        let w = planes.width, h = planes.height, d = max(1, step)
+        guard w >= 2 * d + 1, h >= 2 * d + 1, tissue.width == w, tissue.height == h,
               let o = planes.planeOffset(.hematoxylin) else { return nil }
         var sum = 0.0, sum2 = 0.0, count = 0
         planes.values.withUnsafeBufferPointer { v in
             tissue.mask.withUnsafeBufferPointer { m in
-                for y in 1..<(h - 1) {
-                    for x in 1..<(w - 1) {
+                for y in d..<(h - d) {
+                    for x in d..<(w - d) {
                         let i = y * w + x
                         guard m[i] != 0 else { continue }
                         let c = v[o + i]
-                        let l = Double(4 * c - v[o + i - 1] - v[o + i + 1] - v[o + i - w] - v[o + i + w])
+                        let l = Double(4 * c - v[o + i - d] - v[o + i + d] - v[o + i - d * w] - v[o + i + d * w])
                         sum += l; sum2 += l * l; count += 1
                     }
                 }

@@ -8,6 +8,16 @@ import StainShiftTissue
 /// scikit-image's IHC sample (FHL2 in colon, 512 x 512): tissue, no QC flags, a plausible cell
 /// population. With STAINSHIFT_CELLS_OVERLAY=DIR the detections are drawn to DIR for a person to look at.
 @Suite struct SkimageIHCTests {
+    /// The in-focus OS-2 scans (0.227 and 0.346 µm pixels) raise no focus or saturation flag either.
+    @Test(.enabled(if: Validation.available)) func os2ScansAreInFocus() throws {
+        for name in ["OS-2-ndpi", "OS-2-vsi"] {
+            guard let image = try QuPathAgreementTests.load(name) else { return }
+            let planes = Deconvolution.deconvolve(image, matrix: StainPresets.hDAB, background: nil)
+            let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: image.pixelSizeMicrons ?? 0.5)
+            #expect(TileQC.assess(image, planes: planes, tissue: tissue) == [], "\(name)")
+        }
+    }
+
     @Test(.enabled(if: Validation.available)) func scoresWithoutFlags() throws {
         let image = try ImageReader.read(Validation.path("skimage-ihc.png"))
         let px = image.pixelSizeMicrons ?? 0.5

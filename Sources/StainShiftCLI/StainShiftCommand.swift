@@ -12,6 +12,8 @@ struct StainShiftCommand: ParsableCommand {
             Convert.self,
             Deconvolve.self,
             Stains.self,
+            Score.self,
+            Synth.self,
         ]
     )
 }

@@ -1,0 +1,264 @@
+import StainShiftTissue
+
+/// Nucleus labels on one detection channel at the working resolution.
+enum NucleusSegmenter {
+    /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
+    /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
+    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the
+    /// same way, in place; it is released, nil, on return).
+    static func segment(channel: [Float], otsuChannel: inout [Float]?, width w: Int, height h: Int, pixelSize px: Double,
+                        tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
+        let n = w * h
+        var labels = [Int32](repeating: 0, count: n)
+        guard n > 0 else { return (labels, 0) }
+        var mask = [UInt8](repeating: 0, count: n)
+        var smooth = channel
+        var scratch = [Float](repeating: 0, count: n)
+        let sigma = p.sigmaMicrons / px
+        let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)
+        var threshold = p.threshold ?? 0
+        // Radius of a disk of the largest nucleus area, plus a margin: farther distances need not be exact.
+        let maxRadius = (maxArea / Double.pi).squareRoot() + 2
+        smooth.withUnsafeMutableBufferPointer { s in
+            scratch.withUnsafeMutableBufferPointer { t in
+                mask.withUnsafeMutableBufferPointer { m in
+                    labels.withUnsafeMutableBufferPointer { l in
+                        guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
+                              let l = l.baseAddress else { return }
+                        GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
+                        if p.threshold == nil {
+                            if var other = otsuChannel, other.count == n {
+                                otsuChannel = nil   // `other` is now the only reference: blurred without a copy
+                                other.withUnsafeMutableBufferPointer { o in
+                                    guard let o = o.baseAddress else { return }
+                                    GaussianBlur.blur(o, scratch: t, width: w, height: h, sigma: sigma)
+                                    threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(o, count: n, mask: tissue))
+                                }
+                            } else {
+                                threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
+                            }
+                        }
+                        switch p.foreground {
+                        case .threshold:
+                            let th = Float(threshold)
+                            for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
+                            if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
+                            BinaryMorphology.fillHoles(m, width: w, height: h)
+                            split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
+                                  maxRadius: maxRadius, enabled: p.splitTouching, labels: l)
+                        case .laplacianOfGaussian:
+                            channel.withUnsafeBufferPointer { c in
+                                guard let c = c.baseAddress else { return }
+                                laplacianForeground(raw: c, smooth: s, scratch: t, mask: m, labels: l, width: w, height: h,
+                                                    tissue: tissue, threshold: Float(threshold), sigma: sigma,
+                                                    tolerance: p.splitToleranceMicrons / px, maxRadius: maxRadius,
+                                                    split: p.splitTouching, refine: p.refineBoundary)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Area filter (and, as QuPath, the mean-intensity check) with consecutive relabelling.
+        var next: Int32 = 0
+        labels.withUnsafeMutableBufferPointer { l in
+            channel.withUnsafeBufferPointer { c in
+                var count: Int32 = 0
+                for i in 0..<n where l[i] > count { count = l[i] }
+                var area = [Int](repeating: 0, count: Int(count) + 1)
+                var sum = [Double](repeating: 0, count: Int(count) + 1)
+                area.withUnsafeMutableBufferPointer { a in
+                    sum.withUnsafeMutableBufferPointer { s in
+                        for i in 0..<n { let k = Int(l[i]); a[k] += 1; s[k] += Double(c[i]) }
+                    }
+                }
+                var map = [Int32](repeating: 0, count: Int(count) + 1)
+                let checkMean = p.foreground == .laplacianOfGaussian
+                for k in stride(from: 1, through: Int(count), by: 1) {
+                    let a = Double(area[k])
+                    guard a >= minArea, a <= maxArea, a > 0 else { continue }
+                    if checkMean && sum[k] / a < threshold { continue }
+                    next += 1; map[k] = next
+                }
+                map.withUnsafeBufferPointer { mp in
+                    for i in 0..<n { l[i] = mp[Int(l[i])] }
+                }
+            }
+        }
+        if let contrast = p.minNucleusContrast, next > 0 {
+            next = Int32(dropLowContrast(&labels, channel: channel, count: Int(next), width: w, height: h,
+                                         ring: p.contrastRingMicrons / px, minContrast: contrast))
+        }
+        return (labels, Int(next))
+    }
+
+    /// Removes nuclei whose mean detection OD exceeds that of their surroundings (the pixels of no
+    /// nucleus within `ring` pixels of the nucleus's bounding box) by less than `minContrast`: pale
+    /// texture in cytoplasm or background, the job of QuPath's background subtraction. Linear in
+    /// the nuclei's box areas, not in the image.
+    static func dropLowContrast(_ labels: inout [Int32], channel: [Float], count: Int, width w: Int, height h: Int,
+                                ring: Double, minContrast: Double) -> Int {
+        let r = max(1, Int(ring.rounded()))
+        var minX = [Int](repeating: Int.max, count: count + 1), maxX = [Int](repeating: -1, count: count + 1)
+        var minY = [Int](repeating: Int.max, count: count + 1), maxY = [Int](repeating: -1, count: count + 1)
+        var inner = [Double](repeating: 0, count: count + 1), innerN = [Int](repeating: 0, count: count + 1)
+        var map = [Int32](repeating: 0, count: count + 1)
+        var next: Int32 = 0
+        labels.withUnsafeMutableBufferPointer { l in
+            channel.withUnsafeBufferPointer { c in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let k = Int(l[y * w + x])
+                        guard k > 0 else { continue }
+                        inner[k] += Double(c[y * w + x]); innerN[k] += 1
+                        if x < minX[k] { minX[k] = x }
+                        if x > maxX[k] { maxX[k] = x }
+                        if y < minY[k] { minY[k] = y }
+                        if y > maxY[k] { maxY[k] = y }
+                    }
+                }
+                for k in Swift.stride(from: 1, through: count, by: 1) {
+                    guard innerN[k] > 0 else { continue }
+                    var outer = 0.0, outerN = 0
+                    for y in max(0, minY[k] - r)...min(h - 1, maxY[k] + r) {
+                        for x in max(0, minX[k] - r)...min(w - 1, maxX[k] + r) where l[y * w + x] == 0 {
+                            outer += Double(c[y * w + x]); outerN += 1
+                        }
+                    }
+                    // A nucleus with no free surroundings (packed among others) is kept.
+                    let keep = outerN == 0 || inner[k] / Double(innerN[k]) - outer / Double(outerN) >= minContrast
+                    if keep { next += 1; map[k] = next }
+                }
+                for i in 0..<(w * h) { l[i] = map[Int(l[i])] }
+            }
+        }
+        return Int(next)
+    }
+
+    /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
+    static func split(_ m: UnsafeMutablePointer<UInt8>, distance d: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                      tolerance: Double, maxRadius: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>) {
+        guard enabled else {
+            BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels)
+            return
+        }
+        let n = w * h
+        // Distances beyond the largest plausible nucleus radius form one plateau (such blobs fail the area filter).
+        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: maxRadius, out: d)
+        let plateau = Float(maxRadius * maxRadius)
+        var maxD: Float = 0
+        for i in 0..<n {
+            if m[i] == 0 { d[i] = 0 } else if d[i] >= DistanceTransform.unreachable { d[i] = plateau }
+            maxD = max(maxD, d[i])
+        }
+        Flooding.flood(values: d, width: w, height: h, scale: 1, maxKey: min(Int(maxD) + 1, 1 << 20),
+                       level: { Double($0).squareRoot() }, dynamic: tolerance, labels: labels)
+    }
+
+    /// QuPath's WatershedCellDetection foreground (qupath-core-processing, WatershedCellDetection.java):
+    /// LoG > 0 regions from a watershed of the LoG, kept when their raw mean exceeds the threshold,
+    /// merged by a 3 x 3 dilation within LoG > 0, holes filled, split by shape, boundary refined.
+    static func laplacianForeground(raw: UnsafePointer<Float>, smooth s: UnsafeMutablePointer<Float>,
+                                    scratch t: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<UInt8>,
+                                    labels l: UnsafeMutablePointer<Int32>, width w: Int, height h: Int,
+                                    tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double, maxRadius: Double,
+                                    split doSplit: Bool, refine: Bool) {
+        let n = w * h
+        laplacian(s, into: t, width: w, height: h)
+        var logPositive = [UInt8](repeating: 0, count: n)
+        var maxL: Float = 0
+        if let tissue { for i in 0..<n where tissue[i] == 0 { t[i] = 0 } }
+        logPositive.withUnsafeMutableBufferPointer { lp in
+            for i in 0..<n {
+                if t[i] > 0 { lp[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+            }
+        }
+        // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
+        let step: Float = 0.0005
+        let regions = Flooding.flood(values: t, width: w, height: h, scale: 1 / step,
+                                     maxKey: min(Int(maxL / step) + 1, 1 << 20),
+                                     level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l)
+        var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
+        sum.withUnsafeMutableBufferPointer { su in
+            area.withUnsafeMutableBufferPointer { ar in
+                for i in 0..<n { let k = Int(l[i]); su[k] += Double(raw[i]); ar[k] += 1 }
+            }
+        }
+        var keep = [UInt8](repeating: 0, count: regions + 1)
+        for k in stride(from: 1, through: regions, by: 1) where sum[k] / Double(area[k]) > Double(threshold) { keep[k] = 1 }
+        keep.withUnsafeBufferPointer { kp in
+            for i in 0..<n { m[i] = kp[Int(l[i])] }
+        }
+        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
+        logPositive.withUnsafeBufferPointer { lp in for i in 0..<n { m[i] &= lp[i] } }
+        BinaryMorphology.fillHoles(m, width: w, height: h)
+        split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
+        // Back to a binary image with one-pixel watershed lines between touching nuclei.
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x, k = l[i]
+                guard k != 0 else { m[i] = 0; continue }
+                var line = false
+                if x + 1 < w, l[i + 1] != 0, l[i + 1] != k { line = true }
+                if y + 1 < h {
+                    let below = l[i + w]
+                    if below != 0 && below != k { line = true }
+                }
+                m[i] = line ? 0 : 1
+            }
+        }
+        if refine && sigma > 1.5 {
+            for i in 0..<n { s[i] = raw[i] }
+            GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
+            laplacian(s, into: t, width: w, height: h)
+            // The fine LoG mask reuses the LoG-positive buffer.
+            logPositive.withUnsafeMutableBufferPointer { fine in
+                for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
+                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
+                for i in 0..<n { m[i] |= fine[i] }
+            }
+        }
+        BinaryMorphology.fillHoles(m, width: w, height: h)
+        // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.
+        BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l)
+    }
+
+    /// `out = 4 s(x,y) - s(x-1,y) - s(x+1,y) - s(x,y-1) - s(x,y+1)`, edges replicated (positive on blobs).
+    static func laplacian(_ s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width w: Int, height h: Int) {
+        for y in 0..<h {
+            let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w, row = y * w
+            for x in 0..<w {
+                let left = max(x - 1, 0), right = min(x + 1, w - 1)
+                out[row + x] = 4 * s[row + x] - s[row + left] - s[row + right] - s[up + x] - s[down + x]
+            }
+        }
+    }
+}
+
+/// Otsu's threshold (Otsu 1979, IEEE Trans. Syst. Man Cybern. 9:62-66) on a 256-bin histogram.
+enum Otsu {
+    /// Threshold of `values` (restricted to `mask != 0` when given) over [0, min(max, 3)] OD.
+    static func threshold(_ v: UnsafePointer<Float>, count n: Int, mask: [UInt8]?) -> Double {
+        var hi: Float = 0
+        for i in 0..<n where (mask?[i] ?? 1) != 0 { hi = max(hi, v[i]) }
+        hi = min(hi, 3)
+        guard hi > 0 else { return 0 }
+        var hist = [Double](repeating: 0, count: 256)
+        let scale = 255 / hi
+        for i in 0..<n where (mask?[i] ?? 1) != 0 {
+            hist[Int(min(max(v[i], 0), hi) * scale)] += 1
+        }
+        let total = hist.reduce(0, +)
+        let sumAll = hist.indices.reduce(0.0) { $0 + Double($1) * hist[$1] }
+        var wB = 0.0, sumB = 0.0, best = 0.0, bestT = 0
+        for t in 0..<255 {
+            wB += hist[t]; sumB += Double(t) * hist[t]
+            let wF = total - wB
+            guard wB > 0, wF > 0 else { continue }
+            let mB = sumB / wB, mF = (sumAll - sumB) / wF
+            let between = wB * wF * (mB - mF) * (mB - mF)
+            if between > best { best = between; bestT = t }
+        }
+        return (Double(bestT) + 1) / Double(scale)
+    }
+}

@@ -12,8 +12,9 @@ public struct ScoringSettings: Sendable {
     /// Worker threads; nil: all cores. Results are identical whatever the count.
     public var threads: Int?
     /// Fewer scored cells than this flags the tile `too_few_cells`. The 22C3 pharmDx manual asks for
-    /// at least 100 viable tumour cells per specimen; a tile is part of one, so half that is flagged.
-    public var minimumCells: Int = 50
+    /// at least 100 viable tumour cells per specimen: that rule belongs to the slide (the sum of its
+    /// tiles); a single tile is only flagged when it holds too few cells to say anything on its own.
+    public var minimumCells: Int = 20
 
     /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
     public static let defaultPixelSizeMicrons = 0.5

@@ -55,6 +55,10 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: fast),
 
+        // Benchmarks (built in release by Benchmarks/<stage>/bench.sh).
+        .executableTarget(name: "StainsBench", dependencies: ["StainShiftStains"],
+                          path: "Benchmarks/StainsBench", swiftSettings: fast),
+
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
         .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),

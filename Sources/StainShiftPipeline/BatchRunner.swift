@@ -125,9 +125,6 @@ public struct BatchRunner: Sendable {
 
     /// Macenko estimate from every k-th pixel of every readable tile of the slide.
     func estimate(_ slide: ManifestSlide) throws -> StainChoice {
-        guard let estimate = stains.estimate else {
-            throw PipelineError(path: slide.id, reason: "automatic stain estimation (auto) is not available")
-        }
         let per = max(1, options.autoStainPixels / max(1, slide.rows.count))
         let samples = ResultSlots<[UInt8]>(count: slide.rows.count)
         let rows = slide.rows
@@ -143,7 +140,7 @@ public struct BatchRunner: Sendable {
             throw PipelineError(path: slide.id, reason: "too few readable pixels to estimate stains (auto)")
         }
         let image = RGBImage(width: pooled.count / 3, height: 1, samples: .uint8(pooled))
-        return StainChoice(matrix: try estimate(image), source: "auto")
+        return stains.estimate(image)
     }
 
     /// About `count` evenly strided pixels as 8-bit RGB.

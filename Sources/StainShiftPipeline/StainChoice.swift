@@ -5,43 +5,39 @@ import StainShiftStains
 /// The stain matrix a slide is scored with, and where it came from.
 public struct StainChoice: Sendable, Equatable {
     public var matrix: StainMatrix
-    /// `preset:<name>`, `file:<path as written>` or `auto`.
+    /// `preset:<name>`, `file:<path as written>`, `text`, `auto` or `auto:fallback` (too few stained
+    /// pixels to estimate; the reference stains were used).
     public var source: String
 
     public init(matrix: StainMatrix, source: String) { self.matrix = matrix; self.source = source }
 
-    /// `hematoxylin 0.650000 0.704000 0.286000; dab ...; residual ...`: stable text for tables and cache keys.
-    public var text: String {
-        matrix.stains.map { s in
-            "\(s.role.rawValue) " + [s.r, s.g, s.b].map { String(format: "%.6f", $0) }.joined(separator: " ")
-        }.joined(separator: "; ")
-    }
+    /// The matrix in StainMatrix text form (`role:r,g,b;...`): stable text for tables and cache keys.
+    public var text: String { matrix.text }
 }
 
-/// Turns a `stains` setting (run default or manifest column) into a matrix.
+/// Turns a `stains` setting (run default or manifest column) into a matrix: a preset name, the
+/// text form, a JSON file (relative to the manifest's folder), or `auto` (Macenko on the slide's
+/// pooled tiles, Macenko et al. 2009, with the reference preset as fallback).
 public struct StainResolver: Sendable {
-    /// Named matrices.
-    public var presets: [String: StainMatrix]
-    /// Reads a stain file (JSON); nil when files are not supported.
-    public var readFile: (@Sendable (String) throws -> StainMatrix)?
-    /// Estimates stains from pooled pixels of a slide (Macenko); nil when unavailable.
-    public var estimate: (@Sendable (RGBImage) throws -> StainMatrix)?
+    /// Reference for `auto`: role assignment and fallback.
+    public var reference: StainMatrix
 
-    public init(presets: [String: StainMatrix] = ["h-dab": StainPresets.hDAB],
-                readFile: (@Sendable (String) throws -> StainMatrix)? = nil,
-                estimate: (@Sendable (RGBImage) throws -> StainMatrix)? = nil) {
-        self.presets = presets; self.readFile = readFile; self.estimate = estimate
-    }
+    public init(reference: StainMatrix = StainPresets.hDAB) { self.reference = reference }
 
     public static func isAuto(_ spec: String) -> Bool { spec.lowercased() == "auto" }
 
-    /// A preset or a file (relative to `folder`); `auto` is handled by the batch runner.
     public func resolve(_ spec: String, folder: String) throws -> StainChoice {
-        if let m = presets[spec.lowercased()] { return StainChoice(matrix: m, source: "preset:\(spec.lowercased())") }
-        guard let readFile else {
-            throw PipelineError(path: spec, reason: "unknown stains (known: \(presets.keys.sorted().joined(separator: ", ")), auto)")
-        }
+        if let preset = StainPresets.named(spec) { return StainChoice(matrix: preset.matrix, source: "preset:\(preset.name)") }
         let path = spec.hasPrefix("/") ? spec : URL(fileURLWithPath: folder).appendingPathComponent(spec).path
-        return StainChoice(matrix: try readFile(path), source: "file:\(spec)")
+        if FileManager.default.fileExists(atPath: path) {
+            return StainChoice(matrix: try StainMatrix.load(path), source: "file:\(spec)")
+        }
+        return StainChoice(matrix: try StainMatrix.resolve(spec), source: spec.contains(":") ? "text" : "preset:\(spec)")
+    }
+
+    /// Macenko estimate from pooled pixels.
+    public func estimate(_ pooled: RGBImage) -> StainChoice {
+        let e = StainEstimation.macenko([pooled], reference: reference)
+        return StainChoice(matrix: e.matrix, source: e.usedFallback ? "auto:fallback" : "auto")
     }
 }

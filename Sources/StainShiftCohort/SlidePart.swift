@@ -19,7 +19,8 @@ public struct SlidePart: Sendable, Equatable, Codable {
     /// The stain matrix used, as text, and where it came from (`preset:h-dab`, `auto`, `file:...`).
     public var stains: String
     public var stainsSource: String
-    /// The stain vectors, for drift between a patient's pre and post slides.
+    /// The given stain vectors (hematoxylin and DAB; no derived residual), for drift between a
+    /// patient's pre and post slides.
     public var stainVectors: [StainVector]
     /// Scored tiles in manifest order.
     public var tiles: [TileRecord]

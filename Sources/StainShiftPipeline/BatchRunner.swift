@@ -95,7 +95,7 @@ public struct BatchRunner: Sendable {
             case .success(let choice):
                 return SlidePart(version: StainShiftVersion.current, slide: slide.id, patient: slide.patient,
                                  timepoint: slide.timepoint, marker: slide.marker, stains: choice.text,
-                                 stainsSource: choice.source, stainVectors: choice.matrix.stains,
+                                 stainsSource: choice.source, stainVectors: choice.matrix.givenStains,
                                  tiles: tiles[s], failures: failures[s])
             case .failure(let error):
                 let f = slide.rows.map {

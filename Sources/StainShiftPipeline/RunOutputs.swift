@@ -55,8 +55,7 @@ public enum RunOutputs {
                 defer { i += workers }
                 let part = parts[i]
                 guard let tile = representative(part), let row = paths["\(part.slide)\u{1F}\(tile.image)"],
-                      part.stainVectors.count == 3,
-                      let matrix = try? StainMatrix(part.stainVectors[0], part.stainVectors[1], part.stainVectors[2]),
+                      let matrix = try? StainMatrix(parsing: part.stains),
                       let image = try? ImageReader.read(row.path),
                       let overlay = try? draw(ScoringEngine.Job(image: image, name: row.image, marker: part.marker, stains: matrix,
                                                                 pixelSize: row.pixelSize, threads: 1))

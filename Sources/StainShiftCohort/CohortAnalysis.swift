@@ -48,7 +48,7 @@ public enum CohortAnalysis {
         return out
     }
 
-    static func sortedParts(_ parts: [SlidePart]) -> [SlidePart] {
+    public static func sortedParts(_ parts: [SlidePart]) -> [SlidePart] {
         parts.sorted { a, b in
             (a.patient, a.marker, a.timepoint == .pre ? 0 : 1, a.slide) < (b.patient, b.marker, b.timepoint == .pre ? 0 : 1, b.slide)
         }

@@ -44,6 +44,7 @@ public enum RunOutputs {
     static func drawOverlays(parts: [SlidePart], manifest: Manifest, engine: ScoringEngine, threads: Int,
                              outdir: String) -> [String: String] {
         guard let draw = engine.overlay else { return [:] }
+        let parts = overlaySlides(parts)
         let folder = URL(fileURLWithPath: outdir).appendingPathComponent("overlays").path
         guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil else { return [:] }
         let paths = Dictionary(manifest.rows.map { ("\($0.slide)\u{1F}\($0.image)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -60,7 +61,7 @@ public enum RunOutputs {
                       let overlay = try? draw(ScoringEngine.Job(image: image, name: row.image, marker: part.marker, stains: matrix,
                                                                 pixelSize: row.pixelSize, threads: 1))
                 else { continue }
-                let name = "overlays/\(safeName(part.slide)).png"
+                let name = "\(ReportWriter.overlaysFolderName)/" + ReportWriter.overlayFileName(patient: part.patient, marker: part.marker, timepoint: part.timepoint)
                 if (try? ImageWriter.writePNG(overlay, to: URL(fileURLWithPath: outdir).appendingPathComponent(name).path)) != nil {
                     done.set(i, name)
                 }
@@ -69,5 +70,12 @@ public enum RunOutputs {
         var out: [String: String] = [:]
         for (i, name) in done.all.enumerated() { if let name { out[parts[i].slide] = name } }
         return out
+    }
+
+    /// The first slide (in table order) of each patient, marker and timepoint: the one whose
+    /// overlay the report shows (its file name has no slide id).
+    static func overlaySlides(_ parts: [SlidePart]) -> [SlidePart] {
+        var seen = Set<String>()
+        return CohortAnalysis.sortedParts(parts).filter { seen.insert("\($0.patient)\u{1F}\($0.marker)\u{1F}\($0.timepoint.rawValue)").inserted }
     }
 }

@@ -10,6 +10,12 @@ struct StainShiftCommand: ParsableCommand {
         subcommands: [
             Info.self,
             Convert.self,
+            Synth.self,
+            Run.self,
+            ScoreSlide.self,
+            CohortCommand.self,
+            Train.self,
+            Classify.self,
         ]
     )
 }

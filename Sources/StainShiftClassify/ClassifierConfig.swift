@@ -117,9 +117,9 @@ public struct ClassifierConfig: Sendable, Equatable, Codable {
     }
 
     public static let defaultSignals: [Signal] = [
-        Signal(id: "crt_membrane_gain", marker: "crt", metric: "membrane_positive", minDelta: 10,
+        Signal(id: "crt_membrane_gain", marker: "crt", metric: "membrane_percent_positive", minDelta: 10,
                description: "calreticulin exposed on the tumour-cell membrane (immunogenic cell death)"),
-        Signal(id: "hmgb1_translocation_gain", marker: "hmgb1", metric: "translocation", minDelta: 10,
+        Signal(id: "hmgb1_translocation_gain", marker: "hmgb1", metric: "translocation_index", minDelta: 10,
                description: "HMGB1 moved out of the nucleus (released danger signal)"),
         Signal(id: "hla1_gain", marker: "hla1", metric: "percent_positive", minDelta: 10,
                description: "HLA class I restored on tumour cells (antigen presentation)"),

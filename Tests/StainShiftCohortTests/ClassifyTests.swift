@@ -49,8 +49,8 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
 
     @Test func benefitRulesCombineTheBrakeAndTheAccelerator() {
         let up = change("P", pre: 5, post: 30, ci: (15, 35))
-        let crtGain = change("P", marker: "crt", metric: "membrane_positive", pre: 10, post: 40, ci: (20, 40))
-        let crtFlat = change("P", marker: "crt", metric: "membrane_positive", pre: 10, post: 12, ci: (-3, 6))
+        let crtGain = change("P", marker: "crt", metric: "membrane_percent_positive", pre: 10, post: 40, ci: (20, 40))
+        let crtFlat = change("P", marker: "crt", metric: "membrane_percent_positive", pre: 10, post: 12, ci: (-3, 6))
         let likely = caller.call(patient: "P", slides: both, changes: [up, crtGain])
         #expect(likely.benefit == .likely && likely.rule == "brake_and_accelerator")
         #expect(likely.signals.first { $0.id == "crt_membrane_gain" }?.state == .gained)

@@ -1,32 +1,41 @@
 import Foundation
 import Testing
 
-/// A synthetic cohort made once by `stainshift synth cohort` and shared by the run tests:
-/// increase / decrease / no_change patients with known PD-L1 change and slide stain jitter.
+/// Synthetic cohorts made once by `stainshift synth cohort` and shared by the run tests.
 enum SyntheticRun {
-    static let patients = 12
-    static let folder: Result<URL, CLIFailure> = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stainshift-run-\(UUID().uuidString)")
+    /// 20 patients (increase / decrease / no_change in turn, known PD-L1 change, 2 degree slide
+    /// stain jitter), 2 tiles of 448 x 448 per slide: the truth test, run with `--stains auto`.
+    static let truthPatients = 20
+    static let truthCohort: Result<URL, CLIFailure> = synth("truth", patients: truthPatients, tiles: 2, size: 448, seed: 5)
+    static let truthRun: Result<URL, CLIFailure> = run(truthCohort, extra: ["--stains", "auto"])
+
+    /// 4 patients, 2 tiles of 256 x 256 per slide: for determinism, resume and scatter/gather.
+    static let smallPatients = 4
+    static let smallCohort: Result<URL, CLIFailure> = synth("small", patients: smallPatients, tiles: 2, size: 256, seed: 11)
+    /// An uninterrupted reference run of the small cohort (threads 2).
+    static let reference: Result<URL, CLIFailure> = run(smallCohort, extra: [])
+
+    static func synth(_ name: String, patients: Int, tiles: Int, size: Int, seed: Int) -> Result<URL, CLIFailure> {
         do {
-            let r = try CLIRun.run(["synth", "cohort", dir.path, "--patients", String(patients), "--tiles-per-slide", "3",
-                                    "--size", "320", "--markers", "pdl1", "--seed", "11", "--threads", "2"])
+            let dir = try scratch(name)
+            let r = try CLIRun.run(["synth", "cohort", dir.path, "--patients", String(patients), "--tiles-per-slide", String(tiles),
+                                    "--size", String(size), "--markers", "pdl1", "--seed", String(seed), "--threads", "2"])
             guard r.status == 0 else { return .failure(CLIFailure("synth failed: \(r.stderr)")) }
             return .success(dir)
         } catch { return .failure(CLIFailure("\(error)")) }
-    }()
+    }
 
-    static func cohort() throws -> URL { try folder.get() }
-    static var manifest: String { get throws { try cohort().appendingPathComponent("manifest.tsv").path } }
-
-    /// An uninterrupted reference run (threads 2), made once.
-    static let reference: Result<URL, CLIFailure> = {
+    static func run(_ cohort: Result<URL, CLIFailure>, extra: [String]) -> Result<URL, CLIFailure> {
         do {
-            let out = try scratch("reference")
-            let r = try CLIRun.run(["run", try manifest, "-o", out.path, "--threads", "2", "--quiet", "--bootstrap", "300"])
+            let manifest = try cohort.get().appendingPathComponent("manifest.tsv").path
+            let out = try scratch("run")
+            let r = try CLIRun.run(["run", manifest, "-o", out.path, "--threads", "2", "--quiet", "--bootstrap", "300"] + extra)
             guard r.status == 0 else { return .failure(CLIFailure("run failed (\(r.status)): \(r.stderr)")) }
             return .success(out)
         } catch { return .failure(CLIFailure("\(error)")) }
-    }()
+    }
+
+    static var manifest: String { get throws { try smallCohort.get().appendingPathComponent("manifest.tsv").path } }
 
     static func scratch(_ name: String) throws -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("stainshift-\(name)-\(UUID().uuidString)")
@@ -57,10 +66,10 @@ struct CLIFailure: Error, CustomStringConvertible {
 
 @Suite(.serialized) struct RunCLITests {
     @Test func syntheticCohortGroupsMatchTheTruth() throws {
-        let out = try SyntheticRun.reference.get()
-        let truth = try SyntheticRun.rows(try SyntheticRun.cohort().appendingPathComponent("truth.tsv")).filter { $0["marker"] == "pdl1" }
+        let out = try SyntheticRun.truthRun.get()
+        let truth = try SyntheticRun.rows(try SyntheticRun.truthCohort.get().appendingPathComponent("truth.tsv")).filter { $0["marker"] == "pdl1" }
         let groups = try SyntheticRun.rows(out.appendingPathComponent("groups.tsv"))
-        #expect(groups.count == SyntheticRun.patients)
+        #expect(groups.count == SyntheticRun.truthPatients)
         let right = truth.filter { t in groups.first { $0["patient"] == t["patient"] }?["pdl1_group"] == t["pdl1_group"] }
         #expect(Double(right.count) >= 0.95 * Double(truth.count), "groups: \(groups.map { ($0["patient"] ?? "", $0["pdl1_group"] ?? "") })")
         #expect(groups.allSatisfy { !($0["benefit"] ?? "").isEmpty && !($0["rationale"] ?? "").isEmpty })
@@ -69,7 +78,9 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
         #expect(try String(contentsOf: out.appendingPathComponent("failures.tsv"), encoding: .utf8) == "line\tslide\timage\tstage\terror\n")
         let overlays = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("overlays").path)
-        #expect(overlays.count == 2 * SyntheticRun.patients)
+        #expect(overlays.count == 2 * SyntheticRun.truthPatients)
+        let slides = try SyntheticRun.rows(out.appendingPathComponent("slides.tsv"))
+        #expect(slides.allSatisfy { $0["stains_source"] == "auto" && $0["stain_drift_deg"] != "NA" })
     }
 
     @Test func oneThreadGivesTheSameTablesAsTwo() throws {
@@ -97,8 +108,7 @@ struct CLIFailure: Error, CustomStringConvertible {
             if cached >= 3 { break }
             usleep(5_000)
         }
-        process.terminate()  // SIGTERM: the process dies at once, mid-tile, without cleanup
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.processIdentifier, SIGKILL)  // dies at once, mid-tile, without cleanup
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal, "the run finished before it could be killed")
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("groups.tsv").path))
@@ -129,7 +139,7 @@ struct CLIFailure: Error, CustomStringConvertible {
     }
 
     @Test func aCorruptTileAmongGoodOnesExitsThreeAndTheRestIsScored() throws {
-        let cohort = try SyntheticRun.cohort()
+        let cohort = try SyntheticRun.smallCohort.get()
         let work = try SyntheticRun.scratch("corrupt")
         try Data("this is not a PNG".utf8).write(to: work.appendingPathComponent("broken.png"))
         let original = try String(contentsOfFile: try SyntheticRun.manifest, encoding: .utf8)
@@ -167,18 +177,18 @@ struct CLIFailure: Error, CustomStringConvertible {
     }
 
     @Test func trainThenClassifyGivesAProbabilityPerPatient() throws {
-        let reference = try SyntheticRun.reference.get()
-        let truth = try SyntheticRun.cohort().appendingPathComponent("truth.tsv").path
+        let reference = try SyntheticRun.truthRun.get()
+        let truth = try SyntheticRun.truthCohort.get().appendingPathComponent("truth.tsv").path
         let work = try SyntheticRun.scratch("train")
         let model = work.appendingPathComponent("model.json").path
-        let t = try CLIRun.run(["train", reference.path, "--labels", truth, "--folds", "2", "-o", model])
+        let t = try CLIRun.run(["train", reference.path, "--labels", truth, "--folds", "3", "-o", model])
         #expect(t.status == 0, "\(t.stderr)")
-        #expect(t.stderr.contains("2-fold CV AUC"))
+        #expect(t.stderr.contains("3-fold CV AUC"))
         let c = try CLIRun.run(["classify", reference.appendingPathComponent("changes.tsv").path, "--model", model])
         #expect(c.status == 0)
         let lines = c.stdout.split(separator: "\n")
         #expect(lines.first == "patient\tprobability\tcall")
-        #expect(lines.count == SyntheticRun.patients + 1)
+        #expect(lines.count == SyntheticRun.truthPatients + 1)
         let config = try CLIRun.run(["classify", "--print-config"])
         #expect(config.stdout.contains("\"benefit_rules\""))
     }

@@ -70,3 +70,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing: libFuzzer targets for the image readers (`make fuzz`); a normal build gives replay tools.
+package.targets += [
+    .executableTarget(name: "FuzzTIFF", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzTIFF"),
+    .executableTarget(name: "FuzzPNG", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzPNG"),
+]

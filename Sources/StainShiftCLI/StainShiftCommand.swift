@@ -10,6 +10,9 @@ struct StainShiftCommand: ParsableCommand {
         subcommands: [
             Info.self,
             Convert.self,
+            Deconvolve.self,
+            Stains.self,
+            Score.self,
             Synth.self,
             Run.self,
             ScoreSlide.self,

@@ -76,7 +76,7 @@ enum PNGReader {
     /// pHYs in pixels per metre gives µm per pixel; pHYs with unit 0 is only an aspect ratio.
     static func pixelSizeMicrons(_ reader: sspng_reader) -> Double? {
         guard reader.has_phys != 0, reader.phys_unit == 1, reader.phys_x > 0 else { return nil }
-        return 1_000_000 / Double(reader.phys_x)
+        return PixelSize.plausible(1_000_000 / Double(reader.phys_x))
     }
 
     static func failure(_ path: String, _ reader: sspng_reader) -> ImagingError {

@@ -1,0 +1,45 @@
+// libFuzzer target for StainShift's PNG reader. Built by `make fuzz` with
+// `-sanitize=fuzzer,address -parse-as-library -D FUZZING`; a normal build gives a replay tool
+// instead: `FuzzPNG FILE...` reads each file the same way and prints one line per file.
+import Foundation
+import StainShiftImaging
+
+/// Reads `data` as a PNG the ways the pipeline does: header, whole image, a region. Any
+/// outcome but a crash, a sanitizer report or a hang is fine; errors are expected.
+@discardableResult
+func exercisePNG(path: String) -> String {
+    let options = ReadOptions(page: 0, maxPixels: 1 << 22, threads: 1)
+    var outcome = ""
+    do {
+        let info = try ImageReader.info(path)
+        outcome += "info \(info.width)x\(info.height); "
+        if info.pages > 1 { _ = try? ImageReader.read(path, options: ReadOptions(page: 1, maxPixels: 1 << 22, threads: 1)) }
+    } catch { outcome += "info error; " }
+    do {
+        let image = try ImageReader.read(path, options: options)
+        outcome += "read \(image.width)x\(image.height); "
+        if image.width > 2, image.height > 2 {
+            let region = try ImageReader.readRegion(path, x: 1, y: 1, width: image.width - 2, height: image.height - 2,
+                                                    options: ReadOptions(maxPixels: 1 << 22, threads: 2))
+            outcome += "region \(region.width)x\(region.height)"
+        }
+    } catch { outcome += "error: \(error)" }
+    return outcome
+}
+
+#if FUZZING
+/// One scratch file per fuzzing process: the readers take paths, as the pipeline gives them.
+nonisolated(unsafe) let scratchPath = NSTemporaryDirectory() + "stainshift-fuzz-png-\(getpid())"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPNG(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let data = Data(bytes: start, count: count)
+    guard FileManager.default.createFile(atPath: scratchPath, contents: data) else { return 0 }
+    exercisePNG(path: scratchPath)
+    return 0
+}
+#else
+for path in CommandLine.arguments.dropFirst() {
+    print("\(path): \(exercisePNG(path: path))")
+}
+#endif

@@ -76,3 +76,9 @@ package.targets += [
     .executableTarget(name: "FuzzTIFF", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzTIFF"),
     .executableTarget(name: "FuzzPNG", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzPNG"),
 ]
+
+// Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.
+package.targets += [
+    .executableTarget(name: "ImagingBench", dependencies: ["StainShiftImaging"], path: "Benchmarks/imaging/ImagingBench",
+                      swiftSettings: fast),
+]

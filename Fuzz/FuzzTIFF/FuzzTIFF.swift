@@ -27,19 +27,38 @@ func exerciseTIFF(path: String) -> String {
     return outcome
 }
 
-#if FUZZING
 /// One scratch file per fuzzing process: the readers take paths, as the pipeline gives them.
-nonisolated(unsafe) let scratchPath = NSTemporaryDirectory() + "stainshift-fuzz-tiff-\(getpid())"
+let scratchPath = NSTemporaryDirectory() + "stainshift-fuzz-tiff-\(getpid())"
 
+/// libFuzzer's per-input callback.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTIFF(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    let data = Data(bytes: start, count: count)
+public func fuzzTIFF(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
     guard FileManager.default.createFile(atPath: scratchPath, contents: data) else { return 0 }
     exerciseTIFF(path: scratchPath)
     return 0
 }
-#else
-for path in CommandLine.arguments.dropFirst() {
-    print("\(path): \(exerciseTIFF(path: path))")
-}
+
+#if FUZZING
+/// libFuzzer's driver entry (compiler-rt FuzzerInterface.h). SwiftPM names this module's entry
+/// point itself, so `main` below hands control to libFuzzer instead of libFuzzer owning `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
 #endif
+
+@main
+struct FuzzTIFFMain {
+    static func main() {
+        #if FUZZING
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzTIFF))
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            print("\(path): \(exerciseTIFF(path: path))")
+        }
+        #endif
+    }
+}

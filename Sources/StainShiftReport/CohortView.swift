@@ -77,13 +77,14 @@ struct CohortView {
     /// present as a change.
     func metrics(of marker: String) -> [String] { metricOrder[marker] ?? [] }
 
-    /// Half-width of the waterfall band: the run's `pdl1_delta_points` setting when present.
+    /// Half-width of the waterfall band: the option, else the run's `pdl1_delta_points` setting, else 10.
     var tpsBand: Double {
+        if let band = options.tpsBand, band.isFinite, band >= 0 { return band }
         if let text = result.provenance.settings["pdl1_delta_points"], let value = Double(text),
            value.isFinite, value >= 0 {
             return value
         }
-        return options.tpsBand
+        return 10
     }
 
     /// Patients per PD-L1 group (patients without a call are not counted).

@@ -165,7 +165,7 @@ struct HTMLReport {
                         w.element("td", ["class": "num"], ReportFormat.number(tps?.post ?? call?.tpsPost))
                         w.element("td", ["class": "num"], ReportFormat.number(tps?.delta))
                         w.element("td", ["class": "num"], tps.map { "\(ReportFormat.number($0.ciLow)) to \(ReportFormat.number($0.ciHigh))" } ?? ReportFormat.missing)
-                        w.element("td", [:], categories(call))
+                        w.element("td", ["class": "nowrap"], categories(call))
                         w.wrap("td") { w in
                             if let call { benefitBadge(&w, call.benefit) } else { w.write("no call") }
                         }
@@ -215,7 +215,7 @@ struct HTMLReport {
                           "Each bar is one patient's change in PD-L1 TPS after radiotherapy (post \u{2212} pre, percentage points), "
                           + "sorted from the largest increase to the largest decrease and coloured by PD-L1 group. "
                           + "Whiskers: 95% bootstrap interval (tiles resampled within each slide). "
-                          + "Shaded band: \u{00B1}\(ReportFormat.number(plot.band)) points.")
+                          + "Shaded band: \u{00B1}\(SVGNumber.tick(plot.band, step: plot.band == plot.band.rounded() ? 1 : 0.01)) points.")
             }
             let missing = view.patients.filter { p in !plot.bars.contains { $0.patient == p } }
             if !missing.isEmpty {

@@ -175,7 +175,7 @@ enum ReportDocument {
             "tps_pre": "PD-L1 tumour proportion score before radiotherapy, % (0-100)",
             "tps_post": "PD-L1 tumour proportion score after radiotherapy, % (0-100)",
             "probability": "model probability of benefit, 0-1",
-            "negative": "count of cells (or tissue pixels under `pixels`) below the 1+ threshold",
+            "negative": "count of cells (of tissue pixels in totals.pixels) below the 1+ threshold",
             "weak": "count at 1+", "moderate": "count at 2+", "strong": "count at 3+",
             "image_pixels": "pixels", "tissue_pixels": "pixels",
             "primary_dab_sum": "sum over tumour cells of mean DAB optical density in the primary compartment (base-10 OD)",

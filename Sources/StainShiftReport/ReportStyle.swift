@@ -38,6 +38,7 @@ enum ReportStyle {
     table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 14px; }
     th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
     thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid #c3cad2; }
+    td.nowrap { white-space: nowrap; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     tr.main-metric td { font-weight: 600; }
     td.marker { font-weight: 600; background: #fafbfc; }
@@ -63,7 +64,9 @@ enum ReportStyle {
     figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
     svg.plot { display: block; width: 100%; height: auto; }
     svg.waterfall { max-width: 1060px; }
-    .plot-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; }
+    .plot-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
+    .plot-grid svg.plot { max-width: 520px; margin: 0 auto; }
+    table.kv th { width: 26%; font-weight: 600; }
     .plot-grid figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
     .plot-grid figcaption { color: var(--ink); font-weight: 600; font-size: 13px; margin: 0 0 4px; }
     .thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 12px; }

@@ -34,6 +34,7 @@ struct HTMLReport {
         summary(&w)
         waterfall(&w)
         pairedPlots(&w)
+        overview(&w)
         failures(&w)
         for patient in view.patients { self.patient(patient, &w) }
         methods(&w)
@@ -61,6 +62,7 @@ struct HTMLReport {
                 w.element("a", ["href": "#summary"], "Summary")
                 w.element("a", ["href": "#waterfall"], "PD-L1 waterfall")
                 w.element("a", ["href": "#paired"], "Paired plots")
+                w.element("a", ["href": "#patients"], "Patients")
                 w.element("a", ["href": "#failures"], "Failures (\(result.failures.count))")
                 w.element("a", ["href": "#methods"], "Methods and provenance")
                 if !view.patients.isEmpty {
@@ -126,7 +128,6 @@ struct HTMLReport {
                     }
                 }
             }
-            overview(&w)
         }
         w.newline()
     }
@@ -141,7 +142,8 @@ struct HTMLReport {
 
     /// One row per patient: PD-L1 TPS before/after, the change with its interval, and the calls.
     private func overview(_ w: inout HTMLWriter) {
-        w.element("h3", [:], "Patients")
+        w.open("section", ["id": "patients"])
+        w.element("h2", [:], "Patients at a glance")
         w.wrap("table", ["class": "overview"]) { w in
             w.wrap("thead") { $0.wrap("tr") { w in
                 w.element("th", [:], "Patient")
@@ -178,6 +180,8 @@ struct HTMLReport {
                 }
             }
         }
+        w.close("section")
+        w.newline()
     }
 
     func categories(_ call: PatientCall?) -> String {

@@ -84,7 +84,7 @@ enum ReportStyle {
       h2 { break-after: avoid; page-break-after: avoid; }
       h3 { break-after: avoid; page-break-after: avoid; }
       section.patient { break-before: page; page-break-before: always; border-top: none; margin-top: 0; }
-      section.methods { break-before: page; page-break-before: always; }
+      section.methods, #paired { break-before: page; page-break-before: always; }
       figure, .callout, .cards, .thumbs, tr { break-inside: avoid; page-break-inside: avoid; }
       .badge, .swatch, .flag, .card, .callout, .ruo, thead th, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       a { color: inherit; text-decoration: none; }

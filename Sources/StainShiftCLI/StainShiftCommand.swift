@@ -9,6 +9,7 @@ struct StainShiftCommand: ParsableCommand {
         version: StainShiftVersion.current,
         subcommands: [
             Info.self,
+            Convert.self,
             Report.self,
         ]
     )

@@ -203,7 +203,7 @@ struct SnakeKey: CodingKey {
 /// Swift property names <-> report.json keys. `primaryDABSum` <-> `primary_dab_sum`;
 /// words listed in `acronyms` come back upper-case.
 enum KeyCase {
-    static let acronyms: [String: String] = ["dab": "DAB", "od": "OD"]
+    static let acronyms: [String: String] = ["dab": "DAB", "od": "OD", "ci": "CI"]
 
     static func snake(_ name: String) -> String {
         let chars = Array(name)

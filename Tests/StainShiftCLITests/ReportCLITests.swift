@@ -8,9 +8,10 @@ import Testing
     {
       "calls" : [ { "benefit" : "likely", "flags" : [], "patient" : "P<1>", "pdl1_group" : "increase",
                     "rationale" : "TPS rose by 30 points.", "rule" : "R1", "tps_category_post" : "1-49%",
-                    "tps_category_pre" : "<1%", "tps_post" : 30.5, "tps_pre" : 0.5 } ],
+                    "tps_category_pre" : "<1%", "tps_post" : 30.5, "tps_pre" : 0.5, "signals" : [] } ],
       "changes" : [ { "ci_high" : 36.25, "ci_low" : 21.125, "marker" : "pdl1", "metric" : "tps",
-                      "patient" : "P<1>", "post" : 30.5, "pre" : 0.5 } ],
+                      "patient" : "P<1>", "post" : 30.5, "pre" : 0.5, "pre_tiles" : 3, "post_tiles" : 2,
+                      "pre_tumour_cells" : 900, "post_tumour_cells" : 640 } ],
       "failures" : [ { "error" : "not a TIFF file", "image" : "b.tiff", "line" : 3, "stage" : "read" } ],
       "provenance" : { "date" : "2026-11-27T05:00:00Z", "manifest" : "m.csv", "settings" : { "seed" : "1" },
                        "version" : "0.1.0" },
@@ -37,7 +38,7 @@ import Testing
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<title>Trial &lt;7&gt; re-render</title>"))
         #expect(html.contains("data-patient=\"P&lt;1&gt;\""))
-        #expect(html.contains(">30.00<") && html.contains(">21.12<") && html.contains(">36.25<"))
+        #expect(html.contains(">30.0000<") && html.contains(">21.1250<") && html.contains(">36.2500<"))
         #expect(html.contains("not a TIFF file"))
         for name in ["stainshift_mqc.tsv", "stainshift_mqc.json"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path))

@@ -17,7 +17,7 @@ enum ReportFixture {
         ("P2", 40, 12.25, .decrease, .unlikely),
         ("P10", 20, 23, .noChange, .possible),
         (awkward, 0.5, 61, .increase, .likely),
-        ("P5", 70, 69.994, .noChange, .indeterminate),
+        ("P5", 70, 69.99996, .noChange, .indeterminate),
     ]
 
     static func totals(tumour: Int, positive: Int) -> TileTotals {

@@ -3,14 +3,15 @@ import StainShiftCohort
 import Testing
 
 @Suite struct ReportFormatTests {
-    @Test func numbersHaveTwoFixedDecimals() {
-        #expect(ReportFormat.number(2.5) == "2.50")
-        #expect(ReportFormat.number(-3.456) == "-3.46")
-        #expect(ReportFormat.number(100) == "100.00")
-        #expect(ReportFormat.number(0.125) == "0.12") // exact binary value, rounded half to even as printf does
-        #expect(ReportFormat.number(1.005) == "1.00") // 1.005 is 1.00499999... in binary
-        #expect(ReportFormat.number(1234567.891) == "1234567.89")
+    @Test func numbersHaveFourFixedDecimalsAsInTheTables() {
+        #expect(ReportFormat.number(2.5) == "2.5000")
+        #expect(ReportFormat.number(-3.456789) == "-3.4568")
+        #expect(ReportFormat.number(100) == "100.0000")
+        #expect(ReportFormat.number(0.125, decimals: 2) == "0.12") // exact binary value, half to even as printf
+        #expect(ReportFormat.number(1.00005) == "1.0000") // 1.00005 is 1.0000499999... in binary
+        #expect(ReportFormat.number(1234567.891) == "1234567.8910")
         #expect(ReportFormat.number(0.5, decimals: 0) == "0")
+        #expect(ReportFormat.number(12.3456, decimals: ReportFormat.angleDecimals) == "12.35")
     }
 
     @Test func missingAndNonFiniteAreNA() {
@@ -20,9 +21,9 @@ import Testing
     }
 
     @Test func negativeZeroIsWrittenAsZero() {
-        #expect(ReportFormat.number(-0.004) == "0.00")
-        #expect(ReportFormat.number(-0.0) == "0.00")
-        #expect(ReportFormat.number(-0.005001) == "-0.01")
+        #expect(ReportFormat.number(-0.00004) == "0.0000")
+        #expect(ReportFormat.number(-0.0) == "0.0000")
+        #expect(ReportFormat.number(-0.00005001) == "-0.0001")
     }
 
     @Test func overlayNamesArePlainAndUnambiguous() {

@@ -54,15 +54,14 @@ import Testing
         }
         #expect(checked == result.changes.count)
         #expect(root.all("tr", class: "change").count == result.changes.count)
-        // P5's PD-L1 TPS fell by 0.006: the delta prints as 0.00 but never as -0.00.
-        #expect(!html.contains(">-0.00<"))
+        #expect(!html.contains(">-0.0000<"))
     }
 
     @Test func unpairedPatientShowsItsSlideScoresAndNA() throws {
         let root = try XMLNode.parse(html)
         let rows = try section(root, patient: "P4").all("tr", class: "unpaired")
         let tps = try #require(rows.first { $0.attributes["data-marker"] == "pdl1" && $0.attributes["data-metric"] == "tps" })
-        #expect(tps.all("td", class: "pre").first?.allText == "11.00")
+        #expect(tps.all("td", class: "pre").first?.allText == "11.0000")
         #expect(tps.all("td", class: "post").first?.allText == "NA")
         #expect(tps.all("td", class: "delta").first?.allText == "NA")
     }
@@ -152,7 +151,7 @@ import Testing
             #expect(s.all("code", class: "rule").first?.allText == call.rule)
             #expect(s.all("p", class: "rationale").first?.allText == call.rationale)
         }
-        #expect(try section(root, patient: "P1").allText.contains("model probability 0.81"))
+        #expect(try section(root, patient: "P1").allText.contains("model probability 0.8150"))
     }
 
     @Test func selfContainedWithoutScriptsOrNetwork() throws {

@@ -8,7 +8,8 @@ import Testing
         #expect(ReportFormat.number(-3.456789) == "-3.4568")
         #expect(ReportFormat.number(100) == "100.0000")
         #expect(ReportFormat.number(0.125, decimals: 2) == "0.12") // exact binary value, half to even as printf
-        #expect(ReportFormat.number(1.00005) == "1.0000") // 1.00005 is 1.0000499999... in binary
+        #expect(ReportFormat.number(2.00005) == "2.0000") // 2.00005 is 2.0000499999... in binary
+        #expect(ReportFormat.number(1.00005) == "1.0001") // 1.00005 is 1.0000500000...1 in binary
         #expect(ReportFormat.number(1234567.891) == "1234567.8910")
         #expect(ReportFormat.number(0.5, decimals: 0) == "0")
         #expect(ReportFormat.number(12.3456, decimals: ReportFormat.angleDecimals) == "12.35")

@@ -1,3 +1,4 @@
+import Foundation
 import StainShiftClassify
 import StainShiftCohort
 
@@ -16,6 +17,10 @@ struct CohortView {
     /// Main score of each marker (see `ReportOptions.mainMetrics`).
     let mainMetric: [String: String]
     private let metricOrder: [String: [String]]
+    /// The run's classifier config, when it recorded one as JSON in `settings["classifier_config"]`.
+    let config: ClassifierConfig?
+    /// Signal id -> plain-English description, from the config.
+    let signalDescriptions: [String: String]
 
     init(_ result: CohortResult, options: ReportOptions) {
         self.result = result
@@ -61,6 +66,17 @@ struct CohortView {
             }
         }
         mainMetric = main
+        config = result.provenance.settings[CohortView.configKey].flatMap(CohortView.decodeConfig)
+        signalDescriptions = Dictionary((config?.signals ?? []).map { ($0.id, $0.description) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Settings key under which a run records its classifier config (`ClassifierConfig.json()`).
+    static let configKey = "classifier_config"
+
+    static func decodeConfig(_ text: String) -> ClassifierConfig? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try? decoder.decode(ClassifierConfig.self, from: Data(text.utf8))
     }
 
     /// The patient's change for one marker and metric.

@@ -272,6 +272,7 @@ struct HTMLReport {
                 w.wrap("table", ["class": "failures"]) { w in
                     w.wrap("thead") { $0.wrap("tr") { w in
                         w.element("th", ["class": "num"], "Manifest line")
+                        w.element("th", [:], "Slide")
                         w.element("th", [:], "Image")
                         w.element("th", [:], "Stage")
                         w.element("th", [:], "Error")
@@ -280,6 +281,7 @@ struct HTMLReport {
                         for failure in result.failures {
                             w.wrap("tr", ["class": "failure"]) { w in
                                 w.element("td", ["class": "num"], failure.line.map(String.init) ?? ReportFormat.missing)
+                                w.element("td", [:], failure.slide ?? "")
                                 w.wrap("td") { $0.element("code", [:], failure.image) }
                                 w.element("td", [:], failure.stage)
                                 w.element("td", [:], failure.error)

@@ -59,6 +59,11 @@ enum ReportStyle {
     .callout.warn { border-left-color: #d8a800; background: #fffaeb; }
     .callout.error { border-left-color: #b00020; background: #fff4f5; }
     .callout p { margin: 4px 0; }
+    .signal { display: inline-block; margin: 1px 10px 1px 0; white-space: nowrap; }
+    .signal.s-gained { color: #1b7f3b; font-weight: 600; }
+    .signal.s-not_gained { color: var(--ink); }
+    .signal.s-unmeasured { color: var(--muted); font-style: italic; }
+    td.alert { color: #b00020; font-weight: 600; }
     .call-line { display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; }
     figure { margin: 8px 0 16px; }
     figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }

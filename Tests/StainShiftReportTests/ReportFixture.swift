@@ -70,11 +70,14 @@ enum ReportFixture {
                                                                  pixelSizeMicrons: 0.5)))
                     }
                     let estimated = patient == "P1" && timepoint == .post
-                    slides.append(SlideRecord(patient: patient, timepoint: timepoint, marker: marker, slide: slide,
-                                              tileCount: 2, totals: slideTotals, scores: scores(marker, level: level),
-                                              qcFlags: Array(Set(flags)).sorted(),
-                                              stains: estimated ? "estimated: H 0.612 0.731 0.302; DAB 0.281 0.577 0.767; R 0.738 0.362 0.569" : preset,
-                                              stainsSource: estimated ? "estimated" : "preset"))
+                    var record = SlideRecord(patient: patient, timepoint: timepoint, marker: marker, slide: slide,
+                                             tileCount: 2, totals: slideTotals, scores: scores(marker, level: level),
+                                             qcFlags: Array(Set(flags)).sorted(),
+                                             stains: estimated ? "estimated: H 0.612 0.731 0.302; DAB 0.281 0.577 0.767; R 0.738 0.362 0.569" : preset,
+                                             stainsSource: estimated ? "auto" : "preset:h-dab")
+                    if patient == "P1" { record.stainDriftDegrees = 7.254 }
+                    if patient == "P2", marker == "pdl1", timepoint == .post { record.failedTiles = 1 }
+                    slides.append(record)
                 }
                 let preScores = scores(marker, level: pre), postScores = scores(marker, level: post)
                 for (a, b) in zip(preScores, postScores) {
@@ -83,12 +86,18 @@ enum ReportFixture {
                                                 ciLow: d - 4.125 - Double(index), ciHigh: d + 3.5 + Double(index)))
                 }
             }
-            calls.append(PatientCall(patient: patient, pdl1Group: group, tpsPre: pre, tpsPost: post,
-                                     tpsCategoryPre: category(pre), tpsCategoryPost: category(post), benefit: benefit,
-                                     rule: group == .increase ? "R1_tps_increase" : group == .decrease ? "R2_tps_decrease" : "R3_stable",
-                                     rationale: "TPS moved from \(pre) to \(post) points; the 95% interval \(group == .noChange ? "includes" : "excludes") zero.",
-                                     probability: index == 0 ? 0.815 : nil,
-                                     flags: patient == "P1" ? ["stain_drift"] : []))
+            var call = PatientCall(patient: patient, pdl1Group: group, tpsPre: pre, tpsPost: post,
+                                   tpsCategoryPre: category(pre), tpsCategoryPost: category(post), benefit: benefit,
+                                   rule: group == .increase ? "brake_and_accelerator" : "no_brake",
+                                   rationale: "TPS moved from \(pre) to \(post) points; the 95% interval \(group == .noChange ? "includes" : "excludes") zero.",
+                                   probability: index == 0 ? 0.815 : nil,
+                                   flags: patient == "P1" ? ["stain_drift"] : [])
+            call.tpsDelta = post - pre
+            call.signals = [SignalState(id: "crt_membrane_gain", state: index == 0 ? .gained : .notGained, delta: 12.5),
+                            SignalState(id: "hmgb1_translocation_gain", state: .unmeasured, delta: nil),
+                            SignalState(id: "hla1_gain", state: .notGained, delta: 3.25)]
+            if patient == "P1" { call.stainDriftDegrees = 7.254; call.outcome = 1 }
+            calls.append(call)
         }
         // P4: only pre-RT slides, so no pair and no change.
         for marker in markers {
@@ -101,20 +110,22 @@ enum ReportFixture {
                                                      pixelSizeMicrons: 0.5)))
             slides.append(SlideRecord(patient: "P4", timepoint: .pre, marker: marker, slide: slide, tileCount: 1, totals: t,
                                       scores: scores(marker, level: 11), qcFlags: ["low_tissue", "too_few_cells"],
-                                      stains: preset, stainsSource: "preset"))
+                                      stains: preset, stainsSource: "preset:h-dab"))
         }
         calls.append(PatientCall(patient: "P4", pdl1Group: .insufficient, tpsPre: 11, tpsPost: nil, tpsCategoryPre: "1-49%",
-                                 tpsCategoryPost: nil, benefit: .indeterminate, rule: "R0_insufficient",
+                                 tpsCategoryPost: nil, benefit: .indeterminate, rule: "pdl1_unmeasurable",
                                  rationale: "No post-RT PD-L1 slide: every post tile failed to read.", probability: nil,
                                  flags: ["low_cell_count"]))
-        let failures = [
+        var failures = [
             FailureRecord(line: 42, image: "tiles/P4-pdl1-post-0.tiff", stage: "read", error: "tiles/P4-pdl1-post-0.tiff: not a TIFF file"),
             FailureRecord(line: 43, image: "tiles/P4-hla1-post-0.tiff", stage: "score", error: "no tissue <found> & nothing scored"),
             FailureRecord(line: nil, image: "manifest.csv", stage: "manifest", error: "line 50: timepoint 'mid' is not pre or post"),
         ]
+        failures[0].slide = "P4-pdl1-post"
         let provenance = Provenance(version: "0.1.0", date: "2026-11-27T05:00:00Z", manifest: "cohort/manifest.csv",
                                     settings: ["stains": "h-dab", "pdl1.thresholds": "0.10 0.25 0.45", "bootstrap": "2000",
-                                               "seed": "42", "pixel_size_um": "0.5", "camelCaseKey": "kept as is"])
+                                               "seed": "42", "pixel_size_um": "0.5", "camelCaseKey": "kept as is",
+                                               "pdl1_delta_points": "10", "classifier_config": ClassifierConfig().json()])
         return CohortResult(tiles: tiles, slides: slides, changes: changes, calls: calls, failures: failures,
                             provenance: provenance)
     }

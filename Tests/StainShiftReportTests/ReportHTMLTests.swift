@@ -169,7 +169,9 @@ import Testing
         let methods = try #require(root.all("section").first { $0.attributes["id"] == "methods" })
         let text = methods.allText
         #expect(text.contains("0.1.0") && text.contains("2026-11-27T05:00:00Z") && text.contains("cohort/manifest.csv"))
-        for (key, value) in result.provenance.settings { #expect(text.contains(key) && text.contains(value)) }
+        for (key, value) in result.provenance.settings where key != "classifier_config" {
+            #expect(text.contains(key) && text.contains(value))
+        }
         for tile in result.tiles { #expect(text.contains(tile.sha256)) }
         #expect(methods.all("table", class: "inputs").first?.all("tr").count == result.tiles.count + 1)
         let stains = try #require(methods.all("table", class: "stains").first)
@@ -178,6 +180,40 @@ import Testing
         for rule in Set(result.calls.map(\.rule)) { #expect(text.contains(rule)) }
         #expect(root.all("div", class: "ruo").count >= 2)
         #expect(text.contains(ReportWriter.researchUseOnly))
+    }
+
+    @Test func ruleTableComesFromTheRecordedConfigWithFiredCounts() throws {
+        let root = try XMLNode.parse(html)
+        let rows = root.all("table", class: "rules").first?.all("tr").filter { $0.attributes["data-rule"] != nil } ?? []
+        let config = ClassifierConfig()
+        #expect(rows.map { $0.attributes["data-rule"] } == config.benefitRules.map(\.id))
+        for row in rows {
+            let id = row.attributes["data-rule"] ?? ""
+            let fired = result.calls.filter { $0.rule == id }.count
+            #expect(row.all("td").last?.allText == "\(fired)", "\(id)")
+        }
+        #expect(rows.last?.allText.contains("always (fallback)") == true)
+        #expect(root.all("table", class: "signals").first?.all("tr").count == config.signals.count + 1)
+        #expect(root.all("p", class: "group-rule").first?.allText.contains("\u{2265} 10 points") == true)
+        // Without a recorded config, the rules that fired are listed instead.
+        var bare = result
+        bare.provenance.settings["classifier_config"] = nil
+        let plain = try XMLNode.parse(ReportWriter.html(bare, options: ReportOptions()))
+        #expect(plain.all("tr").filter { $0.attributes["data-rule"] != nil }.isEmpty)
+        #expect(plain.all("table", class: "rules").first?.allText.contains("brake_and_accelerator") == true)
+    }
+
+    @Test func signalsDriftOutcomeAndFailedTilesAreShown() throws {
+        let root = try XMLNode.parse(html)
+        let p1 = try section(root, patient: "P1")
+        let signals = p1.all("span", class: "signal")
+        #expect(signals.count == 3)
+        #expect(signals.first?.hasClass("s-gained") == true)
+        #expect(signals.first?.attributes["title"]?.contains("calreticulin") == true)
+        #expect(p1.allText.contains("7.25\u{00B0}") && p1.allText.contains("responder (1)"))
+        let p2 = try section(root, patient: "P2")
+        #expect(p2.all("td", class: "alert").map(\.allText) == ["1"])
+        #expect(try section(root, patient: "P4").all("span", class: "signal").isEmpty)
     }
 
     @Test func sameInputGivesTheSameBytes() {
@@ -194,6 +230,11 @@ import Testing
         try ImageWriter.writePNG(image, to: overlays + "/" + name)
         try Data("not a png".utf8).write(to: URL(fileURLWithPath: overlays + "/"
             + ReportWriter.overlayFileName(patient: ReportFixture.awkward, marker: "pdl1", timepoint: .post)))
+        // A slide whose overlay the runner recorded under another name.
+        var result = result
+        let index = try #require(result.slides.firstIndex { $0.patient == "P1" && $0.marker == "crt" && $0.timepoint == .post })
+        result.slides[index].overlay = "overlays/P1-crt-post-tile-3.png"
+        try ImageWriter.writePNG(image, to: overlays + "/P1-crt-post-tile-3.png")
         try ReportWriter.write(result, to: outdir)
         let text = try String(contentsOfFile: outdir + "/report.html", encoding: .utf8)
         let root = try XMLNode.parse(text)
@@ -205,7 +246,8 @@ import Testing
         let bytes = try Data(contentsOf: URL(fileURLWithPath: overlays + "/" + name))
         #expect(Data(base64Encoded: String(src.dropFirst("data:image/png;base64,".count))) == bytes)
         #expect(s.allText.contains("not a PNG file"))
-        #expect(try section(root, patient: "P1").all("img").isEmpty)
+        let p1 = try section(root, patient: "P1").all("figure", class: "thumb")
+        #expect(p1.count == 1 && p1.first?.attributes["data-marker"] == "crt" && p1.first?.attributes["data-timepoint"] == "post")
         let off = ReportWriter.html(result, options: ReportOptions(includeThumbnails: false, overlaysDirectory: overlays))
         #expect(!off.contains("data:image/png"))
     }

@@ -89,6 +89,15 @@ struct CohortView {
 
     func group(_ patient: String) -> PDL1Group? { calls[patient]?.pdl1Group }
 
+    /// PD-L1 TPS at one timepoint: from the change, else the call, else the slide's score, so an
+    /// unpaired patient still shows the slide that was scored.
+    func tps(_ patient: String, _ timepoint: Timepoint) -> Double? {
+        if let change = tpsChange(patient) { return timepoint == .pre ? change.pre : change.post }
+        if let value = timepoint == .pre ? calls[patient]?.tpsPre : calls[patient]?.tpsPost { return value }
+        return slides[patient]?.first { $0.marker == "pdl1" && $0.timepoint == timepoint }?
+            .scores.first { $0.name == "tps" }?.value
+    }
+
     /// Metrics of a marker in reporting order: the slides' score order, then any metric only
     /// present as a change.
     func metrics(of marker: String) -> [String] { metricOrder[marker] ?? [] }

@@ -38,7 +38,7 @@ extension HTMLReport {
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "TPS: ")
-                    w.write("\(ReportFormat.number(call.tpsPre)) \u{2192} \(ReportFormat.number(call.tpsPost))")
+                    w.write("\(ReportFormat.number(view.tps(patient, .pre))) \u{2192} \(ReportFormat.number(view.tps(patient, .post)))")
                     if call.tpsCategoryPre != nil || call.tpsCategoryPost != nil { w.write(" (\(categories(call)))") }
                 }
                 w.wrap("span") { w in

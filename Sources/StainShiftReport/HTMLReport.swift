@@ -163,8 +163,8 @@ struct HTMLReport {
                     w.wrap("tr", ["data-patient": patient]) { w in
                         w.wrap("td") { $0.element("a", ["href": "#" + anchor(patient)], patient) }
                         w.wrap("td") { groupBadge(&$0, call?.pdl1Group) }
-                        w.element("td", ["class": "num"], ReportFormat.number(tps?.pre ?? call?.tpsPre))
-                        w.element("td", ["class": "num"], ReportFormat.number(tps?.post ?? call?.tpsPost))
+                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .pre)))
+                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .post)))
                         w.element("td", ["class": "num"], ReportFormat.number(tps?.delta))
                         w.element("td", ["class": "num"], tps.map { "\(ReportFormat.number($0.ciLow)) to \(ReportFormat.number($0.ciHigh))" } ?? ReportFormat.missing)
                         w.element("td", ["class": "nowrap"], categories(call))
@@ -237,12 +237,25 @@ struct HTMLReport {
         w.newline()
     }
 
+    /// Colour key of the PD-L1 groups, for the plots.
+    func legend(_ w: inout HTMLWriter) {
+        w.wrap("p", ["class": "legend"]) { w in
+            for group in PDL1Group.allCases {
+                w.wrap("span", ["class": "legend-item"]) { w in
+                    w.element("span", ["class": "swatch", "style": "background: \(GroupStyle.colour(group))"], "")
+                    w.write(GroupStyle.label(group))
+                }
+            }
+        }
+    }
+
     private func pairedPlots(_ w: inout HTMLWriter) {
         w.wrap("section", ["id": "paired"]) { w in
             w.element("h2", [:], "Before and after radiotherapy, per marker")
             w.element("p", ["class": "muted"],
                       "One line per patient from the pre-RT to the post-RT slide score of each marker's main score, "
                       + "coloured by PD-L1 group; the dashed black line joins the cohort medians.")
+            legend(&w)
             w.wrap("div", ["class": "plot-grid"]) { w in
                 for marker in view.markers {
                     guard let metric = view.mainMetric[marker] else { continue }

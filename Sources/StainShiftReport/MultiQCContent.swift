@@ -28,6 +28,8 @@ enum MultiQCContent {
             columns.append(("\(key(marker))_\(key(metric))_delta", "\u{0394} \(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))",
                             "Post - pre \(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))", ["scale: 'RdBu_r'"]))
         }
+        columns.append(("stain_drift_deg", "Stain drift", "Largest angle between the patient's pre and post stain vectors (degrees)",
+                        ["suffix: '\u{00B0}'", "format: '{:,.2f}'"]))
         columns.append(("tiles", "Tiles", "Tiles scored for this patient", ["format: '{:,.0f}'"]))
         columns.append(("qc_flags", "QC flags", "QC flags raised for this patient's tiles, slides or calls", []))
 
@@ -56,9 +58,10 @@ enum MultiQCContent {
             let call = view.calls[patient]
             let tps = view.tpsChange(patient)
             var row = [cell(patient), call?.pdl1Group.rawValue ?? "", call?.benefit.rawValue ?? "",
-                       number(tps?.pre ?? call?.tpsPre), number(tps?.post ?? call?.tpsPost), number(tps?.delta),
+                       number(view.tps(patient, .pre)), number(view.tps(patient, .post)), number(tps?.delta),
                        number(tps?.ciLow), number(tps?.ciHigh)]
             for (marker, metric) in others { row.append(number(view.change(patient, marker, metric)?.delta)) }
+            row.append(number(call?.stainDriftDegrees, decimals: ReportFormat.angleDecimals))
             row.append(String(view.tiles[patient]?.count ?? 0))
             row.append(cell(HTMLReport(view).patientFlags(patient).joined(separator: ",")))
             lines.append(row.joined(separator: "\t"))
@@ -126,9 +129,9 @@ enum MultiQCContent {
     }
 
     /// Numbers as in the TSV tables; an empty cell when absent, which MultiQC leaves blank.
-    static func number(_ value: Double?) -> String {
+    static func number(_ value: Double?, decimals: Int = ReportFormat.decimals) -> String {
         guard let value, value.isFinite else { return "" }
-        return ReportFormat.number(value)
+        return ReportFormat.number(value, decimals: decimals)
     }
 
     /// Inside single-quoted YAML, a quote is written twice.

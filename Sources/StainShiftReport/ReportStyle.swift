@@ -33,6 +33,8 @@ enum ReportStyle {
     .card .detail { display: block; color: var(--muted); font-size: 12px; margin-top: 2px; }
     .card.alert { border-color: #b00020; background: #fff4f5; }
     .card.alert .value { color: #b00020; }
+    .legend { font-size: 12px; color: var(--muted); }
+    .legend-item { margin-right: 16px; white-space: nowrap; }
     .counts { display: flex; flex-wrap: wrap; gap: 24px; }
     .counts table { width: auto; min-width: 240px; }
     table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 14px; }

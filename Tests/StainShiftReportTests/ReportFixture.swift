@@ -112,7 +112,7 @@ enum ReportFixture {
                                       scores: scores(marker, level: 11), qcFlags: ["low_tissue", "too_few_cells"],
                                       stains: preset, stainsSource: "preset:h-dab"))
         }
-        calls.append(PatientCall(patient: "P4", pdl1Group: .insufficient, tpsPre: 11, tpsPost: nil, tpsCategoryPre: "1-49%",
+        calls.append(PatientCall(patient: "P4", pdl1Group: .insufficient, tpsPre: nil, tpsPost: nil, tpsCategoryPre: "1-49%",
                                  tpsCategoryPost: nil, benefit: .indeterminate, rule: "pdl1_unmeasurable",
                                  rationale: "No post-RT PD-L1 slide: every post tile failed to read.", probability: nil,
                                  flags: ["low_cell_count"]))

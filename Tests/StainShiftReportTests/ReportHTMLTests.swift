@@ -64,6 +64,9 @@ import Testing
         #expect(tps.all("td", class: "pre").first?.allText == "11.0000")
         #expect(tps.all("td", class: "post").first?.allText == "NA")
         #expect(tps.all("td", class: "delta").first?.allText == "NA")
+        // The overview falls back to the scored slide when the call carries no TPS.
+        let overview = try #require(root.all("table", class: "overview").first?.all("tr").first { $0.attributes["data-patient"] == "P4" })
+        #expect(overview.all("td").map(\.allText).prefix(5) == ["P4", "insufficient", "11.0000", "NA", "NA"])
     }
 
     @Test func waterfallHasOneBarPerPatientWithATPSDeltaSortedDescending() throws {

@@ -5,15 +5,17 @@ import StainShiftCohort
 /// methods and provenance. Numbers use `ReportFormat`, exactly as in the TSV tables.
 struct HTMLReport {
     let view: CohortView
+    private let anchors: [String: String]
 
-    init(_ view: CohortView) { self.view = view }
+    init(_ view: CohortView) {
+        self.view = view
+        anchors = Dictionary(view.patients.enumerated().map { ($1, "patient-\($0 + 1)") }, uniquingKeysWith: { a, _ in a })
+    }
 
     var result: CohortResult { view.result }
 
     /// Anchor of a patient's section: by position, because patient ids are free text.
-    func anchor(_ patient: String) -> String {
-        "patient-\((view.patients.firstIndex(of: patient) ?? 0) + 1)"
-    }
+    func anchor(_ patient: String) -> String { anchors[patient] ?? "patients" }
 
     func render() -> String {
         var w = HTMLWriter()
@@ -221,7 +223,8 @@ struct HTMLReport {
                           + "Whiskers: 95% bootstrap interval (tiles resampled within each slide). "
                           + "Shaded band: \u{00B1}\(SVGNumber.tick(plot.band, step: plot.band == plot.band.rounded() ? 1 : 0.01)) points.")
             }
-            let missing = view.patients.filter { p in !plot.bars.contains { $0.patient == p } }
+            let plotted = Set(plot.bars.map(\.patient))
+            let missing = view.patients.filter { !plotted.contains($0) }
             if !missing.isEmpty {
                 w.wrap("p", ["class": "muted"]) { w in
                     w.write("Not plotted (no paired PD-L1 TPS): ")

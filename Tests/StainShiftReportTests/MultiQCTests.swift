@@ -52,6 +52,10 @@ import Testing
         let p1 = try #require(data["P1"])
         #expect(p1["pdl1_tps_delta"] == 27.5)
         #expect(p1["hla1_hscore_pre"] == 85)
+        // Values carry the tables' 4 decimals: P5's -0.00004 point change is 0.
+        #expect(data["P5"]?["pdl1_tps_delta"] == 0)
+        #expect(text.contains("\"pdl1_tps_delta\": 27.5000"))
+        #expect(!text.contains("-0.0000"))
         // Columns keep marker order: PD-L1 first.
         #expect(text.range(of: "\"pdl1_tps_pre\"")?.lowerBound ?? text.endIndex
                 < text.range(of: "\"hla1_hscore_pre\"")?.lowerBound ?? text.startIndex)

@@ -15,9 +15,10 @@ enum ReportDocument {
     static func encode(_ result: CohortResult) throws(ReportError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let names = KeyCache(KeyCase.snake)
         encoder.keyEncodingStrategy = .custom { path in
             guard let key = path.last else { return SnakeKey("") }
-            return isVerbatim(path) ? key : SnakeKey(KeyCase.snake(key.stringValue))
+            return isVerbatim(path) ? key : SnakeKey(names[key.stringValue])
         }
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -31,9 +32,10 @@ enum ReportDocument {
 
     static func decode(_ data: Data, path: String) throws(ReportError) -> CohortResult {
         let decoder = JSONDecoder()
+        let names = KeyCache(KeyCase.camel)
         decoder.keyDecodingStrategy = .custom { path in
             guard let key = path.last else { return SnakeKey("") }
-            return isVerbatim(path) ? key : SnakeKey(KeyCase.camel(key.stringValue))
+            return isVerbatim(path) ? key : SnakeKey(names[key.stringValue])
         }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -188,6 +190,24 @@ enum ReportDocument {
         ]
         for metric in Set(metrics) { units["metric." + metric] = MetricInfo.unit(metric) }
         return units
+    }
+}
+
+/// Memoised key conversion: a report has a few dozen distinct keys but millions of uses.
+final class KeyCache: @unchecked Sendable {
+    private let convert: (String) -> String
+    private var cache: [String: String] = [:]
+    private let lock = NSLock()
+
+    init(_ convert: @escaping (String) -> String) { self.convert = convert }
+
+    subscript(_ name: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = cache[name] { return known }
+        let converted = convert(name)
+        cache[name] = converted
+        return converted
     }
 }
 

@@ -19,6 +19,7 @@ struct StainShiftCommand: ParsableCommand {
             CohortCommand.self,
             Train.self,
             Classify.self,
+            Report.self,
         ]
     )
 }

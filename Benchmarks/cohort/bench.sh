@@ -39,4 +39,8 @@ printf '%-28s %10s\n' "tiles scored" "$scored"
 printf '%-28s %10s s\n' "wall time" "$seconds"
 printf '%-28s %10s tiles/s\n' "throughput" "$(awk -v n="$scored" -v s="$seconds" 'BEGIN { printf "%.2f", n / s }')"
 printf '%-28s %10s MB\n' "peak RSS" "$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')"
+# CPU time tells what the wall time means on a shared machine (Percent of CPU < 100 x threads).
+cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "$work/time.txt")
+printf '%-28s %10s s (%s of CPU)\n' "CPU time (user + sys)" "$cpu" "$(awk -F': ' '/Percent of CPU/ { print $2 }' "$work/time.txt")"
+printf '%-28s %10s tiles/s\n' "if CPU-bound on $threads cores" "$(awk -v n="$scored" -v c="$cpu" -v t="$threads" 'BEGIN { printf "%.2f", n * t / c }')"
 if [ "$rss_kb" -ge 1048576 ]; then echo "cohort bench: FAIL peak RSS >= 1 GB" >&2; exit 1; fi

@@ -121,6 +121,19 @@ func tables(_ manifestPath: String, threads: Int, outdir: String? = nil, resume:
         let text = Tables.tiles(result.tiles) + Tables.slides(result.slides) + Tables.changes(result.changes)
             + Tables.groups(result.calls, signalIDs: ClassifierConfig().signals.map(\.id)) + Tables.failures(result.failures)
         #expect(text == whole.text)
+        // A manifest slide without a part is a failure of each of its tiles, not a silent gap.
+        let partial = try CohortAssembler.match(parts: Array(parts.dropFirst()), manifest: manifest)
+        let missing = try #require(partial.first { $0.slide == parts[0].part.slide })
+        #expect(missing.tiles.isEmpty && missing.failures.count == 4 && missing.failures.allSatisfy { $0.stage == "gather" })
+        // A model adds a probability to every patient with change scores.
+        var withModel = settings
+        withModel.model = LogisticModel(features: ["pdl1.tps.delta"], means: [0], scales: [10], intercept: 0, coefficients: [1],
+                                        lambda: 1, threshold: 0.5, crossValidation: nil)
+        let modelled = CohortAssembler.assemble(manifest: manifest, parts: try CohortAssembler.match(parts: parts, manifest: manifest),
+                                                engine: engine, settings: withModel)
+        #expect(modelled.calls.allSatisfy { $0.probability != nil })
+        #expect((modelled.calls.first { $0.patient == "A" }?.probability ?? 0) > 0.9)
+        #expect(modelled.provenance.settings["classifier_config"] == ClassifierConfig().json())
         // A part whose slide the manifest does not know is refused.
         var stray = parts[0].part; stray.slide = "Z"
         #expect(throws: PipelineError.self) { try CohortAssembler.match(parts: [("z.json", stray)], manifest: manifest) }

@@ -158,3 +158,15 @@ final class LinesSink: @unchecked Sendable {
     func add(_ t: String) { lock.lock(); s += t; lock.unlock() }
     var text: String { lock.lock(); defer { lock.unlock() }; return s }
 }
+
+@Suite struct ThumbnailTests {
+    @Test func overlaysAreShrunkToFitTheReport() {
+        var s = [UInt8](repeating: 0, count: 1030 * 700 * 3)
+        for i in stride(from: 0, to: s.count, by: 6) { s[i] = 200 }  // every other pixel red 200
+        let t = RunOutputs.thumbnail(RGBImage(width: 1030, height: 700, samples: .uint8(s), pixelSizeMicrons: 0.5))
+        #expect(t.width == 343 && t.height == 233)  // factor 3
+        #expect(t.pixelSizeMicrons == 1.5)
+        let small = RGBImage(width: 100, height: 80, filling: (1, 2, 3))
+        #expect(RunOutputs.thumbnail(small) == small)
+    }
+}

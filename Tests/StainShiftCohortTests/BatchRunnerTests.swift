@@ -170,3 +170,29 @@ final class LinesSink: @unchecked Sendable {
         #expect(RunOutputs.thumbnail(small) == small)
     }
 }
+
+@Suite struct StainSpecTests {
+    @Test func manifestStainsArePresetsFilesOrTextAndABadOneFailsItsSlide() throws {
+        let s = try Scratch()
+        for name in ["a.png", "b.png", "c.png", "d.png"] {
+            try ImageWriter.writePNG(RGBImage(width: 4, height: 4, filling: (30, 10, 10)), to: s.path(name))
+        }
+        _ = try s.write("stains.json", #"{"stains": [{"role": "hematoxylin", "r": 0.65, "g": 0.70, "b": 0.29}, {"role": "dab", "r": 0.27, "g": 0.57, "b": 0.78}]}"#)
+        let m = try Manifest.load(try s.write("m.csv", """
+            patient,timepoint,marker,image,stains
+            P,pre,pdl1,a.png,qupath-h-dab
+            P,post,pdl1,b.png,stains.json
+            Q,pre,pdl1,c.png,"hematoxylin:0.65,0.70,0.29;dab:0.27,0.57,0.78"
+            Q,post,pdl1,d.png,no-such-stain
+            """ + "\n"), knownMarkers: markers)
+        let parts = try BatchRunner(engine: fakeEngine(), stains: StainResolver(), options: BatchOptions(threads: 2))
+            .run(m.slides, folder: m.folder)
+        let sources = Dictionary(uniqueKeysWithValues: parts.map { ($0.slide, $0.stainsSource) })
+        #expect(sources["P_pre_pdl1"] == "preset:qupath-h-dab")
+        #expect(sources["P_post_pdl1"] == "file:stains.json")
+        #expect(sources["Q_pre_pdl1"] == "text")
+        let bad = try #require(parts.first { $0.slide == "Q_post_pdl1" })
+        #expect(bad.tiles.isEmpty && bad.failures.count == 1 && bad.failures[0].stage == "stains" && bad.failures[0].line == 5)
+        #expect(parts.filter { $0.slide != "Q_post_pdl1" }.allSatisfy { $0.tiles.count == 1 })
+    }
+}

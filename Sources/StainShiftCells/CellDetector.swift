@@ -1,6 +1,7 @@
 import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
+import Foundation
 
 /// Nuclei, cells, compartments and classes from stain planes.
 ///
@@ -10,13 +11,20 @@ import StainShiftTissue
 /// `cellExpansionMicrons` -> membrane ring -> per-compartment measurements -> lymphocyte rule.
 public enum CellDetector {
     public static func detect(_ planes: StainPlanes, tissue: TissueMask?, parameters: CellParameters) -> CellSegmentation {
+        if parameters.normaliseStains {
+            let mask = tissue.flatMap { $0.width == planes.width && $0.height == planes.height ? $0.mask : nil }
+            if let normalised = StainEstimation.normalise(planes, tissue: mask) {
+                var p = parameters
+                p.normaliseStains = false
+                return detect(normalised, tissue: tissue, parameters: p)
+            }
+        }
         let w = planes.width, h = planes.height, n = w * h
         guard n > 0, planes.planeOffset(.hematoxylin) != nil else {
             return CellSegmentation(width: w, height: h, nucleusLabels: [Int32](repeating: 0, count: n),
                                     cellLabels: [Int32](repeating: 0, count: n),
                                     membraneMask: [UInt8](repeating: 0, count: n), cells: [])
         }
-        var clock = StageClock()
         let px = parameters.safePixelSize
         let tissueMask = tissue.flatMap { $0.width == w && $0.height == h ? $0.mask : nil }
         // Working resolution: never finer than native.
@@ -24,30 +32,29 @@ public enum CellDetector {
         let W = factor > 1.0001 ? max(1, Int((Double(w) / factor).rounded())) : w
         let H = factor > 1.0001 ? max(1, Int((Double(h) / factor).rounded())) : h
         var channel = detectionChannel(planes, parameters.channel)
+        // With H + DAB detection, the automatic threshold comes from hematoxylin alone: Otsu on H + DAB
+        // would split DAB-positive nuclei from everything else (a Ki67 tile is bimodal in DAB).
+        var otsuChannel: [Float]? = parameters.channel == .hematoxylinPlusDAB && parameters.threshold == nil
+            ? detectionChannel(planes, .hematoxylin) : nil
         var workTissue = tissueMask
         if W != w || H != h {
-            channel = ProcessInfo.processInfo.environment["STAINSHIFT_BILINEAR"] == "1"
-                ? Resampling.bilinear(channel, width: w, height: h, toWidth: W, height: H)
-                : Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
+            otsuChannel = otsuChannel.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
+            channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
-        clock.lap("channel+downsample")
         let workPx = px * Double(w) / Double(W)
-        let (workLabels, count) = NucleusSegmenter.segment(channel: channel, width: W, height: H, pixelSize: workPx,
+        let (workLabels, count) = NucleusSegmenter.segment(channel: channel, otsuChannel: otsuChannel, width: W, height: H, pixelSize: workPx,
                                                           tissue: workTissue, parameters: parameters)
         channel = []
-        clock.lap("segment")
+        otsuChannel = nil
         let nucleusLabels = (W == w && H == h) ? workLabels
             : Resampling.upsample(workLabels, width: W, height: H, toWidth: w, height: h)
         let cellLabels = CellExpansion.expand(nucleusLabels, width: w, height: h,
                                               distance: parameters.cellExpansionMicrons / px)
-        clock.lap("upsample+expand")
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
                                               thickness: parameters.membraneWidthMicrons / px)
-        clock.lap("membrane")
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                          membrane: membrane, count: count, parameters: parameters)
-        clock.lap("measure")
         return CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                 membraneMask: membrane, cells: cells)
     }
@@ -72,15 +79,3 @@ public enum CellDetector {
     }
 }
 
-import Foundation
-/// Prints stage durations to stderr when STAINSHIFT_STAGE_TIMES=1 (development profiling).
-struct StageClock {
-    static let on = ProcessInfo.processInfo.environment["STAINSHIFT_STAGE_TIMES"] == "1"
-    var last = Date()
-    mutating func lap(_ name: String) {
-        guard StageClock.on else { return }
-        let now = Date()
-        FileHandle.standardError.write(Data("stage \(name): \(String(format: "%.1f", now.timeIntervalSince(last) * 1000)) ms\n".utf8))
-        last = now
-    }
-}

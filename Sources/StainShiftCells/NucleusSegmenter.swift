@@ -4,7 +4,8 @@ import StainShiftTissue
 enum NucleusSegmenter {
     /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
     /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
-    static func segment(channel: [Float], width w: Int, height h: Int, pixelSize px: Double,
+    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the same way).
+    static func segment(channel: [Float], otsuChannel: [Float]? = nil, width w: Int, height h: Int, pixelSize px: Double,
                         tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
         let n = w * h
         var labels = [Int32](repeating: 0, count: n)
@@ -23,22 +24,26 @@ enum NucleusSegmenter {
                     labels.withUnsafeMutableBufferPointer { l in
                         guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
                               let l = l.baseAddress else { return }
-                        var clock = StageClock()
                         GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
-                        clock.lap("  blur")
+                        if p.threshold == nil {
+                            if var other = otsuChannel, other.count == n {
+                                other.withUnsafeMutableBufferPointer { o in
+                                    guard let o = o.baseAddress else { return }
+                                    GaussianBlur.blur(o, scratch: t, width: w, height: h, sigma: sigma)
+                                    threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(o, count: n, mask: tissue))
+                                }
+                            } else {
+                                threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
+                            }
+                        }
                         switch p.foreground {
                         case .threshold:
-                            threshold = p.threshold ?? max(p.minimumAutomaticThreshold,
-                                                           Otsu.threshold(s, count: n, mask: tissue))
-                            clock.lap("  otsu")
                             let th = Float(threshold)
                             for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
                             if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
                             BinaryMorphology.fillHoles(m, width: w, height: h)
-                            clock.lap("  threshold+fill")
                             split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
                                   maxRadius: maxRadius, enabled: p.splitTouching, labels: l)
-                            clock.lap("  split")
                         case .laplacianOfGaussian:
                             channel.withUnsafeBufferPointer { c in
                                 guard let c = c.baseAddress else { return }
@@ -78,7 +83,36 @@ enum NucleusSegmenter {
                 }
             }
         }
+        if let contrast = p.minNucleusContrast, next > 0 {
+            next = Int32(dropLowContrast(&labels, channel: channel, count: Int(next), width: w, height: h,
+                                         ring: p.contrastRingMicrons / px, minContrast: contrast))
+        }
         return (labels, Int(next))
+    }
+
+    /// Removes nuclei whose mean detection OD exceeds that of the ring around them (up to `ring`
+    /// pixels, shared with neighbours as for cells) by less than `minContrast`: pale texture in
+    /// cytoplasm or background, the job of QuPath's background subtraction, but scale-free of radius.
+    static func dropLowContrast(_ labels: inout [Int32], channel: [Float], count: Int, width w: Int, height h: Int,
+                                ring: Double, minContrast: Double) -> Int {
+        let cells = CellExpansion.expand(labels, width: w, height: h, distance: max(ring, 1))
+        var inner = [Double](repeating: 0, count: count + 1), innerN = [Int](repeating: 0, count: count + 1)
+        var outer = [Double](repeating: 0, count: count + 1), outerN = [Int](repeating: 0, count: count + 1)
+        for i in 0..<(w * h) {
+            let k = Int(labels[i])
+            if k > 0 { inner[k] += Double(channel[i]); innerN[k] += 1 }
+            else if cells[i] > 0 { let c = Int(cells[i]); outer[c] += Double(channel[i]); outerN[c] += 1 }
+        }
+        var map = [Int32](repeating: 0, count: count + 1)
+        var next: Int32 = 0
+        for k in stride(from: 1, through: count, by: 1) {
+            let mi = innerN[k] > 0 ? inner[k] / Double(innerN[k]) : 0
+            // A nucleus with no free surroundings (packed among others) is kept.
+            let keep = outerN[k] == 0 || mi - outer[k] / Double(outerN[k]) >= minContrast
+            if keep { next += 1; map[k] = next }
+        }
+        for i in 0..<(w * h) { labels[i] = map[Int(labels[i])] }
+        return Int(next)
     }
 
     /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.

@@ -82,3 +82,45 @@ extension DevProbe {
         }
     }
 }
+
+extension DevProbe {
+    @Test(.enabled(if: enabled)) func defaults() throws {
+        for (name, px) in [("OS-2-ndpi", 0.227), ("OS-2-vsi", 0.346)] {
+            let image = try ImageReader.read("/tmp/\(name).png")
+            let planes = Deconvolution.deconvolve(image, matrix: StainPresets.hDAB, background: nil)
+            let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px)
+            var p = CellParameters(pixelSizeMicrons: px)
+            p.channel = .hematoxylinPlusDAB
+            if let r = ProcessInfo.processInfo.environment["PROBE_REQ"].flatMap(Double.init) { p.requestedPixelSizeMicrons = r }
+            if ProcessInfo.processInfo.environment["PROBE_LOG"] == "0" { p.foreground = .threshold }
+            if ProcessInfo.processInfo.environment["PROBE_NORM"] == "1" { p.normaliseStains = true }
+            if let t = ProcessInfo.processInfo.environment["PROBE_THR"].flatMap(Double.init) { p.threshold = t }
+            if let t = ProcessInfo.processInfo.environment["PROBE_CONTRAST"].flatMap(Double.init) { p.minNucleusContrast = t }
+            if let s = ProcessInfo.processInfo.environment["PROBE_SIGMA"].flatMap(Double.init) { p.sigmaMicrons = s }
+            if let s = ProcessInfo.processInfo.environment["PROBE_TOL"].flatMap(Double.init) { p.splitToleranceMicrons = s }
+            let seg = CellDetector.detect(planes, tissue: tissue, parameters: p)
+            let n = seg.cells.count
+            let d = try #require(planes.plane(.dab)), hh = try #require(planes.plane(.hematoxylin))
+            let dt = zip(d, tissue.mask).filter { $0.1 != 0 }.map { $0.0 }.sorted()
+            let ht = zip(hh, tissue.mask).filter { $0.1 != 0 }.map { $0.0 }.sorted()
+            func q(_ a: [Float], _ f: Double) -> Float { a.isEmpty ? 0 : a[min(a.count - 1, Int(Double(a.count) * f))] }
+            let nd = seg.cells.map { $0.nucleus.dabMean }.sorted()
+            let nh = seg.cells.map { $0.nucleus.hematoxylinMean }.sorted()
+            let lym = seg.cells.filter { $0.cellClass == .lymphocyte }.count
+            print("PROBE default \(name): tissue \(String(format: "%.2f", tissue.fraction)) cells \(n) lymph \(lym) pos0.2 \(String(format: "%.1f", Double(nd.filter { $0 >= 0.2 }.count) * 100 / Double(max(n, 1)))) pos0.5 \(String(format: "%.1f", Double(nd.filter { $0 >= 0.5 }.count) * 100 / Double(max(n, 1))))")
+            print("PROBE   DAB tissue q50 \(q(dt, 0.5)) q90 \(q(dt, 0.9)) q99 \(q(dt, 0.99)) q995 \(q(dt, 0.995)); H q50 \(q(ht, 0.5)) q99 \(q(ht, 0.99))")
+            print("PROBE   nucleus DAB q50 \(q(nd, 0.5)) q80 \(q(nd, 0.8)) q90 \(q(nd, 0.9)) q95 \(q(nd, 0.95)) q99 \(q(nd, 0.99)); nucleus H q50 \(q(nh, 0.5)) q90 \(q(nh, 0.9))")
+            print("PROBE   QC \(TileQC.assess(image, planes: planes, tissue: tissue)) lapvar \(TileQC.laplacianVariance(planes, tissue: tissue) ?? -1)")
+            var line = "PROBE   DAB fraction:"
+            for tau in [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65] {
+                let k = seg.cells.filter { c in
+                    let d = Double(c.nucleus.dabMean), h = Double(c.nucleus.hematoxylinMean)
+                    return d + h > 0 && d / (d + h) >= tau
+                }.count
+                line += " \(tau):\(String(format: "%.1f", Double(k) * 100 / Double(max(n, 1))))"
+            }
+            print(line)
+            try Overlay.write(image, seg, to: "/tmp/overlay-default-\(name).png")
+        }
+    }
+}

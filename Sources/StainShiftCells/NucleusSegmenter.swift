@@ -147,8 +147,11 @@ enum NucleusSegmenter {
         laplacian(s, into: t, width: w, height: h)
         var logPositive = [UInt8](repeating: 0, count: n)
         var maxL: Float = 0
-        for i in 0..<n {
-            if t[i] > 0 && (tissue?[i] ?? 1) != 0 { logPositive[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+        if let tissue { for i in 0..<n where tissue[i] == 0 { t[i] = 0 } }
+        logPositive.withUnsafeMutableBufferPointer { lp in
+            for i in 0..<n {
+                if t[i] > 0 { lp[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+            }
         }
         // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
         let step: Float = 0.0005
@@ -156,13 +159,18 @@ enum NucleusSegmenter {
                                      maxKey: min(Int(maxL / step) + 1, 1 << 20),
                                      level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l)
         var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
-        for i in 0..<n { let k = Int(l[i]); sum[k] += Double(raw[i]); area[k] += 1 }
-        for i in 0..<n {
-            let k = Int(l[i])
-            m[i] = k > 0 && sum[k] / Double(area[k]) > Double(threshold) ? 1 : 0
+        sum.withUnsafeMutableBufferPointer { su in
+            area.withUnsafeMutableBufferPointer { ar in
+                for i in 0..<n { let k = Int(l[i]); su[k] += Double(raw[i]); ar[k] += 1 }
+            }
+        }
+        var keep = [UInt8](repeating: 0, count: regions + 1)
+        for k in stride(from: 1, through: regions, by: 1) where sum[k] / Double(area[k]) > Double(threshold) { keep[k] = 1 }
+        keep.withUnsafeBufferPointer { kp in
+            for i in 0..<n { m[i] = kp[Int(l[i])] }
         }
         BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
-        for i in 0..<n { m[i] &= logPositive[i] }
+        logPositive.withUnsafeBufferPointer { lp in for i in 0..<n { m[i] &= lp[i] } }
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
@@ -183,10 +191,12 @@ enum NucleusSegmenter {
             for i in 0..<n { s[i] = raw[i] }
             GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
             laplacian(s, into: t, width: w, height: h)
-            var fine = [UInt8](repeating: 0, count: n)
-            for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
-            BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
-            for i in 0..<n { m[i] |= fine[i] }
+            // The fine LoG mask reuses the LoG-positive buffer.
+            logPositive.withUnsafeMutableBufferPointer { fine in
+                for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
+                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
+                for i in 0..<n { m[i] |= fine[i] }
+            }
         }
         BinaryMorphology.fillHoles(m, width: w, height: h)
         // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.

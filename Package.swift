@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
         .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
-        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI"]),
     ],

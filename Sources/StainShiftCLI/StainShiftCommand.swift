@@ -14,6 +14,12 @@ struct StainShiftCommand: ParsableCommand {
             Stains.self,
             Score.self,
             Synth.self,
+            Run.self,
+            ScoreSlide.self,
+            CohortCommand.self,
+            Train.self,
+            Classify.self,
+            Report.self,
         ]
     )
 }

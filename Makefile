@@ -32,3 +32,6 @@ bench: build
 
 clean:
 	rm -rf .build out
+
+test-pipelines: deps
+	SWIFT="$(SWIFT)" BUILDFLAGS="$(TESTFLAGS)" bash pipelines/tests/run.sh

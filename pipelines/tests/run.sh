@@ -89,6 +89,13 @@ if ! venv_ok; then
 fi
 note "snakemake $("$VENV/bin/snakemake" --version), $("$VENV/bin/cwltool" --version 2>/dev/null | awk '{print "cwltool " $2}'), $("$VENV/bin/python" --version)"
 
+if "$VENV/bin/python" -m unittest discover -s "$ROOT/pipelines/tests" -p 'test_*.py' >"$WORK/unittest.log" 2>&1; then
+    pass "manifest_slides.py: $(grep -o 'Ran [0-9]* tests' "$WORK/unittest.log") (slide ids, delimiters, rejected rows)"
+else
+    show "$WORK/unittest.log" 30
+    fail "manifest_slides.py unit tests"
+fi
+
 # ---------------------------------------------------------------- stainshift
 if [ -n "${STAINSHIFT:-}" ]; then
     BIN=$STAINSHIFT
@@ -139,6 +146,16 @@ print(len(images), first, images[first][0])
 EOF
 )
 note "samples/manifest.tsv: $SLIDE_COUNT slides"
+# The workflows' slide ids must be the ones stainshift names in slides.tsv.
+listed=$("$VENV/bin/python" "$ROOT/pipelines/common/manifest_slides.py" "$SAMPLES/manifest.tsv" |
+    "$VENV/bin/python" -c 'import json, sys; print("\n".join(json.load(sys.stdin)["slides"]))' | LC_ALL=C sort -u)
+scored=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "slide") c = i; next } c { print $c }' \
+    "$RUN/slides.tsv" | LC_ALL=C sort -u)
+if [ -n "$listed" ] && [ "$listed" = "$scored" ]; then
+    pass "manifest_slides.py lists the same $SLIDE_COUNT slide ids as stainshift run's slides.tsv"
+else
+    fail "manifest_slides.py lists [$(echo $listed)], stainshift run's slides.tsv has [$(echo $scored)]"
+fi
 
 # ---------------------------------------------------------------- Snakemake
 SMK=$WORK/snakemake

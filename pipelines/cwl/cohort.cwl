@@ -9,7 +9,7 @@ doc: |
 
 requirements:
   ResourceRequirement:
-    coresMin: 1
+    coresMin: $(inputs.threads)
     ramMin: $(inputs.ram_mb)
 
 hints:
@@ -33,14 +33,29 @@ inputs:
     type: string
     default: manifest.tsv
     doc: The manifest's path inside `data`.
+  threads:
+    type: int
+    default: 2
   ram_mb:
     type: int
     default: 2000
+  markers:
+    type: File?
+    doc: Marker config JSON, the one score-slide was given.
+    inputBinding:
+      position: 5
+      prefix: --markers
+  classifier_config:
+    type: File?
+    doc: Classifier config JSON (PD-L1 change thresholds, benefit rules).
+    inputBinding:
+      position: 6
+      prefix: --config
   keep_going:
     type: boolean
     default: false
     inputBinding:
-      position: 4
+      position: 7
       prefix: --keep-going
 
 arguments:
@@ -50,6 +65,9 @@ arguments:
   - position: 3
     prefix: -o
     valueFrom: results
+  - position: 4
+    prefix: --threads
+    valueFrom: $(runtime.cores)
 
 outputs:
   results:

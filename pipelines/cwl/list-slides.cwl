@@ -28,6 +28,11 @@ inputs:
     type: string
     default: manifest.tsv
     doc: The manifest's path inside `data`.
+  markers:
+    type: File?
+    doc: Marker config JSON; the markers it adds count as known.
+    inputBinding:
+      prefix: --markers
 
 arguments:
   - $(inputs.data.path)/$(inputs.manifest)

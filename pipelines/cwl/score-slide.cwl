@@ -40,11 +40,23 @@ inputs:
   ram_mb:
     type: int
     default: 2000
+  markers:
+    type: File?
+    doc: Marker config JSON (thresholds, formulas); give cohort the same one.
+    inputBinding:
+      position: 5
+      prefix: --markers
+  stains:
+    type: string?
+    doc: Stains for slides whose manifest row names none (a preset or auto).
+    inputBinding:
+      position: 6
+      prefix: --stains
   keep_going:
     type: boolean
     default: false
     inputBinding:
-      position: 5
+      position: 7
       prefix: --keep-going
 
 arguments:
@@ -56,6 +68,8 @@ arguments:
   - position: 4
     prefix: --threads
     valueFrom: $(runtime.cores)
+  - position: 4
+    valueFrom: --quiet
 
 outputs:
   part:

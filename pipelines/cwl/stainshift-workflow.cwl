@@ -27,6 +27,15 @@ inputs:
   ram_mb:
     type: int
     default: 2000
+  markers:
+    type: File?
+    doc: Marker config JSON (stainshift --markers).
+  stains:
+    type: string?
+    doc: Stains for slides whose manifest row names none (stainshift --stains).
+  classifier_config:
+    type: File?
+    doc: Classifier config JSON (stainshift cohort --config).
   keep_going:
     type: boolean
     default: false
@@ -51,6 +60,7 @@ steps:
     in:
       data: data
       manifest: manifest
+      markers: markers
     out: [slides]
 
   score_slide:
@@ -62,6 +72,8 @@ steps:
       slide: list_slides/slides
       threads: threads
       ram_mb: ram_mb
+      markers: markers
+      stains: stains
       keep_going: keep_going
     out: [part]
 
@@ -71,7 +83,10 @@ steps:
       parts: score_slide/part
       data: data
       manifest: manifest
+      threads: threads
       ram_mb: ram_mb
+      markers: markers
+      classifier_config: classifier_config
       keep_going: keep_going
     out: [results]
 

@@ -55,12 +55,16 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: fast),
 
+        // Benchmarks (built in release by Benchmarks/<stage>/bench.sh).
+        .executableTarget(name: "StainsBench", dependencies: ["StainShiftStains"],
+                          path: "Benchmarks/StainsBench", swiftSettings: fast),
+
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
         .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
         .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
-        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI"]),
     ],

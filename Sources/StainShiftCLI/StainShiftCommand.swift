@@ -9,6 +9,13 @@ struct StainShiftCommand: ParsableCommand {
         version: StainShiftVersion.current,
         subcommands: [
             Info.self,
+            Convert.self,
+            Synth.self,
+            Run.self,
+            ScoreSlide.self,
+            CohortCommand.self,
+            Train.self,
+            Classify.self,
         ]
     )
 }

@@ -30,6 +30,21 @@ public struct PatientCall: Sendable, Equatable, Codable {
     public var probability: Double?
     /// Patient-level QC flags (stain drift, low cell counts, ...).
     public var flags: [String]
+    /// PD-L1 TPS change (points) and its 95% bootstrap interval, when both slides were scored.
+    public var tpsDelta: Double? = nil
+    public var tpsCILow: Double? = nil
+    public var tpsCIHigh: Double? = nil
+    /// Whether the clinical TPS category differs between pre and post (nil when either is missing).
+    public var tpsCategoryChanged: Bool? {
+        guard let a = tpsCategoryPre, let b = tpsCategoryPost else { return nil }
+        return a != b
+    }
+    /// State of each immunogenic signal of the classifier config, in config order.
+    public var signals: [SignalState] = []
+    /// Largest stain drift (degrees) between this patient's pre and post slides of any marker.
+    public var stainDriftDegrees: Double? = nil
+    /// Known outcome (1 responder, 0 not) from the manifest's `outcome` column.
+    public var outcome: Int? = nil
 
     public init(patient: String, pdl1Group: PDL1Group, tpsPre: Double?, tpsPost: Double?,
                 tpsCategoryPre: String?, tpsCategoryPost: String?, benefit: Benefit, rule: String,
@@ -38,6 +53,15 @@ public struct PatientCall: Sendable, Equatable, Codable {
         self.tpsCategoryPre = tpsCategoryPre; self.tpsCategoryPost = tpsCategoryPost; self.benefit = benefit
         self.rule = rule; self.rationale = rationale; self.probability = probability; self.flags = flags
     }
+}
+
+/// Whether one immunogenic-response signal (e.g. calreticulin membrane gain) was seen.
+public struct SignalState: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable { case gained, notGained = "not_gained", unmeasured }
+    public var id: String
+    public var state: State
+    public var delta: Double?
+    public init(id: String, state: State, delta: Double?) { self.id = id; self.state = state; self.delta = delta }
 }
 
 /// Everything a run produced: what the tables and the report are written from.

@@ -18,6 +18,8 @@ public struct TileRecord: Sendable, Equatable, Codable {
     /// SHA-256 of the image file, hex.
     public var sha256: String
     public var score: TileScore
+    /// Scores derived from this tile's totals alone, in the marker's reporting order.
+    public var scores: [MarkerScore] = []
 
     public init(patient: String, timepoint: Timepoint, marker: String, slide: String, image: String,
                 sha256: String, score: TileScore) {
@@ -41,6 +43,13 @@ public struct SlideRecord: Sendable, Equatable, Codable {
     /// The stain matrix used, in StainMatrix text form, and whether it was a preset or estimated.
     public var stains: String
     public var stainsSource: String
+    /// Largest angle (degrees) between this slide's stain vectors and those of the same patient's
+    /// slides of the other timepoint and the same marker; nil when there is no such slide.
+    public var stainDriftDegrees: Double? = nil
+    /// Tiles of this slide that could not be read or scored (listed in failures.tsv).
+    public var failedTiles: Int = 0
+    /// Overlay PNG of the slide's representative tile (median primary score), relative to OUTDIR.
+    public var overlay: String? = nil
 
     public init(patient: String, timepoint: Timepoint, marker: String, slide: String, tileCount: Int,
                 totals: TileTotals, scores: [MarkerScore], qcFlags: [String], stains: String, stainsSource: String) {
@@ -63,6 +72,13 @@ public struct ChangeRecord: Sendable, Equatable, Codable {
     /// 95% bootstrap interval of the delta (tiles resampled within each slide).
     public var ciLow: Double
     public var ciHigh: Double
+    /// Tiles and scorable tumour cells behind `pre` and `post`.
+    public var preTiles: Int = 0
+    public var postTiles: Int = 0
+    public var preTumourCells: Int = 0
+    public var postTumourCells: Int = 0
+    /// Whether the interval excludes 0 (false when there is no interval).
+    public var ciExcludesZero: Bool { (ciLow > 0 && ciHigh > 0) || (ciLow < 0 && ciHigh < 0) }
 
     public init(patient: String, marker: String, metric: String, pre: Double, post: Double, ciLow: Double, ciHigh: Double) {
         self.patient = patient; self.marker = marker; self.metric = metric
@@ -78,6 +94,8 @@ public struct FailureRecord: Sendable, Equatable, Codable {
     /// What failed: `manifest`, `read`, `score`, ...
     public var stage: String
     public var error: String
+    /// The slide the failed input belongs to, when known.
+    public var slide: String? = nil
 
     public init(line: Int?, image: String, stage: String, error: String) {
         self.line = line; self.image = image; self.stage = stage; self.error = error

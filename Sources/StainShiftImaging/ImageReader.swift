@@ -1,27 +1,64 @@
 import Foundation
 
-/// How to read an image: which page, which rectangle, and the pixel budget.
+/// How to read an image: which page, the pixel budget, and how many threads may decode.
 public struct ReadOptions: Sendable, Equatable {
     /// Zero-based page (TIFF directory) to read.
     public var page: Int
-    /// Largest pixel count a whole-image read may allocate; checked from the header first.
+    /// Largest pixel count a read may allocate; checked from the header first.
     public var maxPixels: Int
+    /// Threads that decode TIFF strips or tiles in parallel, each through its own libtiff
+    /// handle; 0 means all active cores. The pixels are identical whatever the count.
+    public var threads: Int
 
-    public init(page: Int = 0, maxPixels: Int = ReadOptions.defaultMaxPixels) {
+    public init(page: Int = 0, maxPixels: Int = ReadOptions.defaultMaxPixels, threads: Int = 0) {
         self.page = page
         self.maxPixels = maxPixels
+        self.threads = threads
     }
 
     /// 256 megapixels: a 16k x 16k region, about 768 MB of 8-bit RGB.
     public static let defaultMaxPixels = 256 * 1024 * 1024
+
+    /// The thread count to use: `threads`, or every active core when it is 0 or negative.
+    var effectiveThreads: Int {
+        threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
 }
 
 /// Reads TIFF and PNG files into `RGBImage`, choosing the decoder from the file's magic bytes.
 public enum ImageReader {
+    /// The whole page, orientation applied, alpha composited over white.
     public static func read(_ path: String, options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
         switch try ImageFormat.sniff(path) {
         case .png: return try PNGReader.read(path, options: options)
-        case .tiff: throw ImagingError(path: path, reason: "TIFF reading is not available yet")
+        case .tiff: return try TIFFReader.read(path, options: options)
+        }
+    }
+
+    /// The rectangle `x, y, width, height` of the page (in the coordinates of `read`'s result),
+    /// decoding only the TIFF strips or tiles that cover it, so large images can be processed in
+    /// windows with bounded memory. `options.maxPixels` applies to the rectangle. PNG has no
+    /// random access: it is decoded whole (within `maxPixels`) and cut.
+    public static func readRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
+                                  options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+        let rect = PixelRect(x: x, y: y, width: width, height: height)
+        switch try ImageFormat.sniff(path) {
+        case .png:
+            let whole = try PNGReader.read(path, options: options)
+            try rect.check(within: whole.width, whole.height, path: path)
+            return whole.cropped(to: rect)
+        case .tiff:
+            return try TIFFReader.read(path, region: rect, options: options)
+        }
+    }
+
+    /// Size, layout and pixel size of one page from the header alone.
+    public static func info(_ path: String, page: Int = 0) throws(ImagingError) -> ImageInfo {
+        switch try ImageFormat.sniff(path) {
+        case .png:
+            guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a PNG has only page 0") }
+            return try PNGReader.info(path)
+        case .tiff: return try TIFFReader.info(path, page: page)
         }
     }
 }

@@ -4,12 +4,35 @@ import Foundation
 /// Writers for previews, overlays and optical-density maps. Every file is written to a
 /// temporary name beside the target and renamed, so a killed run never leaves half a file.
 public enum ImageWriter {
-    /// 8-bit RGB PNG.
+    /// RGB PNG: 8-bit, or 16-bit for 16-bit images (written as stored; StainShift's reader
+    /// ignores the linear gAMA chunk libpng adds, so the samples round-trip exactly).
     public static func writePNG(_ image: RGBImage, to path: String) throws(ImagingError) {
-        guard case .uint8(let samples) = image.samples else {
-            throw ImagingError(path: path, reason: "PNG previews are written from 8-bit images only")
+        switch image.samples {
+        case .uint8(let samples):
+            try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path)
+        case .uint16(let samples):
+            try writePNG16(width: image.width, height: image.height, samples: samples, to: path)
         }
-        try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path)
+    }
+
+    static func writePNG16(width: Int, height: Int, samples: [UInt16], to path: String) throws(ImagingError) {
+        guard width > 0, height > 0, samples.count == width * height * 3 else {
+            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(samples.count) samples")
+        }
+        let temporary = AtomicFile.temporaryPath(for: path)
+        var image = png_image()
+        image.version = SSPNG_IMAGE_VERSION
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = SSPNG_FORMAT_LINEAR_RGB
+        let ok = samples.withUnsafeBytes {
+            png_image_write_to_file(&image, temporary, 0, $0.baseAddress, 0, nil)
+        }
+        guard ok != 0 else {
+            unlink(temporary)
+            throw ImagingError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
+        }
+        try AtomicFile.commit(temporary, to: path)
     }
 
     /// 8-bit greyscale PNG.

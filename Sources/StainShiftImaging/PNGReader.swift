@@ -1,41 +1,89 @@
 import CPNG
 import Foundation
 
-/// PNG through libpng's simplified API, which reports errors in `png_image.message` instead of
-/// longjmp-ing across Swift frames.
+/// PNG through libpng's full API, driven from C shims that own the setjmp (no longjmp crosses
+/// Swift frames). Samples are kept as stored: no gamma or colour-space conversion, as
+/// scikit-image and QuPath read them. Palette and grey are expanded to RGB, 16-bit kept, alpha
+/// composited over white.
 enum PNGReader {
     static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {
-        var image = png_image()
-        image.version = SSPNG_IMAGE_VERSION
-        guard png_image_begin_read_from_file(&image, path) != 0 else {
-            throw ImagingError(path: path, reason: "invalid PNG: \(message(of: image))")
-        }
-        defer { png_image_free(&image) }
-        let width = Int(image.width), height = Int(image.height)
+        var reader = sspng_reader()
+        guard sspng_open(&reader, path) != 0 else { throw failure(path, reader) }
+        defer { sspng_close(&reader) }
+        let width = Int(reader.width), height = Int(reader.height)
         guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "image has zero size") }
-        guard width * height <= options.maxPixels else {
-            throw ImagingError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(options.maxPixels)")
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= options.maxPixels else {
+            throw ImagingError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
         }
-        let sixteen = (image.format & SSPNG_FORMAT_FLAG_LINEAR) != 0
-        // Composite alpha over white: ask for RGB and give libpng a white background.
-        var white = png_color(red: 255, green: 255, blue: 255)
+        let channels = Int(reader.out_channels)
+        let sixteen = reader.out_bit_depth == 16
+        let rowBytes = reader.row_bytes
+        guard rowBytes == width * channels * (sixteen ? 2 : 1) else {
+            throw ImagingError(path: path, reason: "invalid PNG: unexpected row size")
+        }
+        let pixelSize = pixelSizeMicrons(reader)
         if sixteen {
-            image.format = SSPNG_FORMAT_LINEAR_RGB
-            var buffer = [UInt16](repeating: 0, count: width * height * 3)
-            let ok = buffer.withUnsafeMutableBytes {
-                png_image_finish_read(&image, &white, $0.baseAddress, 0, nil)
-            }
-            guard ok != 0 else { throw ImagingError(path: path, reason: "invalid PNG: \(message(of: image))") }
-            return RGBImage(width: width, height: height, samples: .uint16(buffer))
+            var buffer = [UInt16](repeating: 0, count: pixels * channels)
+            let ok = buffer.withUnsafeMutableBytes { sspng_read(&reader, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
+            guard ok != 0 else { throw failure(path, reader) }
+            let rgb = channels == 4 ? compositeOverWhite(buffer, pixels: pixels) : buffer
+            return RGBImage(width: width, height: height, samples: .uint16(rgb), pixelSizeMicrons: pixelSize)
         } else {
-            image.format = SSPNG_FORMAT_RGB
-            var buffer = [UInt8](repeating: 0, count: width * height * 3)
-            let ok = buffer.withUnsafeMutableBytes {
-                png_image_finish_read(&image, &white, $0.baseAddress, 0, nil)
-            }
-            guard ok != 0 else { throw ImagingError(path: path, reason: "invalid PNG: \(message(of: image))") }
-            return RGBImage(width: width, height: height, samples: .uint8(buffer))
+            var buffer = [UInt8](repeating: 0, count: pixels * channels)
+            let ok = buffer.withUnsafeMutableBytes { sspng_read(&reader, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
+            guard ok != 0 else { throw failure(path, reader) }
+            let rgb = channels == 4 ? compositeOverWhite(buffer, pixels: pixels) : buffer
+            return RGBImage(width: width, height: height, samples: .uint8(rgb), pixelSizeMicrons: pixelSize)
         }
+    }
+
+    static func info(_ path: String) throws(ImagingError) -> ImageInfo {
+        var reader = sspng_reader()
+        guard sspng_open(&reader, path) != 0 else { throw failure(path, reader) }
+        defer { sspng_close(&reader) }
+        let samples: Int, photometric: String
+        switch reader.color_type {
+        case 0: (samples, photometric) = (1, "grey")
+        case 2: (samples, photometric) = (3, "rgb")
+        case 3: (samples, photometric) = (1, "palette")
+        case 4: (samples, photometric) = (2, "grey-alpha")
+        default: (samples, photometric) = (4, "rgba")
+        }
+        return ImageInfo(format: .png, width: Int(reader.width), height: Int(reader.height),
+                         bitsPerSample: Int(reader.bit_depth), samplesPerPixel: samples, photometric: photometric,
+                         compression: "deflate", tiled: false, tileWidth: nil, tileHeight: nil, pages: 1,
+                         pixelSizeMicrons: pixelSizeMicrons(reader))
+    }
+
+    /// Unassociated (PNG) alpha over white: `(c·a + max·(max − a)) / max`, rounded.
+    static func compositeOverWhite<T: FixedWidthInteger & UnsignedInteger>(_ rgba: [T], pixels: Int) -> [T] {
+        let top = UInt64(T.max), half = top / 2
+        var out = [T](repeating: 0, count: pixels * 3)
+        rgba.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<pixels {
+                    let a = UInt64(s[4 * i + 3]), w = top * (top - a)
+                    o[3 * i] = T((UInt64(s[4 * i]) * a + w + half) / top)
+                    o[3 * i + 1] = T((UInt64(s[4 * i + 1]) * a + w + half) / top)
+                    o[3 * i + 2] = T((UInt64(s[4 * i + 2]) * a + w + half) / top)
+                }
+            }
+        }
+        return out
+    }
+
+    /// pHYs in pixels per metre gives µm per pixel; pHYs with unit 0 is only an aspect ratio.
+    static func pixelSizeMicrons(_ reader: sspng_reader) -> Double? {
+        guard reader.has_phys != 0, reader.phys_unit == 1, reader.phys_x > 0 else { return nil }
+        return 1_000_000 / Double(reader.phys_x)
+    }
+
+    static func failure(_ path: String, _ reader: sspng_reader) -> ImagingError {
+        var copy = reader.message
+        let text = withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        if text == "cannot be opened for reading" { return ImagingError(path: path, reason: text) }
+        return ImagingError(path: path, reason: "invalid PNG: \(text.isEmpty ? "unreadable" : text)")
     }
 
     static func message(of image: png_image) -> String {

@@ -20,6 +20,12 @@ public struct TileTotals: Sendable, Equatable, Codable {
     /// Sum over tumour cells of mean DAB OD in the primary / secondary compartment.
     public var primaryDABSum: Double = 0
     public var secondaryDABSum: Double = 0
+    /// Sum over tumour cells of whole-cell mean DAB OD.
+    public var wholeCellDABSum: Double = 0
+    /// Sum over lymphocytes of mean DAB OD in the primary compartment.
+    public var lymphocyteDABSum: Double = 0
+    /// Sum of nucleus areas (pixels) over all counted cells: mean nucleus size for QC.
+    public var nucleusPixels: Int = 0
     /// Tissue pixels binned on DAB OD.
     public var pixels = BinCounts()
     /// Sum of DAB OD over tissue pixels.
@@ -38,6 +44,9 @@ public struct TileTotals: Sendable, Equatable, Codable {
         s.tumourWholeCell = a.tumourWholeCell + b.tumourWholeCell
         s.primaryDABSum = a.primaryDABSum + b.primaryDABSum
         s.secondaryDABSum = a.secondaryDABSum + b.secondaryDABSum
+        s.wholeCellDABSum = a.wholeCellDABSum + b.wholeCellDABSum
+        s.lymphocyteDABSum = a.lymphocyteDABSum + b.lymphocyteDABSum
+        s.nucleusPixels = a.nucleusPixels + b.nucleusPixels
         s.pixels = a.pixels + b.pixels
         s.pixelDABSum = a.pixelDABSum + b.pixelDABSum
         return s

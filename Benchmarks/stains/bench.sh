@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Colour deconvolution throughput: 8-bit RGB 4096 x 4096 -> three float32 OD planes, all cores.
+# Compares StainShift's kernel (Benchmarks/StainsBench, release) with a C -O3 OpenMP lookup-table
+# kernel (odkernel.c) and scikit-image's rgb2hed (in Benchmarks/.venv, created on first run).
+# Targets (issue 3): >= 1500 MPix/s, about 90% of the C kernel, >= 20x rgb2hed.
+# Usage: Benchmarks/stains/bench.sh [SIZE=4096]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+size="${1:-4096}"
+threads="$(nproc)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+
+echo "stains bench: ${size}x${size} 8-bit RGB -> 3 float32 planes, $threads threads" >&2
+swift build -c release --product StainsBench >&2
+ours="$(.build/release/StainsBench "$size" 20 "$threads" | awk '{print $2}')"
+
+gcc -O3 -march=native -fopenmp "$here/odkernel.c" -o "$work/odkernel" -lm
+c_kernel="$(OMP_NUM_THREADS="$threads" "$work/odkernel" "$size" 20 | awk '{print $2}')"
+
+venv="$root/Benchmarks/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet scikit-image numpy >&2
+fi
+skimage_line="$("$venv/bin/python" "$here/rgb2hed_bench.py" "$size" 3)"
+skimage="$(echo "$skimage_line" | awk '{print $2}')"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-34s %10s MPix/s\n' "stainshift Deconvolver (Swift)" "$ours"
+printf '%-34s %10s MPix/s\n' "C -O3 -fopenmp LUT kernel" "$c_kernel"
+printf '%-34s %10s MPix/s  (%s)\n' "scikit-image rgb2hed" "$skimage" "$(echo "$skimage_line" | cut -d' ' -f3-)"
+printf '%-34s %10s\n' "ours / C kernel" "$(ratio "$ours" "$c_kernel")"
+printf '%-34s %10s\n' "ours / rgb2hed" "$(ratio "$ours" "$skimage")"

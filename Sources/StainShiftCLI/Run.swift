@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import StainShift
+
+/// Options of commands that score tiles (`run`, `score-slide`).
+struct ScoringFlags: ParsableArguments {
+    @Option(help: "Stains for slides whose manifest row names none: a preset (h-dab, qupath-h-dab, ...), role:r,g,b;role:r,g,b, a JSON file, or auto (Macenko per slide from its pooled tiles).")
+    var stains: String = "h-dab"
+    @Option(help: "Marker config JSON overriding the built-in marker definitions.") var markers: String?
+    @Option(help: "White point for optical density (default: the bit depth's maximum).") var background: Double?
+    @Option(help: "Worker threads (default: all cores); tables are identical whatever the count.") var threads: Int?
+    @Flag(help: "No progress on stderr.") var quiet = false
+    @Flag(help: "Exit 0 even when some inputs failed (they are still listed in failures.tsv).") var keepGoing = false
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let background, !(background.isFinite && background > 1) { throw ValidationError("--background must be a number above 1") }
+    }
+
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func engine(_ command: String) throws -> ScoringEngine {
+        guard let markers else { return .standard(background: background) }
+        do { return .standard(markers: try MarkerSet.load(markers), background: background) } catch {
+            throw CommandFailure(command: command, detail: error.description, code: 64)
+        }
+    }
+
+    func batch() -> BatchOptions {
+        var b = BatchOptions(threads: threadCount)
+        b.defaultStains = stains
+        b.progress = quiet ? .quiet : .automatic
+        return b
+    }
+}
+
+/// Pipeline errors to the CONTRACT's exit codes: usage 64, everything else 1.
+func rethrowing<T>(_ command: String, _ body: () throws(PipelineError) -> T) throws -> T {
+    do { return try body() } catch {
+        throw CommandFailure(command: command, detail: error.description, code: error.kind == .usage ? 64 : 1)
+    }
+}
+
+/// Exit 3 when inputs failed (0 with `--keep-going`), after saying so on stderr.
+func finish(_ command: String, _ result: CohortResult, outdir: String, keepGoing: Bool, quiet: Bool) throws {
+    if !result.failures.isEmpty {
+        let where_ = URL(fileURLWithPath: outdir).appendingPathComponent("failures.tsv").path
+        Stderr.line("stainshift \(command): \(result.failures.count) input\(result.failures.count == 1 ? "" : "s") failed (listed in \(where_))")
+        if !keepGoing { throw ExitCode(3) }
+    } else if !quiet {
+        Stderr.line("stainshift \(command): \(result.tiles.count) tiles, \(result.slides.count) slides, \(result.calls.count) patients -> \(outdir)")
+    }
+}
+
+/// `stainshift run MANIFEST -o OUTDIR`: every slide scored, then tables, overlays and report.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a cohort manifest and write tiles/slides/changes/groups/failures tables and the report.",
+        discussion: "Exit codes: 0 success, 3 some inputs failed (see failures.tsv; 0 with --keep-going), 64 unusable manifest or flags, 1 other errors. Columns: docs/TABLES.md.")
+
+    @Argument(help: "CSV or TSV manifest: patient,timepoint,marker,image (+ slide, pixel_size, stains, outcome).") var manifest: String
+    @Option(name: [.short, .customLong("output")], help: "Output folder.") var output: String
+    @Flag(help: "Reuse per-tile results cached in OUTDIR/cache by an earlier (possibly killed) run.") var resume = false
+    @OptionGroup var scoring: ScoringFlags
+    @OptionGroup var cohort: CohortFlags
+    @Option(help: .hidden) var stopAfterTiles: Int?
+
+    func run() throws {
+        try failing("run") {
+            let engine = try scoring.engine("run")
+            var batch = scoring.batch()
+            batch.resume = resume
+            batch.stopAfter = stopAfterTiles
+            let settings = try cohort.settings("run", threads: scoring.threadCount)
+            let result = try rethrowing("run") { () throws(PipelineError) in
+                try CohortPipeline.run(manifestPath: manifest, outdir: output, engine: engine, batch: batch, cohort: settings)
+            }
+            try finish("run", result, outdir: output, keepGoing: scoring.keepGoing, quiet: scoring.quiet)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import StainShift
+
+/// `stainshift score-slide MANIFEST --slide ID -o PART.json`: the scatter half of `run`.
+struct ScoreSlide: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score-slide",
+        abstract: "Score one slide of a manifest into a part file for `stainshift cohort` (scatter/gather).",
+        discussion: "The slide id is the manifest's slide column, else patient_timepoint_marker. Exit 3 when some tiles failed (0 with --keep-going); they travel in the part to failures.tsv.")
+
+    @Argument(help: "CSV or TSV manifest.") var manifest: String
+    @Option(help: "Slide id.") var slide: String?
+    @Option(help: "Patient (with --timepoint and --marker, instead of --slide).") var patient: String?
+    @Option(help: "pre or post.") var timepoint: String?
+    @Option(help: "Marker name.") var marker: String?
+    @Option(name: [.short, .customLong("output")], help: "Part file (JSON), or - for stdout.") var output: String
+    @OptionGroup var scoring: ScoringFlags
+
+    func validate() throws {
+        if slide == nil && (patient == nil || timepoint == nil || marker == nil) {
+            throw ValidationError("give --slide ID, or --patient, --timepoint and --marker")
+        }
+    }
+
+    func run() throws {
+        try failing("score-slide") {
+            let engine = try scoring.engine("score-slide")
+            let part = try rethrowing("score-slide") { () throws(PipelineError) in
+                let m = try CohortPipeline.loadManifest(manifest, engine: engine)
+                let s = try CohortPipeline.slide(in: m, id: slide, patient: patient, timepoint: timepoint, marker: marker)
+                return try CohortPipeline.scoreSlide(s, manifest: m, engine: engine, batch: scoring.batch())
+            }
+            let data = try rethrowing("score-slide") { () throws(PipelineError) in try CohortAssembler.encode(part) }
+            try Output.write(String(decoding: data, as: UTF8.self) + "\n", to: output)
+            if !part.failures.isEmpty {
+                Stderr.line("stainshift score-slide: slide \(part.slide): \(part.failures.count) tile\(part.failures.count == 1 ? "" : "s") failed: \(part.failures[0].error)")
+                if !scoring.keepGoing { throw ExitCode(3) }
+            }
+        }
+    }
+}

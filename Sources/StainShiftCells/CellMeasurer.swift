@@ -1,0 +1,184 @@
+import StainShiftStains
+import StainShiftTissue
+
+/// Per-cell measurements: centroid, areas, circularity, compartment OD statistics and class.
+enum CellMeasurer {
+    /// Doubles kept per cell: 4 compartments x (count, sumH, maxH, sumD, maxD), then sumX, sumY.
+    private static let stride = 22
+
+    static func measure(planes: StainPlanes, nucleusLabels nl: [Int32], cellLabels cl: [Int32], membrane: [UInt8],
+                        count: Int, parameters p: CellParameters) -> [Cell] {
+        guard count > 0 else { return [] }
+        let w = planes.width, h = planes.height, n = w * h
+        let hOff = planes.planeOffset(.hematoxylin) ?? 0
+        let dOff = planes.planeOffset(.dab)
+        let bands = Parallel.chunkRanges(h, chunks: 4)
+        var partial = [[Double]](repeating: [], count: bands.count)
+        // One accumulator per fixed band of rows, merged in band order: identical sums whatever the cores.
+        let results = planes.values.withUnsafeBufferPointer { v -> [[Double]] in
+            nl.withUnsafeBufferPointer { nlb in
+                cl.withUnsafeBufferPointer { clb in
+                    membrane.withUnsafeBufferPointer { mb in
+                        let box = Box(v: v, nl: nlb, cl: clb, mem: mb)
+                        let out = ResultSlots(count: bands.count)
+                        Parallel.forEachChunk(bands.count, chunks: bands.count) { r in
+                            for b in r { out.set(b, accumulate(box, rows: bands[b], width: w, pixels: n,
+                                                               hOff: hOff, dOff: dOff, count: count)) }
+                        }
+                        return out.values
+                    }
+                }
+            }
+        }
+        partial = results
+        var acc = [Double](repeating: 0, count: (count + 1) * stride)
+        for c in 1...count {
+            for k in 0..<4 { acc[c * stride + k * 5 + 2] = -.infinity; acc[c * stride + k * 5 + 4] = -.infinity }
+        }
+        for part in partial where !part.isEmpty {
+            for c in 1...count {
+                let o = c * stride
+                for k in 0..<4 {
+                    let b = o + k * 5
+                    acc[b] += part[b]; acc[b + 1] += part[b + 1]; acc[b + 3] += part[b + 3]
+                    acc[b + 2] = max(acc[b + 2], part[b + 2]); acc[b + 4] = max(acc[b + 4], part[b + 4])
+                }
+                acc[o + 20] += part[o + 20]; acc[o + 21] += part[o + 21]
+            }
+        }
+        let perimeters = Perimeter.perimeters(nl, width: w, height: h, count: count)
+        let px2 = p.safePixelSize * p.safePixelSize
+        var cells: [Cell] = []
+        cells.reserveCapacity(count)
+        for c in 1...count {
+            let o = c * stride
+            let nArea = Int(acc[o])
+            let nucleusArea = Double(nArea)
+            let per = perimeters[c]
+            let circ = per > 0 ? min(1, 4 * Double.pi * nucleusArea / (per * per)) : 1
+            var cell = Cell(label: Int32(c), centroidX: nucleusArea > 0 ? acc[o + 20] / nucleusArea : 0,
+                            centroidY: nucleusArea > 0 ? acc[o + 21] / nucleusArea : 0,
+                            nucleusAreaPixels: nArea, cellAreaPixels: Int(acc[o + 15]),
+                            nucleusCircularity: circ, cellClass: .tumour)
+            cell.nucleus = stats(acc, o)
+            cell.cytoplasm = stats(acc, o + 5)
+            cell.membrane = stats(acc, o + 10)
+            cell.wholeCell = stats(acc, o + 15)
+            cells.append(cell)
+        }
+        classify(&cells, pixelArea: px2, parameters: p)
+        return cells
+    }
+
+    /// Lymphocyte: small, round nucleus with dense hematoxylin relative to the tile's larger nuclei.
+    static func classify(_ cells: inout [Cell], pixelArea: Double, parameters p: CellParameters) {
+        let maxArea = p.lymphocyteMaxAreaMicrons2 / pixelArea
+        let large = cells.filter { Double($0.nucleusAreaPixels) > maxArea }.map { $0.nucleus.hematoxylinMean }.sorted()
+        let reference = large.count >= 5 ? large : cells.map { $0.nucleus.hematoxylinMean }.sorted()
+        guard !reference.isEmpty else { return }
+        let median = Double(reference[reference.count / 2])
+        let ratio = large.count >= 5 ? p.lymphocyteDensityRatio : 1
+        for i in cells.indices {
+            let c = cells[i]
+            if Double(c.nucleusAreaPixels) <= maxArea, c.nucleusCircularity >= p.lymphocyteMinCircularity,
+               Double(c.nucleus.hematoxylinMean) >= ratio * median {
+                cells[i].cellClass = .lymphocyte
+            }
+        }
+    }
+
+    private static func stats(_ a: [Double], _ b: Int) -> CompartmentStats {
+        var s = CompartmentStats()
+        let k = Int(a[b])
+        guard k > 0 else { return s }
+        s.pixelCount = k
+        s.hematoxylinMean = Float(a[b + 1] / Double(k)); s.hematoxylinMax = Float(a[b + 2])
+        s.dabMean = Float(a[b + 3] / Double(k)); s.dabMax = Float(a[b + 4])
+        return s
+    }
+
+    private struct Box: @unchecked Sendable {
+        let v: UnsafeBufferPointer<Float>, nl: UnsafeBufferPointer<Int32>, cl: UnsafeBufferPointer<Int32>
+        let mem: UnsafeBufferPointer<UInt8>
+    }
+
+    private final class ResultSlots: @unchecked Sendable {
+        var values: [[Double]]
+        init(count: Int) { values = [[Double]](repeating: [], count: count) }
+        func set(_ i: Int, _ v: [Double]) { values[i] = v }
+    }
+
+    private static func accumulate(_ b: Box, rows: Range<Int>, width w: Int, pixels n: Int, hOff: Int, dOff: Int?,
+                                   count: Int) -> [Double] {
+        var a = [Double](repeating: 0, count: (count + 1) * stride)
+        for c in 0...count {
+            for k in 0..<4 { a[c * stride + k * 5 + 2] = -.infinity; a[c * stride + k * 5 + 4] = -.infinity }
+        }
+        @inline(__always) func add(_ base: Int, _ hv: Double, _ dv: Double) {
+            a[base] += 1; a[base + 1] += hv; a[base + 3] += dv
+            if hv > a[base + 2] { a[base + 2] = hv }
+            if dv > a[base + 4] { a[base + 4] = dv }
+        }
+        for y in rows {
+            for x in 0..<w {
+                let i = y * w + x
+                let c = Int(b.cl[i]), nu = Int(b.nl[i])
+                guard c > 0 || nu > 0 else { continue }
+                let hv = Double(b.v[hOff + i]), dv = dOff.map { Double(b.v[$0 + i]) } ?? 0
+                if nu > 0, nu <= count {
+                    let o = nu * stride
+                    add(o, hv, dv)
+                    a[o + 20] += Double(x) + 0.5; a[o + 21] += Double(y) + 0.5
+                }
+                if c > 0, c <= count {
+                    let o = c * stride
+                    add(o + 15, hv, dv)
+                    if nu == 0 { add(o + 5, hv, dv) }
+                    if b.mem[i] != 0 { add(o + 10, hv, dv) }
+                }
+            }
+        }
+        return a
+    }
+}
+
+/// Perimeter of labelled regions by local boundary configurations, as scikit-image's
+/// `measure.perimeter` (4-connected border; weights 1, √2 and (1+√2)/2 by neighbour pattern).
+enum Perimeter {
+    static func perimeters(_ labels: [Int32], width w: Int, height h: Int, count: Int) -> [Double] {
+        var per = [Double](repeating: 0, count: count + 1)
+        let n = w * h
+        guard n > 0 else { return per }
+        var border = [UInt8](repeating: 0, count: n)
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x, k = labels[i]
+                guard k != 0 else { continue }
+                if x == 0 || x == w - 1 || y == 0 || y == h - 1 || labels[i - 1] != k || labels[i + 1] != k
+                    || labels[i - w] != k || labels[i + w] != k { border[i] = 1 }
+            }
+        }
+        var weights = [Double](repeating: 0, count: 50)
+        for c in [5, 7, 15, 17, 25, 27] { weights[c] = 1 }
+        for c in [21, 33] { weights[c] = 2.0.squareRoot() }
+        for c in [13, 23] { weights[c] = (1 + 2.0.squareRoot()) / 2 }
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x
+                guard border[i] != 0 else { continue }
+                let k = labels[i]
+                var code = 1
+                for dy in -1...1 {
+                    for dx in -1...1 where dx != 0 || dy != 0 {
+                        let xx = x + dx, yy = y + dy
+                        guard xx >= 0, xx < w, yy >= 0, yy < h else { continue }
+                        let j = yy * w + xx
+                        if border[j] != 0 && labels[j] == k { code += (dx == 0 || dy == 0) ? 2 : 10 }
+                    }
+                }
+                per[Int(k)] += weights[min(code, 49)]
+            }
+        }
+        return per
+    }
+}

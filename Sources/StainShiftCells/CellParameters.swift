@@ -1,0 +1,75 @@
+/// Settings of nucleus and cell detection. Every size is in µm or µm² and converted to pixels once
+/// per tile, so the same parameters mean the same thing at 20x and 40x.
+public struct CellParameters: Sendable, Equatable {
+    /// Physical size of one image pixel.
+    public var pixelSizeMicrons: Double
+    /// Image nuclei are detected on; scoring sets `.hematoxylinPlusDAB` for nuclear markers.
+    public var channel: NucleusChannel = .hematoxylin
+    /// Detection runs at this pixel size (QuPath's "requested pixel size"); nil or a value at or
+    /// below the native size works at native resolution. Never upsamples. Labels and measurements
+    /// are returned at native resolution.
+    public var requestedPixelSizeMicrons: Double? = nil
+    /// How candidate nucleus pixels are found.
+    public var foreground: ForegroundMethod = .threshold
+    /// Gaussian sigma of the detection channel. 1.5 µm is QuPath's default.
+    public var sigmaMicrons: Double = 1.5
+    /// Detection threshold in OD units; nil = automatic: Otsu (1979) on the smoothed channel within
+    /// tissue, never below `minimumAutomaticThreshold`.
+    public var threshold: Double? = nil
+    /// Floor of the automatic threshold, so a blank or pale tile does not turn noise into nuclei.
+    public var minimumAutomaticThreshold: Double = 0.1
+    /// Nucleus area range; QuPath's defaults 10-400 µm².
+    public var minNucleusAreaMicrons2: Double = 10
+    public var maxNucleusAreaMicrons2: Double = 400
+    /// Cells are nuclei grown by up to this distance without overlapping neighbours (QuPath default 5 µm).
+    public var cellExpansionMicrons: Double = 5
+    /// Thickness of the membrane ring at the cell's outer edge.
+    public var membraneWidthMicrons: Double = 1
+    /// Split touching nuclei with a distance-transform watershed.
+    public var splitTouching: Bool = true
+    /// A distance-transform maximum must rise this far above the saddle to seed its own nucleus;
+    /// ImageJ's EDM watershed uses 0.5 pixel at QuPath's 0.5 µm working size, i.e. 0.25 µm.
+    public var splitToleranceMicrons: Double = 0.5
+    /// QuPath's boundary refinement after splitting (a sigma-1-pixel LoG trims blurred edges);
+    /// used by the Laplacian-of-Gaussian foreground when sigma exceeds 1.5 pixels.
+    public var refineBoundary: Bool = true
+    /// Lymphocyte rule (nuclear morphology): small lymphocytes are 7-10 µm cells whose round, dense
+    /// nucleus fills most of the cell (Young et al., Wheater's Functional Histology, 6th ed., ch. 4),
+    /// i.e. a nucleus of at most ~7 µm diameter (38 µm²).
+    public var lymphocyteMaxAreaMicrons2: Double = 40
+    /// Minimum nucleus circularity 4πA/P² of a lymphocyte (round; tumour nuclei are larger and irregular).
+    public var lymphocyteMinCircularity: Double = 0.8
+    /// Dense chromatin: nucleus hematoxylin mean at least this multiple of the median hematoxylin
+    /// mean of the tile's larger (non-lymphocyte-sized) nuclei.
+    public var lymphocyteDensityRatio: Double = 1.15
+
+    /// StainShift's defaults at the given pixel size.
+    public init(pixelSizeMicrons: Double) {
+        self.pixelSizeMicrons = pixelSizeMicrons
+    }
+
+    /// QuPath 0.3 positive cell detection as run for the OS-2 validation images
+    /// (petebankhead/2022-qupath-cell-detection, "OS-2 Ki67 thresholds.groovy"): detection image
+    /// "Optical density sum", requested pixel size 0.5 µm, background radius 0 and median 0 (both
+    /// off in that run, so max background 2.0 has no effect), sigma 2 µm, nucleus area 10-400 µm²,
+    /// watershed "split by shape" on, no cell expansion. Positive = nucleus DAB OD mean >= the DAB
+    /// threshold, which is scoring's business.
+    public static func qupath03(pixelSizeMicrons: Double, detectionThreshold: Double = 0.2) -> CellParameters {
+        var p = CellParameters(pixelSizeMicrons: pixelSizeMicrons)
+        p.channel = .opticalDensitySum
+        p.requestedPixelSizeMicrons = 0.5
+        p.foreground = .laplacianOfGaussian
+        p.sigmaMicrons = 2
+        p.threshold = detectionThreshold
+        p.minNucleusAreaMicrons2 = 10
+        p.maxNucleusAreaMicrons2 = 400
+        p.cellExpansionMicrons = 0
+        p.splitTouching = true
+        p.splitToleranceMicrons = 0.25
+        p.refineBoundary = true
+        return p
+    }
+
+    /// The pixel size actually used: finite and positive, else the CONTRACT default 0.5 µm.
+    var safePixelSize: Double { pixelSizeMicrons.isFinite && pixelSizeMicrons > 0 ? pixelSizeMicrons : 0.5 }
+}

@@ -1,0 +1,91 @@
+import StainShiftTissue
+
+/// Seeded watershed by flooding with union-find: pixels are visited from the highest value down
+/// (counting sort on integer keys, so linear time); a basin whose peak rises less than `dynamic`
+/// above the level where it meets a higher basin is merged into it, which is the same as seeding
+/// from the h-maxima (Soille 2003, "Morphological Image Analysis", ch. 6 and 9).
+package enum Flooding {
+    /// Labels the pixels with `values[i] > 0` into basins (1...count, raster order of first pixel; 0 elsewhere).
+    /// - Parameters:
+    ///   - scale: key = `Int(values[i] * scale)`, clamped to `maxKey`; keys below 1 are raised to 1.
+    ///   - level: the value a key stands for, used to measure a basin's dynamic.
+    ///   - dynamic: minimum peak height above the meeting level for a basin to stay separate.
+    @discardableResult
+    package static func flood(values: UnsafePointer<Float>, width w: Int, height h: Int, scale: Float, maxKey: Int,
+                              level: (Int) -> Double, dynamic: Double,
+                              labels parent: UnsafeMutablePointer<Int32>) -> Int {
+        let n = w * h
+        guard n > 0 else { return 0 }
+        let kmax = max(1, maxKey)
+        @inline(__always) func key(_ i: Int) -> Int {
+            let v = values[i]
+            guard v > 0 else { return 0 }
+            let s = v * scale
+            return s >= Float(kmax) ? kmax : max(1, Int(s))
+        }
+        let levels = (0...kmax).map(level)
+        // Counting sort, highest key first, raster order within a key.
+        var counts = [Int](repeating: 0, count: kmax + 2)
+        for i in 0..<n { counts[key(i)] += 1 }
+        var start = [Int](repeating: 0, count: kmax + 2)
+        var total = 0
+        for k in stride(from: kmax, through: 1, by: -1) { start[k] = total; total += counts[k] }
+        var order = [Int32](repeating: 0, count: total)
+        for i in 0..<n {
+            let k = key(i)
+            if k > 0 { order[start[k]] = Int32(truncatingIfNeeded: i); start[k] += 1 }
+        }
+        for i in 0..<n { parent[i] = -1 }
+        @inline(__always) func find(_ a: Int32) -> Int32 {
+            var a = a
+            while parent[Int(a)] != a {
+                let g = parent[Int(parent[Int(a)])]
+                parent[Int(a)] = g
+                a = g
+            }
+            return a
+        }
+        var roots = [Int32](repeating: 0, count: 8)
+        let offsets = [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)]
+        for t in order {
+            let p = Int(t), x = p % w, y = p / w
+            let kp = key(p)
+            parent[p] = t
+            var nr = 0
+            for (dx, dy) in offsets {
+                let xx = x + dx, yy = y + dy
+                guard xx >= 0, xx < w, yy >= 0, yy < h else { continue }
+                let q = yy * w + xx
+                guard parent[q] >= 0 else { continue }
+                let r = find(Int32(truncatingIfNeeded: q))
+                if !roots[0..<nr].contains(r) { roots[nr] = r; nr += 1 }
+            }
+            guard nr > 0 else { continue }
+            // Join the neighbour basin with the highest peak (ties: lowest index).
+            var best = 0
+            for j in 1..<max(nr, 1) {
+                let a = roots[j], b = roots[best]
+                let ka = key(Int(a)), kb = key(Int(b))
+                if ka > kb || (ka == kb && a < b) { best = j }
+            }
+            let hi = roots[best]
+            parent[p] = hi
+            for j in 0..<nr where j != best {
+                let lo = roots[j]
+                if levels[key(Int(lo))] - levels[kp] < dynamic { parent[Int(lo)] = hi }
+            }
+        }
+        // Number basins in raster order; a finished pixel stores -(label + 1) so later finds stop there.
+        var next: Int32 = 0
+        for p in 0..<n where parent[p] >= 0 {
+            var x = Int32(p)
+            while parent[Int(x)] >= 0 && parent[Int(x)] != x { x = parent[Int(x)] }
+            let label: Int32
+            if parent[Int(x)] == x { next += 1; label = next; parent[Int(x)] = -(label + 1) }
+            else { label = -parent[Int(x)] - 1 }
+            parent[p] = -(label + 1)
+        }
+        for p in 0..<n { parent[p] = parent[p] < -1 ? -parent[p] - 1 : 0 }
+        return Int(next)
+    }
+}

@@ -1,0 +1,179 @@
+import StainShiftTissue
+
+/// Nucleus labels on one detection channel at the working resolution.
+enum NucleusSegmenter {
+    /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
+    /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
+    static func segment(channel: [Float], width w: Int, height h: Int, pixelSize px: Double,
+                        tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
+        let n = w * h
+        var labels = [Int32](repeating: 0, count: n)
+        guard n > 0 else { return (labels, 0) }
+        var mask = [UInt8](repeating: 0, count: n)
+        var smooth = channel
+        var scratch = [Float](repeating: 0, count: n)
+        let sigma = p.sigmaMicrons / px
+        let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)
+        var threshold = p.threshold ?? 0
+        smooth.withUnsafeMutableBufferPointer { s in
+            scratch.withUnsafeMutableBufferPointer { t in
+                mask.withUnsafeMutableBufferPointer { m in
+                    labels.withUnsafeMutableBufferPointer { l in
+                        guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
+                              let l = l.baseAddress else { return }
+                        GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
+                        switch p.foreground {
+                        case .threshold:
+                            threshold = p.threshold ?? max(p.minimumAutomaticThreshold,
+                                                           Otsu.threshold(s, count: n, mask: tissue))
+                            let th = Float(threshold)
+                            for i in 0..<n { m[i] = s[i] > th && (tissue?[i] ?? 1) != 0 ? 1 : 0 }
+                            BinaryMorphology.fillHoles(m, width: w, height: h)
+                            split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
+                                  enabled: p.splitTouching, labels: l)
+                        case .laplacianOfGaussian:
+                            channel.withUnsafeBufferPointer { c in
+                                guard let c = c.baseAddress else { return }
+                                laplacianForeground(raw: c, smooth: s, scratch: t, mask: m, labels: l, width: w, height: h,
+                                                    tissue: tissue, threshold: Float(threshold), sigma: sigma,
+                                                    tolerance: p.splitToleranceMicrons / px,
+                                                    split: p.splitTouching, refine: p.refineBoundary)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Area filter (and, as QuPath, the mean-intensity check) with consecutive relabelling.
+        let count = labels.max().map(Int.init) ?? 0
+        var area = [Int](repeating: 0, count: count + 1)
+        var sum = [Double](repeating: 0, count: count + 1)
+        for i in 0..<n { let k = Int(labels[i]); area[k] += 1; sum[k] += Double(channel[i]) }
+        var map = [Int32](repeating: 0, count: count + 1)
+        var next: Int32 = 0
+        let checkMean = p.foreground == .laplacianOfGaussian
+        for k in stride(from: 1, through: count, by: 1) {
+            let a = Double(area[k])
+            guard a >= minArea, a <= maxArea, a > 0 else { continue }
+            if checkMean && sum[k] / a < threshold { continue }
+            next += 1; map[k] = next
+        }
+        for i in 0..<n { labels[i] = map[Int(labels[i])] }
+        return (labels, Int(next))
+    }
+
+    /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
+    static func split(_ m: UnsafeMutablePointer<UInt8>, distance d: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                      tolerance: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>) {
+        guard enabled else {
+            BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels)
+            return
+        }
+        let n = w * h
+        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, out: d)
+        var maxD: Float = 0
+        for i in 0..<n {
+            if m[i] == 0 { d[i] = 0 } else if d[i] >= DistanceTransform.unreachable { d[i] = Float(w * w + h * h) }
+            maxD = max(maxD, d[i])
+        }
+        Flooding.flood(values: d, width: w, height: h, scale: 1, maxKey: min(Int(maxD) + 1, 1 << 20),
+                       level: { Double($0).squareRoot() }, dynamic: tolerance, labels: labels)
+    }
+
+    /// QuPath's WatershedCellDetection foreground (qupath-core-processing, WatershedCellDetection.java):
+    /// LoG > 0 regions from a watershed of the LoG, kept when their raw mean exceeds the threshold,
+    /// merged by a 3 x 3 dilation within LoG > 0, holes filled, split by shape, boundary refined.
+    static func laplacianForeground(raw: UnsafePointer<Float>, smooth s: UnsafeMutablePointer<Float>,
+                                    scratch t: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<UInt8>,
+                                    labels l: UnsafeMutablePointer<Int32>, width w: Int, height h: Int,
+                                    tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double,
+                                    split doSplit: Bool, refine: Bool) {
+        let n = w * h
+        laplacian(s, into: t, width: w, height: h)
+        var logPositive = [UInt8](repeating: 0, count: n)
+        var maxL: Float = 0
+        for i in 0..<n {
+            if t[i] > 0 && (tissue?[i] ?? 1) != 0 { logPositive[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+        }
+        // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
+        let step: Float = 0.0005
+        let regions = Flooding.flood(values: t, width: w, height: h, scale: 1 / step,
+                                     maxKey: min(Int(maxL / step) + 1, 1 << 20),
+                                     level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l)
+        var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
+        for i in 0..<n { let k = Int(l[i]); sum[k] += Double(raw[i]); area[k] += 1 }
+        for i in 0..<n {
+            let k = Int(l[i])
+            m[i] = k > 0 && sum[k] / Double(area[k]) > Double(threshold) ? 1 : 0
+        }
+        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
+        for i in 0..<n { m[i] &= logPositive[i] }
+        BinaryMorphology.fillHoles(m, width: w, height: h)
+        split(m, distance: t, width: w, height: h, tolerance: tolerance, enabled: doSplit, labels: l)
+        // Back to a binary image with one-pixel watershed lines between touching nuclei.
+        for y in 0..<h {
+            for x in 0..<w {
+                let i = y * w + x, k = l[i]
+                guard k != 0 else { m[i] = 0; continue }
+                var line = false
+                if x + 1 < w, l[i + 1] != 0, l[i + 1] != k { line = true }
+                if y + 1 < h {
+                    let below = l[i + w]
+                    if below != 0 && below != k { line = true }
+                }
+                m[i] = line ? 0 : 1
+            }
+        }
+        if refine && sigma > 1.5 {
+            for i in 0..<n { s[i] = raw[i] }
+            GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
+            laplacian(s, into: t, width: w, height: h)
+            var fine = [UInt8](repeating: 0, count: n)
+            for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
+            BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
+            for i in 0..<n { m[i] |= fine[i] }
+        }
+        BinaryMorphology.fillHoles(m, width: w, height: h)
+        // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.
+        BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l)
+    }
+
+    /// `out = 4 s(x,y) - s(x-1,y) - s(x+1,y) - s(x,y-1) - s(x,y+1)`, edges replicated (positive on blobs).
+    static func laplacian(_ s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width w: Int, height h: Int) {
+        for y in 0..<h {
+            let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w, row = y * w
+            for x in 0..<w {
+                let left = max(x - 1, 0), right = min(x + 1, w - 1)
+                out[row + x] = 4 * s[row + x] - s[row + left] - s[row + right] - s[up + x] - s[down + x]
+            }
+        }
+    }
+}
+
+/// Otsu's threshold (Otsu 1979, IEEE Trans. Syst. Man Cybern. 9:62-66) on a 256-bin histogram.
+enum Otsu {
+    /// Threshold of `values` (restricted to `mask != 0` when given) over [0, min(max, 3)] OD.
+    static func threshold(_ v: UnsafePointer<Float>, count n: Int, mask: [UInt8]?) -> Double {
+        var hi: Float = 0
+        for i in 0..<n where (mask?[i] ?? 1) != 0 { hi = max(hi, v[i]) }
+        hi = min(hi, 3)
+        guard hi > 0 else { return 0 }
+        var hist = [Double](repeating: 0, count: 256)
+        let scale = 255 / hi
+        for i in 0..<n where (mask?[i] ?? 1) != 0 {
+            hist[Int(min(max(v[i], 0), hi) * scale)] += 1
+        }
+        let total = hist.reduce(0, +)
+        let sumAll = hist.indices.reduce(0.0) { $0 + Double($1) * hist[$1] }
+        var wB = 0.0, sumB = 0.0, best = 0.0, bestT = 0
+        for t in 0..<255 {
+            wB += hist[t]; sumB += Double(t) * hist[t]
+            let wF = total - wB
+            guard wB > 0, wF > 0 else { continue }
+            let mB = sumB / wB, mF = (sumAll - sumB) / wF
+            let between = wB * wF * (mB - mF) * (mB - mF)
+            if between > best { best = between; bestT = t }
+        }
+        return (Double(bestT) + 1) / Double(scale)
+    }
+}

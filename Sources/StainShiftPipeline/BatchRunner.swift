@@ -1,0 +1,224 @@
+import Foundation
+import StainShiftCohort
+import StainShiftImaging
+import StainShiftScoring
+import StainShiftStains
+
+/// Settings of a batch that do not change scores (except `defaultStains`, which is recorded).
+public struct BatchOptions: Sendable {
+    /// Worker threads; at most this many tiles are decoded and held in memory at once.
+    public var threads: Int
+    /// Stains for slides whose manifest row names none: a preset, `auto` or a JSON file.
+    public var defaultStains: String = "h-dab"
+    /// Where per-tile results are cached (`OUTDIR/cache`); nil: no cache.
+    public var cacheDirectory: String?
+    /// Reuse cached results instead of rescoring.
+    public var resume: Bool = false
+    public var progress: ProgressReporter.Mode = .quiet
+    /// Stop (throwing `.interrupted`) once this many tiles are done: simulates a killed run in tests.
+    public var stopAfter: Int?
+    /// Pixels pooled per slide for `--stains auto` (every k-th pixel of every tile).
+    public var autoStainPixels: Int = 250_000
+
+    public init(threads: Int) { self.threads = max(1, threads) }
+}
+
+/// Scores slides' tiles in parallel with bounded memory and deterministic output.
+///
+/// All tiles of all slides form one job list; `threads` workers take the next job in turn, so at
+/// most `threads` images are in memory, and each result lands in its own slot, so the output is
+/// the same whatever the thread count or finishing order. A tile that cannot be read or scored
+/// becomes a `FailureRecord` and the batch goes on.
+public struct BatchRunner: Sendable {
+    public var engine: ScoringEngine
+    public var stains: StainResolver
+    public var options: BatchOptions
+
+    public init(engine: ScoringEngine, stains: StainResolver, options: BatchOptions) {
+        self.engine = engine; self.stains = stains; self.options = options
+    }
+
+    private enum Outcome: Sendable { case scored(TileRecord), failed(FailureRecord) }
+
+    private struct Job: Sendable { var slide: Int; var row: ManifestRow }
+
+    /// One part per slide, in the order given.
+    public func run(_ slides: [ManifestSlide], folder: String, label: String = "stainshift run") throws(PipelineError) -> [SlidePart] {
+        if let dir = options.cacheDirectory {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw PipelineError(path: dir, reason: "cannot create the cache folder: \(error.localizedDescription)")
+            }
+        }
+        let choices = slides.map { stainChoice(for: $0, folder: folder) }
+        let jobs = slides.indices.flatMap { s in
+            (try? choices[s].get()) == nil ? [] : slides[s].rows.map { Job(slide: s, row: $0) }
+        }
+        let progress = ProgressReporter(mode: options.progress, total: jobs.count, label: label)
+        let slots = ResultSlots<Outcome>(count: jobs.count)
+        let state = RunState(remaining: slides.map { _ in 0 })
+        for job in jobs { state.remaining[job.slide] += 1 }
+        let workers = max(1, min(options.threads, jobs.count))
+        let innerThreads = max(1, options.threads / workers)
+        let engine = engine, options = options
+        let cache = options.cacheDirectory.map(ScoreCache.init(directory:))
+
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let i = state.take(limit: jobs.count, stopAfter: options.stopAfter) {
+                let job = jobs[i]
+                guard case .success(let choice) = choices[job.slide] else { continue }
+                let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
+                                             resume: options.resume, threads: innerThreads)
+                slots.set(i, outcome)
+                progress.tileDone()
+                if let left = state.finish(slide: job.slide) , left == 0 {
+                    let outcomes = jobs.indices.filter { jobs[$0].slide == job.slide }.compactMap { slots.get($0) }
+                    let failed = outcomes.filter { if case .failed = $0 { true } else { false } }.count
+                    progress.slideDone(slides[job.slide].id, tiles: outcomes.count - failed, failed: failed)
+                }
+            }
+        }
+        if state.stopped {
+            throw PipelineError(.interrupted, path: label, reason: "stopped after \(options.stopAfter ?? 0) tiles")
+        }
+
+        var tiles = slides.map { _ in [TileRecord]() }, failures = slides.map { _ in [FailureRecord]() }
+        for (i, job) in jobs.enumerated() {
+            switch slots.get(i) {
+            case .scored(let t): tiles[job.slide].append(t)
+            case .failed(let f): failures[job.slide].append(f)
+            case nil: break
+            }
+        }
+        return slides.indices.map { s in
+            let slide = slides[s]
+            switch choices[s] {
+            case .success(let choice):
+                return SlidePart(version: StainShiftVersion.current, slide: slide.id, patient: slide.patient,
+                                 timepoint: slide.timepoint, marker: slide.marker, stains: choice.text,
+                                 stainsSource: choice.source, stainVectors: choice.matrix.givenStains,
+                                 tiles: tiles[s], failures: failures[s])
+            case .failure(let error):
+                let f = slide.rows.map {
+                    var r = FailureRecord(line: $0.line, image: $0.image, stage: "stains", error: "\(error)")
+                    r.slide = slide.id
+                    return r
+                }
+                return SlidePart(version: StainShiftVersion.current, slide: slide.id, patient: slide.patient,
+                                 timepoint: slide.timepoint, marker: slide.marker, stains: "", stainsSource: slide.stains ?? options.defaultStains,
+                                 stainVectors: [], tiles: [], failures: f)
+            }
+        }
+    }
+
+    /// The slide's stains: its manifest value, else the run default; `auto` pools the slide's tiles.
+    func stainChoice(for slide: ManifestSlide, folder: String) -> Result<StainChoice, PipelineError> {
+        let spec = slide.stains ?? options.defaultStains
+        do {
+            if StainResolver.isAuto(spec) { return .success(try estimate(slide)) }
+            return .success(try stains.resolve(spec, folder: folder))
+        } catch let e as PipelineError {
+            return .failure(e)
+        } catch {
+            return .failure(PipelineError(path: spec, reason: "\(error)"))
+        }
+    }
+
+    /// Macenko estimate from every k-th pixel of every readable tile of the slide.
+    func estimate(_ slide: ManifestSlide) throws -> StainChoice {
+        let per = max(1, options.autoStainPixels / max(1, slide.rows.count))
+        let samples = ResultSlots<[UInt8]>(count: slide.rows.count)
+        let rows = slide.rows
+        DispatchQueue.concurrentPerform(iterations: max(1, min(options.threads, rows.count))) { w in
+            var i = w
+            while i < rows.count {
+                if let image = try? ImageReader.read(rows[i].path) { samples.set(i, Self.subsample(image, count: per)) }
+                i += max(1, min(options.threads, rows.count))
+            }
+        }
+        let pooled = samples.all.compactMap { $0 }.flatMap { $0 }
+        guard pooled.count >= 3 * 100 else {
+            throw PipelineError(path: slide.id, reason: "too few readable pixels to estimate stains (auto)")
+        }
+        let image = RGBImage(width: pooled.count / 3, height: 1, samples: .uint8(pooled))
+        return stains.estimate(image)
+    }
+
+    /// About `count` evenly strided pixels as 8-bit RGB.
+    static func subsample(_ image: RGBImage, count: Int) -> [UInt8] {
+        let n = image.pixelCount
+        guard n > 0 else { return [] }
+        let step = max(1, n / max(1, count))
+        var out: [UInt8] = []
+        out.reserveCapacity(3 * (n / step + 1))
+        switch image.samples {
+        case .uint8(let s):
+            for p in stride(from: 0, to: n, by: step) { out.append(s[3 * p]); out.append(s[3 * p + 1]); out.append(s[3 * p + 2]) }
+        case .uint16(let s):
+            for p in stride(from: 0, to: n, by: step) {
+                for c in 0..<3 { out.append(UInt8(truncatingIfNeeded: Int(s[3 * p + c]) >> 8)) }
+            }
+        }
+        return out
+    }
+
+    private static func scoreTile(_ row: ManifestRow, choice: StainChoice, engine: ScoringEngine, cache: ScoreCache?,
+                                  resume: Bool, threads: Int) -> Outcome {
+        func fail(_ stage: String, _ error: String) -> Outcome {
+            var f = FailureRecord(line: row.line, image: row.image, stage: stage, error: error)
+            f.slide = row.slide
+            return .failed(f)
+        }
+        let sha: String
+        do { sha = try ScoreCache.sha256(ofFile: row.path) } catch { return fail("read", error.description) }
+        let parameters = [
+            "version=\(StainShiftVersion.current)", "marker=\(row.marker)", engine.parameters(row.marker),
+            "stains=\(choice.text)", "pixel_size=\(row.pixelSize.map { String($0) } ?? "file")",
+        ].joined(separator: "\n")
+        let key = ScoreCache.key(fileSHA: sha, parameters: parameters)
+        var score: TileScore
+        if resume, let cached = cache?.load(key) {
+            score = cached
+        } else {
+            let image: RGBImage
+            do { image = try ImageReader.read(row.path) } catch { return fail("read", error.description) }
+            do {
+                score = try engine.score(ScoringEngine.Job(image: image, name: row.image, marker: row.marker,
+                                                           stains: choice.matrix, pixelSize: row.pixelSize, threads: threads))
+            } catch {
+                return fail("score", "\(row.path): \(error)")
+            }
+            do { try cache?.store(score, key: key) } catch { return fail("cache", error.description) }
+        }
+        score.image = row.image
+        var record = TileRecord(patient: row.patient, timepoint: row.timepoint, marker: row.marker, slide: row.slide,
+                                image: row.image, sha256: sha, score: score)
+        record.scores = engine.scores(row.marker, score.totals)
+        return .scored(record)
+    }
+}
+
+/// Shared counters of a batch: the next job, tiles left per slide, and the stop flag.
+final class RunState: @unchecked Sendable {
+    private let lock = NSLock()
+    var remaining: [Int]
+    private var next = 0
+    private var completed = 0
+    private(set) var stopped = false
+
+    init(remaining: [Int]) { self.remaining = remaining }
+
+    func take(limit: Int, stopAfter: Int?) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < limit else { return nil }
+        if let stopAfter, next >= stopAfter { stopped = true; return nil }
+        defer { next += 1 }
+        return next
+    }
+
+    func finish(slide: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        completed += 1
+        remaining[slide] -= 1
+        return remaining[slide]
+    }
+}

@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import StainShiftImaging
+import StainShiftScoring
+
+/// Per-tile results under `OUTDIR/cache/`, one JSON file per key. The key is the SHA-256 of the
+/// image file's SHA-256 and every parameter that affects its score (marker definition, stains,
+/// pixel size, StainShift version), so a changed input or setting never reuses a stale score.
+/// Files are written atomically: a killed run leaves whole entries or none.
+public struct ScoreCache: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public static func sha256(ofFile path: String) throws(ImagingError) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImagingError(path: path, reason: "cannot be opened for reading")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
+                throw ImagingError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+            }
+            if chunk.isEmpty { break }
+            hasher.update(data: chunk)
+        }
+        return hex(hasher.finalize())
+    }
+
+    public static func key(fileSHA: String, parameters: String) -> String {
+        hex(SHA256.hash(data: Data((fileSHA + "\n" + parameters).utf8)))
+    }
+
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+        digest.map { String(format: "%02x", $0) }.joined()
+    }
+
+    func path(_ key: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(key + ".json").path }
+
+    public func load(_ key: String) -> TileScore? {
+        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
+        return try? JSONDecoder().decode(TileScore.self, from: data)
+    }
+
+    public func store(_ score: TileScore, key: String) throws(ImagingError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(score) } catch {
+            throw ImagingError(path: path(key), reason: "cannot encode score: \(error)")
+        }
+        try AtomicFile.write(data, to: path(key))
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import StainShiftCohort
+import StainShiftImaging
+import StainShiftScoring
+import StainShiftStains
+
+extension ScoringEngine {
+    /// The real scorer: `TileScorer` with `markers` (built-ins unless a marker config overrides
+    /// them), optional white point, and the scoring stage's overlay for the report's thumbnails.
+    public static func standard(markers: MarkerSet = .builtin, background: Double? = nil) -> ScoringEngine {
+        @Sendable func settings(_ job: Job) -> ScoringSettings {
+            var s = ScoringSettings()
+            s.pixelSizeMicrons = job.pixelSize
+            s.stains = job.stains
+            s.background = background
+            s.threads = job.threads
+            return s
+        }
+        return ScoringEngine(
+            knownMarkers: Set(markers.markers.map(\.name)),
+            score: { job in
+                let marker = try markers.marker(named: job.marker)
+                return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job))
+            },
+            scores: { name, totals in markers[name]?.scores(totals) ?? [] },
+            parameters: { name in
+                // The marker definition and the scoring settings that change a score.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                let definition = markers[name].flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? name
+                let defaults = ScoringSettings()
+                return "marker_definition=\(definition)\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
+                    + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
+            },
+            overlay: { job in
+                let marker = try markers.marker(named: job.marker)
+                let analysis = TileScorer.analyse(job.image, name: job.name, marker: marker, settings: settings(job))
+                return ScoreOverlay.render(job.image, analysis: analysis)
+            })
+    }
+}

@@ -1,0 +1,37 @@
+import StainShiftCohort
+import StainShiftImaging
+import StainShiftScoring
+import StainShiftStains
+
+/// What the batch runner needs from the scoring stage, as values so tests can substitute a
+/// cheap scorer: score one decoded tile, derive scores from totals, describe the parameters that
+/// affect a score (for the resume cache key), and draw an overlay.
+public struct ScoringEngine: Sendable {
+    /// One tile to score.
+    public struct Job: Sendable {
+        public var image: RGBImage
+        /// Name recorded in the score (the manifest's image path).
+        public var name: String
+        public var marker: String
+        public var stains: StainMatrix
+        /// µm per pixel from the manifest, else nil (the file's, else the scorer's default).
+        public var pixelSize: Double?
+        /// Threads the scorer may use inside this tile.
+        public var threads: Int
+    }
+
+    public var knownMarkers: Set<String>
+    public var score: @Sendable (Job) throws -> TileScore
+    public var scores: MarkerScoring
+    /// Every parameter besides the image and stains that changes a marker's score, as stable text.
+    public var parameters: @Sendable (_ marker: String) -> String
+    /// An overlay of a scored tile for the report (nil when the engine draws none).
+    public var overlay: (@Sendable (Job) throws -> RGBImage)?
+
+    public init(knownMarkers: Set<String>, score: @escaping @Sendable (Job) throws -> TileScore,
+                scores: @escaping MarkerScoring, parameters: @escaping @Sendable (String) -> String,
+                overlay: (@Sendable (Job) throws -> RGBImage)? = nil) {
+        self.knownMarkers = knownMarkers; self.score = score; self.scores = scores
+        self.parameters = parameters; self.overlay = overlay
+    }
+}

@@ -1,0 +1,190 @@
+import StainShiftClassify
+import StainShiftCohort
+
+/// Methods and provenance: what was run, how scores are made, every setting, the stain matrix
+/// of each slide, units, and the SHA-256 of every input image.
+extension HTMLReport {
+    func methods(_ w: inout HTMLWriter) {
+        let p = result.provenance
+        w.wrap("section", ["id": "methods", "class": "methods"]) { w in
+            w.element("h2", [:], "Methods and provenance")
+            ruo(&w)
+            w.element("h3", [:], "Run")
+            keyValueTable(&w, "run", [
+                ("StainShift version", p.version),
+                ("Run date (UTC)", p.date),
+                ("Manifest", p.manifest),
+                ("report.json schema version", "\(ReportDocument.schemaVersion)"),
+                ("Patients / slides / tiles", "\(view.patients.count) / \(result.slides.count) / \(result.tiles.count)"),
+                ("Failed inputs", "\(result.failures.count)"),
+            ])
+
+            w.element("h3", [:], "How the scores are made")
+            for paragraph in Self.methodsText { w.element("p", [:], paragraph) }
+            w.element("p", [:], "Numbers in this report are written with \(ReportFormat.decimals) decimals, exactly as in "
+                      + "tiles.tsv, slides.tsv, changes.tsv and groups.tsv; \(ReportFormat.missing) marks a value that does not exist.")
+
+            w.element("h3", [:], "PD-L1 groups and benefit rules")
+            w.element("p", [:], "Each patient's PD-L1 group and benefit call come from the rule named in their section, "
+                      + "with its rationale. Rules that fired in this run:")
+            ruleTable(&w)
+
+            w.element("h3", [:], "Settings and thresholds")
+            if p.settings.isEmpty {
+                w.element("p", ["class": "muted"], "The run recorded no settings.")
+            } else {
+                keyValueTable(&w, "settings", p.settings.keys.sorted().map { ($0, p.settings[$0] ?? "") }, code: true)
+            }
+
+            w.element("h3", [:], "Stain matrices")
+            stainTable(&w)
+
+            w.element("h3", [:], "Units")
+            let metrics = view.markers.flatMap { view.metrics(of: $0) }
+            let units = ReportDocument.units(metrics: metrics)
+            keyValueTable(&w, "units", units.keys.sorted().map { ($0, units[$0] ?? "") }, code: true)
+
+            w.element("h3", [:], "QC flags")
+            keyValueTable(&w, "flags", ["low_tissue", "out_of_focus", "saturated", "too_few_cells", "stain_drift"].map {
+                ($0, MetricInfo.flagMeaning($0) ?? "")
+            }, code: true)
+
+            w.element("h3", [:], "Input images")
+            inputTable(&w)
+        }
+        w.newline()
+    }
+
+    /// What StainShift does, with the sources of its definitions.
+    static let methodsText = [
+        "Colour deconvolution: RGB is converted to optical density (OD = \u{2212}log10(I / I\u{2080})) and "
+            + "unmixed into hematoxylin, DAB and residual with the slide's stain matrix (Ruifrok and Johnston, "
+            + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
+            + "as listed per slide below.",
+        "Cells: nuclei are detected on the hematoxylin channel and expanded into cells; each cell's mean DAB OD "
+            + "in the marker's compartment (membrane, cytoplasm, nucleus or whole cell) is binned as negative, 1+, 2+ "
+            + "or 3+ with the marker's thresholds (settings below).",
+        "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
+            + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
+            + "intensity, as defined for PD-L1 IHC 22C3 pharmDx. Slide scores are computed from the summed cell "
+            + "counts of all the slide's tiles, not by averaging tile scores.",
+        "Change: \u{0394} = post \u{2212} pre for each patient, marker and score (percentage points for percentages). "
+            + "The 95% confidence interval is a bootstrap percentile interval obtained by resampling tiles with "
+            + "replacement within each slide.",
+    ]
+
+    private func keyValueTable(_ w: inout HTMLWriter, _ name: String, _ rows: [(String, String)], code: Bool = false) {
+        w.wrap("table", ["class": "kv " + name]) { w in
+            w.wrap("tbody") { w in
+                for (key, value) in rows {
+                    w.wrap("tr") { w in
+                        if code {
+                            w.wrap("th", ["scope": "row"]) { $0.element("code", [:], key) }
+                        } else {
+                            w.element("th", ["scope": "row"], key)
+                        }
+                        w.element("td", [:], value)
+                    }
+                }
+            }
+        }
+    }
+
+    private func ruleTable(_ w: inout HTMLWriter) {
+        var order: [String] = []
+        var patients: [String: [String]] = [:]
+        var outcome: [String: Set<String>] = [:]
+        for patient in view.patients {
+            guard let call = view.calls[patient] else { continue }
+            if patients[call.rule] == nil { order.append(call.rule) }
+            patients[call.rule, default: []].append(patient)
+            outcome[call.rule, default: []].insert("\(GroupStyle.label(call.pdl1Group)) / \(call.benefit.rawValue)")
+        }
+        guard !order.isEmpty else {
+            w.element("p", ["class": "muted"], "No calls were made.")
+            return
+        }
+        w.wrap("table", ["class": "rules"]) { w in
+            w.wrap("thead") { $0.wrap("tr") { w in
+                w.element("th", [:], "Rule")
+                w.element("th", [:], "Group / benefit")
+                w.element("th", ["class": "num"], "Patients")
+                w.element("th", [:], "Who")
+            } }
+            w.wrap("tbody") { w in
+                for rule in order.sorted(by: NaturalOrder.less) {
+                    w.wrap("tr") { w in
+                        w.wrap("td") { $0.element("code", [:], rule) }
+                        w.element("td", [:], (outcome[rule] ?? []).sorted().joined(separator: "; "))
+                        w.element("td", ["class": "num"], "\(patients[rule]?.count ?? 0)")
+                        w.element("td", [:], (patients[rule] ?? []).joined(separator: ", "))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Slides grouped by the stain matrix they used, so a preset used everywhere takes one row.
+    private func stainTable(_ w: inout HTMLWriter) {
+        struct Stains: Hashable { let matrix: String; let source: String }
+        var order: [Stains] = []
+        var members: [Stains: [SlideRecord]] = [:]
+        for slide in result.slides {
+            let key = Stains(matrix: slide.stains, source: slide.stainsSource)
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append(slide)
+        }
+        guard !order.isEmpty else {
+            w.element("p", ["class": "muted"], "No slides were scored.")
+            return
+        }
+        w.wrap("table", ["class": "stains"]) { w in
+            w.wrap("thead") { $0.wrap("tr") { w in
+                w.element("th", [:], "Source")
+                w.element("th", [:], "Stain matrix (rows: unit OD vectors)")
+                w.element("th", ["class": "num"], "Slides")
+                w.element("th", [:], "Used by")
+            } }
+            w.wrap("tbody") { w in
+                for key in order {
+                    let slides = members[key] ?? []
+                    w.wrap("tr") { w in
+                        w.element("td", [:], key.source)
+                        w.wrap("td") { $0.element("code", ["class": "matrix"], key.matrix) }
+                        w.element("td", ["class": "num"], "\(slides.count)")
+                        let names = slides.map { "\($0.patient) \($0.marker) \($0.timepoint.rawValue)" }
+                        w.element("td", [:], names.count > 12 ? names.prefix(12).joined(separator: ", ") + ", \u{2026} (\(names.count - 12) more)"
+                                  : names.joined(separator: ", "))
+                    }
+                }
+            }
+        }
+    }
+
+    private func inputTable(_ w: inout HTMLWriter) {
+        guard !result.tiles.isEmpty else {
+            w.element("p", ["class": "muted"], "No tiles were scored.")
+            return
+        }
+        w.wrap("table", ["class": "inputs"]) { w in
+            w.wrap("thead") { $0.wrap("tr") { w in
+                w.element("th", [:], "Image")
+                w.element("th", [:], "Patient")
+                w.element("th", [:], "Marker")
+                w.element("th", [:], "Time")
+                w.element("th", [:], "SHA-256")
+            } }
+            w.wrap("tbody") { w in
+                for tile in result.tiles {
+                    w.wrap("tr") { w in
+                        w.wrap("td") { $0.element("code", [:], tile.image) }
+                        w.element("td", [:], tile.patient)
+                        w.element("td", [:], tile.marker)
+                        w.element("td", [:], tile.timepoint.rawValue)
+                        w.wrap("td") { $0.element("code", ["class": "hash"], tile.sha256) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// StainShiftReport: see ARCHITECTURE.md.

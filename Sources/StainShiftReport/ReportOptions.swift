@@ -1,0 +1,35 @@
+/// Display choices for `report.html`; none of them changes a score, so a report can be
+/// re-rendered with other options from `report.json` without re-scoring (`stainshift report`).
+public struct ReportOptions: Sendable, Equatable {
+    /// Heading and `<title>` of the HTML report.
+    public var title: String
+    /// Embed representative pre/post overlay thumbnails found in `overlaysDirectory`.
+    public var includeThumbnails: Bool
+    /// Folder holding `overlayFileName(patient:marker:timepoint:)` PNGs; `nil` means
+    /// `<outdir>/overlays` when written by `ReportWriter.write`, and no thumbnails for `html(_:options:)`.
+    public var overlaysDirectory: String?
+    /// Overlays larger than this are not embedded (the report stays small enough to e-mail).
+    public var maxThumbnailBytes: Int
+    /// Half-width, in TPS percentage points, of the no-change band drawn on the waterfall plot.
+    /// Display only: the PD-L1 groups come from the classify stage's rule, shown per patient.
+    /// When `Provenance.settings` holds `pdl1_delta_points`, that value is drawn instead.
+    public var tpsBand: Double
+    /// The main score of each marker for the paired plots and the MultiQC table, by marker name.
+    /// A marker not listed here, or whose listed metric is absent, uses the first score the
+    /// scoring stage reported for it.
+    public var mainMetrics: [String: String]
+
+    public init(title: String = "StainShift report", includeThumbnails: Bool = true,
+                overlaysDirectory: String? = nil, maxThumbnailBytes: Int = 4_000_000,
+                tpsBand: Double = 10, mainMetrics: [String: String] = ReportOptions.defaultMainMetrics) {
+        self.title = title; self.includeThumbnails = includeThumbnails
+        self.overlaysDirectory = overlaysDirectory; self.maxThumbnailBytes = maxThumbnailBytes
+        self.tpsBand = tpsBand; self.mainMetrics = mainMetrics
+    }
+
+    /// TPS for PD-L1 (the score its companion diagnostics report), H-score for the markers
+    /// read by intensity and extent, percent positive for Ki-67.
+    public static let defaultMainMetrics: [String: String] = [
+        "pdl1": "tps", "hla1": "hscore", "crt": "hscore", "hmgb1": "hscore", "ki67": "percent_positive",
+    ]
+}

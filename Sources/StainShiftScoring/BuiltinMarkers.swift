@@ -1,0 +1,69 @@
+/// The built-in markers. Every rule cites where it comes from; a config file can override any field
+/// (`MarkerSet.load`).
+///
+/// Intensity bins are mean DAB OD in the marker's compartment. They start from QuPath's positive
+/// cell detection defaults 0.2 / 0.4 / 0.6 (Bankhead et al. 2017, Sci Rep 7:16878) and were checked
+/// on StainShift's synthetic tiles with exact truth (Tests/StainShiftScoringTests); pixel bins use
+/// the same values on single-pixel DAB OD.
+extension Marker {
+    /// PD-L1 (22C3 / SP263): membranous staining of tumour cells.
+    public static let pdl1 = Marker(
+        name: "pdl1", displayName: "PD-L1", primary: .membrane, secondary: nil,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
+        source: "TPS = tumour cells with partial or complete membrane staining at any intensity / all viable tumour cells x 100; "
+            + "CPS = PD-L1 staining tumour cells + immune cells / tumour cells x 100, capped at 100; categories <1%, 1-49%, >=50% "
+            + "(Agilent/Dako PD-L1 IHC 22C3 pharmDx interpretation manuals, NSCLC and gastric/GEJ; Reck et al. 2016, N Engl J Med 375:1823)",
+        secondaryThresholds: nil, population: .tumour, hscoreCompartment: .membrane,
+        formulas: [.tps, .cps, .tpsCategoryCode, .membraneHScore, .lymphocytePercentPositive, .membraneMeanOD])
+
+    /// HLA class I (e.g. HLA-ABC / EMR8-5): membranous; lymphocytes are the internal positive control.
+    public static let hla1 = Marker(
+        name: "hla1", displayName: "HLA class I", primary: .membrane, secondary: nil,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
+        source: "percent tumour cells with membranous staining and H-score; infiltrating lymphocytes as internal positive control "
+            + "(Garrido & Aptsiauri 2019, Immunology 158:255; H-score: McCarty et al. 1985, Arch Pathol Lab Med 109:716)",
+        secondaryThresholds: nil, population: .tumour, hscoreCompartment: .membrane,
+        formulas: [.membraneHScore, .lymphocytePercentPositive, .membraneMeanOD])
+
+    /// Calreticulin: surface (membrane) exposure is the immunogenic signal; ER calreticulin is cytoplasmic.
+    public static let crt = Marker(
+        name: "crt", displayName: "Calreticulin", primary: .membrane, secondary: .cytoplasm,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
+        source: "surface-exposed calreticulin marks immunogenic cell death (Obeid et al. 2007, Nat Med 13:54); "
+            + "IHC scored on tumour cells (Fucikova et al. 2016, Cancer Res 76:1746): percent membrane-positive cells, "
+            + "whole-cell H-score, membrane/cytoplasm OD ratio",
+        secondaryThresholds: nil, population: .tumour, hscoreCompartment: .cell,
+        formulas: [.membranePercentPositive, .membraneHScore, .cytoplasmicPercentPositive, .cytoplasmicHScore,
+                   .wholeCellHScore, .membraneCytoplasmRatio, .membraneMeanOD, .cytoplasmicMeanOD])
+
+    /// HMGB1: nuclear in living cells; cytoplasmic after release from the nucleus (immunogenic cell death).
+    /// Nuclei are found on hematoxylin: with cytoplasmic HMGB1, hematoxylin + DAB would merge each
+    /// nucleus with its stained cytoplasm.
+    public static let hmgb1 = Marker(
+        name: "hmgb1", displayName: "HMGB1", primary: .nucleus, secondary: .cytoplasm,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
+        source: "HMGB1 release from the nucleus after radiotherapy and chemotherapy (Apetoh et al. 2007, Nat Med 13:1050; "
+            + "Kroemer et al. 2013, Annu Rev Immunol 31:51): nuclear and cytoplasmic H-scores, "
+            + "translocation index = percent tumour cells with cytoplasmic positivity",
+        secondaryThresholds: nil, population: .tumour, hscoreCompartment: .nucleus,
+        formulas: [.nuclearPercentPositive, .nuclearHScore, .cytoplasmicPercentPositive, .cytoplasmicHScore,
+                   .translocationIndex, .nuclearMeanOD, .cytoplasmicMeanOD])
+
+    /// Ki67: nuclear labelling index, counted over every detected cell as QuPath does (validation marker).
+    public static let ki67 = Marker(
+        name: "ki67", displayName: "Ki67", primary: .nucleus, secondary: nil,
+        thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: true,
+        source: "labelling index = percent positive nuclei (Dowsett et al. 2011, J Natl Cancer Inst 103:1656); "
+            + "all detected cells counted, as QuPath positive cell detection does (Bankhead et al. 2017, Sci Rep 7:16878)",
+        secondaryThresholds: nil, population: .all, hscoreCompartment: .nucleus,
+        formulas: [.labellingIndex, .nuclearHScore, .nuclearMeanOD])
+
+    /// Every built-in marker, in CONTRACT order.
+    public static let builtins: [Marker] = [.pdl1, .hla1, .crt, .hmgb1, .ki67]
+
+    /// A built-in marker by name (case-insensitive), or nil.
+    public static func builtin(named name: String) -> Marker? {
+        let key = name.lowercased()
+        return builtins.first { $0.name == key }
+    }
+}

@@ -1,0 +1,74 @@
+import StainShiftCells
+
+/// The scoring decision for one cell: its bins and the OD values they came from.
+public struct CellCall: Sendable, Equatable {
+    public var label: Int32
+    public var cellClass: CellClass
+    /// Bin on the marker's primary compartment.
+    public var bin: IntensityBin
+    /// Bin on the secondary compartment (nil when the marker has none).
+    public var secondaryBin: IntensityBin?
+    /// Bin on whole-cell mean DAB OD (primary thresholds).
+    public var wholeCellBin: IntensityBin
+    public var primaryOD: Double
+    public var secondaryOD: Double?
+    public var wholeCellOD: Double
+
+    public var positive: Bool { bin != .negative }
+}
+
+extension Cell {
+    /// Measurements of one compartment (`.cell` is the whole cell).
+    public func stats(_ compartment: Compartment) -> CompartmentStats {
+        switch compartment {
+        case .nucleus: nucleus
+        case .cytoplasm: cytoplasm
+        case .membrane: membrane
+        case .cell: wholeCell
+        }
+    }
+
+    /// Mean DAB OD of a compartment; the whole cell's when the compartment has no pixels
+    /// (a cell squeezed to its nucleus has no cytoplasm ring of its own).
+    public func meanDAB(_ compartment: Compartment) -> Double {
+        let s = stats(compartment)
+        let v = s.pixelCount > 0 ? s.dabMean : wholeCell.dabMean
+        return v.isFinite ? Double(v) : 0
+    }
+}
+
+/// Cells to bins to additive totals.
+public enum CellScoring {
+    /// Bins every cell of `segmentation` for `marker`.
+    public static func calls(_ segmentation: CellSegmentation, marker: Marker) -> [CellCall] {
+        segmentation.cells.map { call($0, marker: marker) }
+    }
+
+    public static func call(_ cell: Cell, marker: Marker) -> CellCall {
+        let p = cell.meanDAB(marker.primary)
+        let s = marker.secondary.map { cell.meanDAB($0) }
+        let w = cell.meanDAB(.cell)
+        return CellCall(label: cell.label, cellClass: cell.cellClass, bin: marker.thresholds.bin(p),
+                        secondaryBin: s.map { marker.effectiveSecondaryThresholds.bin($0) },
+                        wholeCellBin: marker.thresholds.bin(w), primaryOD: p, secondaryOD: s, wholeCellOD: w)
+    }
+
+    /// Adds the cells' counts and OD sums to `totals` (cells in `cells` and `calls` pair up by index).
+    public static func accumulate(_ calls: [CellCall], cells: [Cell], into totals: inout TileTotals) {
+        for (c, cell) in zip(calls, cells) {
+            totals.nucleusPixels += cell.nucleusAreaPixels
+            switch c.cellClass {
+            case .lymphocyte:
+                totals.lymphocytes.add(bin: c.bin)
+                totals.lymphocyteDABSum += c.primaryOD
+            case .tumour:
+                totals.tumour.add(bin: c.bin)
+                totals.tumourWholeCell.add(bin: c.wholeCellBin)
+                if let s = c.secondaryBin { totals.tumourSecondary.add(bin: s) }
+                totals.primaryDABSum += c.primaryOD
+                totals.secondaryDABSum += c.secondaryOD ?? 0
+                totals.wholeCellDABSum += c.wholeCellOD
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// A JSON value whose objects keep their key order, so the same result prints byte-identically.
+public indirect enum JSONText: Sendable, Equatable {
+    case object([(String, JSONText)])
+    case array([JSONText])
+    case string(String)
+    case number(Double)
+    case int(Int)
+    case bool(Bool)
+    case null
+
+    public static func == (a: JSONText, b: JSONText) -> Bool { a.render() == b.render() }
+
+    /// Pretty-printed with two-space indents; short arrays of scalars stay on one line.
+    public func render(indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent + 1), end = String(repeating: "  ", count: indent)
+        switch self {
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            let body = members.map { "\(pad)\(JSONText.quote($0.0)): \($0.1.render(indent: indent + 1))" }
+            return "{\n" + body.joined(separator: ",\n") + "\n\(end)}"
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            if items.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
+                return "[" + items.map { $0.render() }.joined(separator: ", ") + "]"
+            }
+            return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)]"
+        case .string(let s): return JSONText.quote(s)
+        case .number(let v): return JSONText.number(v)
+        case .int(let v): return String(v)
+        case .bool(let v): return v ? "true" : "false"
+        case .null: return "null"
+        }
+    }
+
+    /// Up to 4 decimals, trailing zeros dropped; non-finite values (never expected) print as 0.
+    public static func number(_ v: Double) -> String {
+        guard v.isFinite else { return "0" }
+        var s = String(format: "%.4f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s == "-0" ? "0" : s
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+}

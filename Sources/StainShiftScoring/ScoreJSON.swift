@@ -1,0 +1,61 @@
+import StainShiftStains
+
+/// The `stainshift score` JSON object (CONTRACT): image, marker, cells, scores, tissue, qc, then
+/// extras (lymphocytes, pixel bins, thresholds, pixel size, stains). Keys in a fixed order.
+public enum ScoreJSON {
+    public static func value(_ score: TileScore, marker: Marker, stains: StainMatrix? = nil) -> JSONText {
+        let t = score.totals
+        let cells = marker.scoredCells(t)
+        func bins(_ b: BinCounts) -> JSONText {
+            .object([("negative", .int(b.negative)), ("1+", .int(b.weak)), ("2+", .int(b.moderate)), ("3+", .int(b.strong))])
+        }
+        var members: [(String, JSONText)] = [
+            ("image", .string(score.image)),
+            ("marker", .string(marker.name)),
+            ("cells", .object([
+                ("total", .int(cells.total)), ("positive", .int(cells.positive)), ("bins", bins(cells)),
+                ("population", .string(marker.population.rawValue)),
+                ("tumour", .int(t.tumour.total)), ("lymphocytes", .int(t.lymphocytes.total)),
+            ])),
+            ("scores", .object(marker.scores(t).map { ($0.name, .number($0.value)) })),
+        ]
+        if marker.formulas.contains(.tps) || marker.formulas.contains(.tpsCategoryCode) {
+            members.append(("categories", .object([("tps", .string(Marker.tpsCategory(t.tumour.percentPositive)))])))
+        }
+        let fraction = t.imagePixels == 0 ? 0 : Double(t.tissuePixels) / Double(t.imagePixels)
+        members += [
+            ("tissue", .object([("area_px", .int(t.tissuePixels)), ("fraction", .number(fraction))])),
+            ("qc", .object([("flags", .array(score.qcFlags.map { .string($0.rawValue) }))])),
+            ("lymphocytes", .object([("total", .int(t.lymphocytes.total)), ("positive", .int(t.lymphocytes.positive)),
+                                     ("bins", bins(t.lymphocytes))])),
+            ("tumour_cells", .object([("total", .int(t.tumour.total)), ("positive", .int(t.tumour.positive)),
+                                      ("bins", bins(t.tumour))])),
+        ]
+        if marker.secondary != nil {
+            members.append(("secondary", .object([("compartment", .string(marker.secondary?.rawValue ?? "")),
+                                                  ("bins", bins(t.tumourSecondary))])))
+        }
+        members += [
+            ("pixels", .object([("tissue", .int(t.pixels.total)), ("bins", bins(t.pixels))])),
+            ("settings", .object([
+                ("compartment", .string(marker.primary.rawValue)),
+                ("thresholds", .array([.number(marker.thresholds.weak), .number(marker.thresholds.moderate),
+                                       .number(marker.thresholds.strong)])),
+                ("pixel_thresholds", .array([.number(marker.pixelThresholds.weak), .number(marker.pixelThresholds.moderate),
+                                             .number(marker.pixelThresholds.strong)])),
+                ("pixel_size_um", .number(score.pixelSizeMicrons)),
+            ])),
+        ]
+        if let stains {
+            members.append(("stains", .object(stains.stains.map {
+                ($0.role.rawValue, .array([.number($0.r), .number($0.g), .number($0.b)]))
+            })))
+        }
+        return .object(members)
+    }
+
+    /// The JSON text, ending in a newline.
+    public static func render(_ score: TileScore, marker: Marker, stains: StainMatrix? = nil) -> String {
+        value(score, marker: marker, stains: stains).render() + "\n"
+    }
+}

@@ -1,0 +1,29 @@
+import StainShiftImaging
+import StainShiftStains
+
+/// Settings of whole-tile scoring that are not part of the marker.
+public struct ScoringSettings: Sendable {
+    /// µm per pixel; nil: from the image's resolution tags, else `defaultPixelSizeMicrons`.
+    public var pixelSizeMicrons: Double?
+    /// Stain vectors used for colour deconvolution (default Ruifrok & Johnston H-DAB).
+    public var stains: StainMatrix = StainPresets.hDAB
+    /// White point for optical density; nil: the bit depth's maximum (CONTRACT).
+    public var background: Double?
+    /// Worker threads; nil: all cores. Results are identical whatever the count.
+    public var threads: Int?
+    /// Fewer scored cells than this flags the tile `too_few_cells`. The 22C3 pharmDx manual asks for
+    /// at least 100 viable tumour cells per specimen; a tile is part of one, so half that is flagged.
+    public var minimumCells: Int = 50
+
+    /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
+    public static let defaultPixelSizeMicrons = 0.5
+
+    public init() {}
+
+    /// The pixel size used for `image`: the setting, else the image's, else 0.5 µm.
+    public func pixelSize(for image: RGBImage) -> Double {
+        if let p = pixelSizeMicrons, p.isFinite, p > 0 { return p }
+        if let p = image.pixelSizeMicrons, p.isFinite, p > 0 { return p }
+        return Self.defaultPixelSizeMicrons
+    }
+}

@@ -1,1 +1,0 @@
-// StainShiftSynth: see ARCHITECTURE.md.

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Runs work over fixed chunks of a range on all cores. The chunking never depends on the core
+/// count, so every kernel built on it gives identical output whatever the thread count.
+package enum Parallel {
+    /// Chunks used for row and column loops: enough to balance 2-16 cores, few enough to stay cheap.
+    package static let defaultChunks = 16
+
+    /// Calls `body` once per chunk of `0..<count`, concurrently; chunk `c` of `k` is `count*c/k ..< count*(c+1)/k`.
+    package static func forEachChunk(_ count: Int, chunks: Int = defaultChunks, _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let k = min(max(chunks, 1), count)
+        if k == 1 || count < 64 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: k) { c in
+            body((count * c / k)..<(count * (c + 1) / k))
+        }
+    }
+
+    /// The chunk ranges `forEachChunk` would use, for kernels that keep one accumulator per chunk.
+    package static func chunkRanges(_ count: Int, chunks: Int = defaultChunks) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let k = min(max(chunks, 1), count)
+        if k == 1 || count < 64 { return [0..<count] }
+        return (0..<k).map { c in (count * c / k)..<(count * (c + 1) / k) }
+    }
+}
+
+/// A raw pointer that may cross into `concurrentPerform` closures. Each chunk writes disjoint elements.
+package struct SharedPointer<T>: @unchecked Sendable {
+    package let p: UnsafeMutablePointer<T>
+    package init(_ p: UnsafeMutablePointer<T>) { self.p = p }
+    @inline(__always) package subscript(i: Int) -> T {
+        get { p[i] }
+        nonmutating set { p[i] = newValue }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import StainShiftScoring
+
+@Suite struct ScoreJSONTests {
+    @Test func contractKeysComeFirstInAFixedOrder() throws {
+        var t = TileTotals()
+        t.tiles = 1; t.imagePixels = 100; t.tissuePixels = 77
+        t.tumour = BinCounts(negative: 355, weak: 20, moderate: 25, strong: 12)
+        let score = TileScore(image: "tile.png", marker: "pdl1", totals: t, qcFlags: [.lowTissue], pixelSizeMicrons: 0.5)
+        let text = ScoreJSON.render(score, marker: .pdl1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let cells = try #require(object["cells"] as? [String: Any])
+        #expect(cells["total"] as? Int == 412)
+        #expect(cells["positive"] as? Int == 57)
+        let bins = try #require(cells["bins"] as? [String: Int])
+        #expect(bins == ["negative": 355, "1+": 20, "2+": 25, "3+": 12])
+        let scores = try #require(object["scores"] as? [String: Double])
+        #expect(abs((scores["percent_positive"] ?? 0) - 13.835) < 0.001)
+        #expect(scores["tps"] != nil && scores["cps"] != nil && scores["hscore"] != nil)
+        #expect((object["tissue"] as? [String: Any])?["area_px"] as? Int == 77)
+        #expect((object["qc"] as? [String: Any])?["flags"] as? [String] == ["low_tissue"])
+        let keys = ["\"image\"", "\"marker\"", "\"cells\"", "\"scores\"", "\"tissue\"", "\"qc\""]
+        let positions = keys.map { text.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted())
+        #expect(ScoreJSON.render(score, marker: .pdl1) == text)
+    }
+
+    @Test func numbersNeverPrintNaN() {
+        #expect(JSONText.number(.nan) == "0")
+        #expect(JSONText.number(13.8349) == "13.8349")
+        #expect(JSONText.number(2.50) == "2.5")
+        #expect(JSONText.number(-0.00001) == "0")
+        #expect(JSONText.quote("a\"b\n") == #""a\"b\n""#)
+    }
+}

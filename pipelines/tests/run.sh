@@ -282,8 +282,24 @@ else
     fail "snakemake: the rerun exited with $status and rewrote: ${rescored:-nothing}"
 fi
 
-# The same broken tile under CWL: the workflow fails and says which slide and file.
+# keep_going: the broken tile is listed in failures.tsv, as `stainshift run --keep-going` does.
 printf 'this is not an image\n' >"$BROKEN/$BROKEN_IMAGE"
+"$BIN" run "$BROKEN/manifest.tsv" -o "$WORK/run-broken" --threads 2 --keep-going >"$WORK/run-broken.log" 2>&1
+status=$?
+SMKK=$WORK/snakemake-keep-going
+mkdir -p "$SMKK"
+snakemake --directory "$SMKK" --cores 2 --config manifest="$BROKEN/manifest.tsv" outdir=out \
+    stainshift="$BIN" keep_going=true >"$WORK/snakemake-keep-going.log" 2>&1
+smk_status=$?
+if [ "$status" -eq 0 ] && [ "$smk_status" -eq 0 ] && grep -q "$tile" "$SMKK/out/failures.tsv" 2>/dev/null; then
+    pass "snakemake keep_going=true: the broken tile is listed in failures.tsv and the workflow finishes"
+    compare_tables "$WORK/run-broken" "$SMKK/out" "snakemake keep_going vs run --keep-going"
+else
+    show "$WORK/snakemake-keep-going.log"
+    fail "keep_going: stainshift run --keep-going exited $status, snakemake keep_going=true exited $smk_status"
+fi
+
+# The same broken tile under CWL: the workflow fails and says which slide and file.
 printf 'data:\n  class: Directory\n  location: %s\nmanifest: manifest.tsv\n' "$BROKEN" >"$WORK/broken.yml"
 cwltool --outdir "$CWL/broken" "$ROOT/pipelines/cwl/stainshift-workflow.cwl" "$WORK/broken.yml" \
     >/dev/null 2>"$WORK/cwltool-broken.log"

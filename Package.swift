@@ -70,3 +70,15 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzzing: libFuzzer targets for the image readers (`make fuzz`); a normal build gives replay tools.
+package.targets += [
+    .executableTarget(name: "FuzzTIFF", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzTIFF"),
+    .executableTarget(name: "FuzzPNG", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzPNG"),
+]
+
+// Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.
+package.targets += [
+    .executableTarget(name: "ImagingBench", dependencies: ["StainShiftImaging"], path: "Benchmarks/imaging/ImagingBench",
+                      swiftSettings: fast),
+]

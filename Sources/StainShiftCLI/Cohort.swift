@@ -52,9 +52,7 @@ struct CohortCommand: ParsableCommand {
 
     func run() throws {
         try failing("cohort") {
-            var flags = ScoringFlags()
-            flags.markers = markers
-            let engine = try flags.engine("cohort")
+            let engine = try ScoringFlags.engine("cohort", markers: markers, background: nil)
             let settings = try cohort.settings("cohort", threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             let result = try rethrowing("cohort") { () throws(PipelineError) in
                 try CohortPipeline.gather(partPaths: parts, manifestPath: manifest, outdir: output, engine: engine, cohort: settings)

@@ -20,6 +20,11 @@ struct ScoringFlags: ParsableArguments {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
+        try Self.engine(command, markers: markers, background: background)
+    }
+
+    /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
+    static func engine(_ command: String, markers: String?, background: Double?) throws -> ScoringEngine {
         guard let markers else { return .standard(background: background) }
         do { return .standard(markers: try MarkerSet.load(markers), background: background) } catch {
             throw CommandFailure(command: command, detail: error.description, code: 64)

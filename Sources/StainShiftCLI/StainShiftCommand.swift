@@ -10,12 +10,16 @@ struct StainShiftCommand: ParsableCommand {
         subcommands: [
             Info.self,
             Convert.self,
+            Deconvolve.self,
+            Stains.self,
+            Score.self,
             Synth.self,
             Run.self,
             ScoreSlide.self,
             CohortCommand.self,
             Train.self,
             Classify.self,
+            Report.self,
         ]
     )
 }

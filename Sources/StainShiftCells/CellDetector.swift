@@ -16,6 +16,7 @@ public enum CellDetector {
                                     cellLabels: [Int32](repeating: 0, count: n),
                                     membraneMask: [UInt8](repeating: 0, count: n), cells: [])
         }
+        var clock = StageClock()
         let px = parameters.safePixelSize
         let tissueMask = tissue.flatMap { $0.width == w && $0.height == h ? $0.mask : nil }
         // Working resolution: never finer than native.
@@ -25,21 +26,28 @@ public enum CellDetector {
         var channel = detectionChannel(planes, parameters.channel)
         var workTissue = tissueMask
         if W != w || H != h {
-            channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
+            channel = ProcessInfo.processInfo.environment["STAINSHIFT_BILINEAR"] == "1"
+                ? Resampling.bilinear(channel, width: w, height: h, toWidth: W, height: H)
+                : Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
+        clock.lap("channel+downsample")
         let workPx = px * Double(w) / Double(W)
         let (workLabels, count) = NucleusSegmenter.segment(channel: channel, width: W, height: H, pixelSize: workPx,
                                                           tissue: workTissue, parameters: parameters)
         channel = []
+        clock.lap("segment")
         let nucleusLabels = (W == w && H == h) ? workLabels
             : Resampling.upsample(workLabels, width: W, height: H, toWidth: w, height: h)
         let cellLabels = CellExpansion.expand(nucleusLabels, width: w, height: h,
                                               distance: parameters.cellExpansionMicrons / px)
+        clock.lap("upsample+expand")
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
                                               thickness: parameters.membraneWidthMicrons / px)
+        clock.lap("membrane")
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                          membrane: membrane, count: count, parameters: parameters)
+        clock.lap("measure")
         return CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                 membraneMask: membrane, cells: cells)
     }
@@ -61,5 +69,18 @@ public enum CellDetector {
             }
         }
         return out
+    }
+}
+
+import Foundation
+/// Prints stage durations to stderr when STAINSHIFT_STAGE_TIMES=1 (development profiling).
+struct StageClock {
+    static let on = ProcessInfo.processInfo.environment["STAINSHIFT_STAGE_TIMES"] == "1"
+    var last = Date()
+    mutating func lap(_ name: String) {
+        guard StageClock.on else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data("stage \(name): \(String(format: "%.1f", now.timeIntervalSince(last) * 1000)) ms\n".utf8))
+        last = now
     }
 }

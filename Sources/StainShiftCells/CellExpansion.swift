@@ -15,7 +15,8 @@ enum CellExpansion {
             d2.withUnsafeMutableBufferPointer { d in
                 nearest.withUnsafeMutableBufferPointer { f in
                     guard let m = m.baseAddress, let d = d.baseAddress, let f = f.baseAddress else { return }
-                    DistanceTransform.squared(mask: m, featureNonZero: true, width: w, height: h, out: d, nearest: f)
+                    DistanceTransform.squared(mask: m, featureNonZero: true, width: w, height: h, limit: distance + 1,
+                                              out: d, nearest: f)
                 }
             }
         }
@@ -45,7 +46,7 @@ enum CellExpansion {
         edge.withUnsafeBufferPointer { e in
             d2.withUnsafeMutableBufferPointer { d in
                 guard let e = e.baseAddress, let d = d.baseAddress else { return }
-                DistanceTransform.squared(mask: e, featureNonZero: true, width: w, height: h, out: d)
+                DistanceTransform.squared(mask: e, featureNonZero: true, width: w, height: h, limit: reach + 1, out: d)
             }
         }
         let limit = Float(reach * reach)

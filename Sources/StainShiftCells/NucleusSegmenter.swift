@@ -15,28 +15,36 @@ enum NucleusSegmenter {
         let sigma = p.sigmaMicrons / px
         let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)
         var threshold = p.threshold ?? 0
+        // Radius of a disk of the largest nucleus area, plus a margin: farther distances need not be exact.
+        let maxRadius = (maxArea / Double.pi).squareRoot() + 2
         smooth.withUnsafeMutableBufferPointer { s in
             scratch.withUnsafeMutableBufferPointer { t in
                 mask.withUnsafeMutableBufferPointer { m in
                     labels.withUnsafeMutableBufferPointer { l in
                         guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
                               let l = l.baseAddress else { return }
+                        var clock = StageClock()
                         GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
+                        clock.lap("  blur")
                         switch p.foreground {
                         case .threshold:
                             threshold = p.threshold ?? max(p.minimumAutomaticThreshold,
                                                            Otsu.threshold(s, count: n, mask: tissue))
+                            clock.lap("  otsu")
                             let th = Float(threshold)
-                            for i in 0..<n { m[i] = s[i] > th && (tissue?[i] ?? 1) != 0 ? 1 : 0 }
+                            for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
+                            if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
                             BinaryMorphology.fillHoles(m, width: w, height: h)
+                            clock.lap("  threshold+fill")
                             split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
-                                  enabled: p.splitTouching, labels: l)
+                                  maxRadius: maxRadius, enabled: p.splitTouching, labels: l)
+                            clock.lap("  split")
                         case .laplacianOfGaussian:
                             channel.withUnsafeBufferPointer { c in
                                 guard let c = c.baseAddress else { return }
                                 laplacianForeground(raw: c, smooth: s, scratch: t, mask: m, labels: l, width: w, height: h,
                                                     tissue: tissue, threshold: Float(threshold), sigma: sigma,
-                                                    tolerance: p.splitToleranceMicrons / px,
+                                                    tolerance: p.splitToleranceMicrons / px, maxRadius: maxRadius,
                                                     split: p.splitTouching, refine: p.refineBoundary)
                             }
                         }
@@ -45,35 +53,48 @@ enum NucleusSegmenter {
             }
         }
         // Area filter (and, as QuPath, the mean-intensity check) with consecutive relabelling.
-        let count = labels.max().map(Int.init) ?? 0
-        var area = [Int](repeating: 0, count: count + 1)
-        var sum = [Double](repeating: 0, count: count + 1)
-        for i in 0..<n { let k = Int(labels[i]); area[k] += 1; sum[k] += Double(channel[i]) }
-        var map = [Int32](repeating: 0, count: count + 1)
         var next: Int32 = 0
-        let checkMean = p.foreground == .laplacianOfGaussian
-        for k in stride(from: 1, through: count, by: 1) {
-            let a = Double(area[k])
-            guard a >= minArea, a <= maxArea, a > 0 else { continue }
-            if checkMean && sum[k] / a < threshold { continue }
-            next += 1; map[k] = next
+        labels.withUnsafeMutableBufferPointer { l in
+            channel.withUnsafeBufferPointer { c in
+                var count: Int32 = 0
+                for i in 0..<n where l[i] > count { count = l[i] }
+                var area = [Int](repeating: 0, count: Int(count) + 1)
+                var sum = [Double](repeating: 0, count: Int(count) + 1)
+                area.withUnsafeMutableBufferPointer { a in
+                    sum.withUnsafeMutableBufferPointer { s in
+                        for i in 0..<n { let k = Int(l[i]); a[k] += 1; s[k] += Double(c[i]) }
+                    }
+                }
+                var map = [Int32](repeating: 0, count: Int(count) + 1)
+                let checkMean = p.foreground == .laplacianOfGaussian
+                for k in stride(from: 1, through: Int(count), by: 1) {
+                    let a = Double(area[k])
+                    guard a >= minArea, a <= maxArea, a > 0 else { continue }
+                    if checkMean && sum[k] / a < threshold { continue }
+                    next += 1; map[k] = next
+                }
+                map.withUnsafeBufferPointer { mp in
+                    for i in 0..<n { l[i] = mp[Int(l[i])] }
+                }
+            }
         }
-        for i in 0..<n { labels[i] = map[Int(labels[i])] }
         return (labels, Int(next))
     }
 
     /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
     static func split(_ m: UnsafeMutablePointer<UInt8>, distance d: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
-                      tolerance: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>) {
+                      tolerance: Double, maxRadius: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>) {
         guard enabled else {
             BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels)
             return
         }
         let n = w * h
-        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, out: d)
+        // Distances beyond the largest plausible nucleus radius form one plateau (such blobs fail the area filter).
+        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: maxRadius, out: d)
+        let plateau = Float(maxRadius * maxRadius)
         var maxD: Float = 0
         for i in 0..<n {
-            if m[i] == 0 { d[i] = 0 } else if d[i] >= DistanceTransform.unreachable { d[i] = Float(w * w + h * h) }
+            if m[i] == 0 { d[i] = 0 } else if d[i] >= DistanceTransform.unreachable { d[i] = plateau }
             maxD = max(maxD, d[i])
         }
         Flooding.flood(values: d, width: w, height: h, scale: 1, maxKey: min(Int(maxD) + 1, 1 << 20),
@@ -86,7 +107,7 @@ enum NucleusSegmenter {
     static func laplacianForeground(raw: UnsafePointer<Float>, smooth s: UnsafeMutablePointer<Float>,
                                     scratch t: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<UInt8>,
                                     labels l: UnsafeMutablePointer<Int32>, width w: Int, height h: Int,
-                                    tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double,
+                                    tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double, maxRadius: Double,
                                     split doSplit: Bool, refine: Bool) {
         let n = w * h
         laplacian(s, into: t, width: w, height: h)
@@ -109,7 +130,7 @@ enum NucleusSegmenter {
         BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
         for i in 0..<n { m[i] &= logPositive[i] }
         BinaryMorphology.fillHoles(m, width: w, height: h)
-        split(m, distance: t, width: w, height: h, tolerance: tolerance, enabled: doSplit, labels: l)
+        split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
         for y in 0..<h {
             for x in 0..<w {

@@ -12,6 +12,17 @@ public struct CrossValidationSummary: Sendable, Equatable, Codable {
     public var aucs: [Double]
     public var accuracies: [Double]
     public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey {
+        case folds, aucs, accuracies, seed
+        case aucMean = "auc_mean", aucSD = "auc_sd", accuracyMean = "accuracy_mean", accuracySD = "accuracy_sd"
+    }
+
+    public init(folds: Int, aucMean: Double, aucSD: Double, accuracyMean: Double, accuracySD: Double,
+                aucs: [Double], accuracies: [Double], seed: UInt64) {
+        self.folds = folds; self.aucMean = aucMean; self.aucSD = aucSD; self.accuracyMean = accuracyMean
+        self.accuracySD = accuracySD; self.aucs = aucs; self.accuracies = accuracies; self.seed = seed
+    }
 }
 
 public enum CrossValidation {

@@ -19,6 +19,11 @@ public struct LogisticModel: Sendable, Equatable, Codable {
     public var trainedOn: Int = 0
     public var positives: Int = 0
 
+    enum CodingKeys: String, CodingKey {
+        case format, features, means, scales, intercept, coefficients, lambda, threshold, positives
+        case crossValidation = "cross_validation", trainedOn = "trained_on"
+    }
+
     /// Probability of benefit for one feature row (nil entries imputed with the mean).
     public func probability(_ row: [Double?]) -> Double {
         var z = intercept

@@ -75,7 +75,11 @@ public struct PatientCaller: Sendable {
         let fired = config.benefitRules.first { matches($0.when, group: group, gains: gains, measured: measured, tpsPost: tpsPost) }
         let gained = zip(config.signals, signals).filter { $0.1.state == .gained }.map(\.0.id)
         var rationale = "PD-L1 \(group.rawValue): \(reason). "
-        rationale += gained.isEmpty ? "Immunogenic gains: none of \(measured) measured. " : "Immunogenic gains: \(gained.joined(separator: ", ")). "
+        if measured == 0 {
+            rationale += "No immunogenic marker measured. "
+        } else {
+            rationale += gained.isEmpty ? "Immunogenic gains: none of \(measured) measured. " : "Immunogenic gains: \(gained.joined(separator: ", ")). "
+        }
         rationale += fired?.rationale ?? "No rule matched."
         if flags.contains("stain_drift"), let drift {
             rationale += " Caution: stains drifted \(Self.f1(drift)) degrees between pre and post."

@@ -6,10 +6,28 @@ import Foundation
 /// scikit-image and QuPath read them. Palette and grey are expanded to RGB, 16-bit kept, alpha
 /// composited over white.
 enum PNGReader {
+    /// The reader state lives on the heap: libpng keeps a pointer to it (its error pointer)
+    /// between calls, which a Swift `inout` argument does not guarantee to stay valid.
+    static func open(_ path: String) throws(ImagingError) -> UnsafeMutablePointer<sspng_reader> {
+        let reader = UnsafeMutablePointer<sspng_reader>.allocate(capacity: 1)
+        reader.initialize(to: sspng_reader())
+        guard sspng_open(reader, path) != 0 else {
+            let error = failure(path, reader.pointee)
+            reader.deallocate()
+            throw error
+        }
+        return reader
+    }
+
+    static func close(_ reader: UnsafeMutablePointer<sspng_reader>) {
+        sspng_close(reader)
+        reader.deallocate()
+    }
+
     static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {
-        var reader = sspng_reader()
-        guard sspng_open(&reader, path) != 0 else { throw failure(path, reader) }
-        defer { sspng_close(&reader) }
+        let handle = try open(path)
+        defer { close(handle) }
+        let reader = handle.pointee
         let width = Int(reader.width), height = Int(reader.height)
         guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "image has zero size") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
@@ -25,23 +43,23 @@ enum PNGReader {
         let pixelSize = pixelSizeMicrons(reader)
         if sixteen {
             var buffer = [UInt16](repeating: 0, count: pixels * channels)
-            let ok = buffer.withUnsafeMutableBytes { sspng_read(&reader, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
-            guard ok != 0 else { throw failure(path, reader) }
+            let ok = buffer.withUnsafeMutableBytes { sspng_read(handle, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
+            guard ok != 0 else { throw failure(path, handle.pointee) }
             let rgb = channels == 4 ? compositeOverWhite(buffer, pixels: pixels) : buffer
             return RGBImage(width: width, height: height, samples: .uint16(rgb), pixelSizeMicrons: pixelSize)
         } else {
             var buffer = [UInt8](repeating: 0, count: pixels * channels)
-            let ok = buffer.withUnsafeMutableBytes { sspng_read(&reader, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
-            guard ok != 0 else { throw failure(path, reader) }
+            let ok = buffer.withUnsafeMutableBytes { sspng_read(handle, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
+            guard ok != 0 else { throw failure(path, handle.pointee) }
             let rgb = channels == 4 ? compositeOverWhite(buffer, pixels: pixels) : buffer
             return RGBImage(width: width, height: height, samples: .uint8(rgb), pixelSizeMicrons: pixelSize)
         }
     }
 
     static func info(_ path: String) throws(ImagingError) -> ImageInfo {
-        var reader = sspng_reader()
-        guard sspng_open(&reader, path) != 0 else { throw failure(path, reader) }
-        defer { sspng_close(&reader) }
+        let handle = try open(path)
+        defer { close(handle) }
+        let reader = handle.pointee
         let samples: Int, photometric: String
         switch reader.color_type {
         case 0: (samples, photometric) = (1, "grey")
@@ -76,7 +94,7 @@ enum PNGReader {
     /// pHYs in pixels per metre gives µm per pixel; pHYs with unit 0 is only an aspect ratio.
     static func pixelSizeMicrons(_ reader: sspng_reader) -> Double? {
         guard reader.has_phys != 0, reader.phys_unit == 1, reader.phys_x > 0 else { return nil }
-        return 1_000_000 / Double(reader.phys_x)
+        return PixelSize.plausible(1_000_000 / Double(reader.phys_x))
     }
 
     static func failure(_ path: String, _ reader: sspng_reader) -> ImagingError {

@@ -85,7 +85,7 @@ struct TIFFLayout: Sendable {
             blockWidth = width
             blockHeight = max(1, min(rows, height))
         }
-        pixelSizeMicrons = TIFFLayout.pixelSize(handle)
+        pixelSizeMicrons = PixelSize.plausible(TIFFLayout.pixelSize(handle))
 
         // Alpha: ExtraSamples says which extra sample is alpha; RGB with a fourth sample and no
         // ExtraSamples tag is treated as associated alpha, as libtiff's RGBA interface does.

@@ -19,7 +19,7 @@ public enum RunOutputs {
         var result = result
         let overlays = drawOverlays(parts: parts, manifest: manifest, engine: engine, threads: threads, outdir: outdir)
         for i in result.slides.indices { result.slides[i].overlay = overlays[result.slides[i].slide] }
-        do { try Tables.write(result, signalIDs: config.signals.map(\.id), to: outdir) } catch {
+        do { try Tables.write(result, signalIDs: config.signals.map(\.id), scoredCells: engine.scoredCells, to: outdir) } catch {
             throw PipelineError(path: error.path, reason: error.reason)
         }
         return result

@@ -16,7 +16,7 @@ extension ScoringEngine {
             s.threads = job.threads
             return s
         }
-        return ScoringEngine(
+        var engine = ScoringEngine(
             knownMarkers: Set(markers.markers.map(\.name)),
             score: { job in
                 let marker = try markers.marker(named: job.marker)
@@ -37,5 +37,7 @@ extension ScoringEngine {
                 let analysis = TileScorer.analyse(job.image, name: job.name, marker: marker, settings: settings(job))
                 return ScoreOverlay.render(job.image, analysis: analysis)
             })
+        engine.scoredCells = { name, totals in markers[name]?.scoredCells(totals) ?? totals.tumour }
+        return engine
     }
 }

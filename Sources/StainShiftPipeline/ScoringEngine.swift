@@ -27,6 +27,9 @@ public struct ScoringEngine: Sendable {
     public var parameters: @Sendable (_ marker: String) -> String
     /// An overlay of a scored tile for the report (nil when the engine draws none).
     public var overlay: (@Sendable (Job) throws -> RGBImage)?
+    /// The cells a marker's `percent_positive` counts (tumour cells, or all cells for Ki67):
+    /// the `cells_total` / `cells_positive` columns.
+    public var scoredCells: @Sendable (_ marker: String, _ totals: TileTotals) -> BinCounts = { $1.tumour }
 
     public init(knownMarkers: Set<String>, score: @escaping @Sendable (Job) throws -> TileScore,
                 scores: @escaping MarkerScoring, parameters: @escaping @Sendable (String) -> String,

@@ -1,3 +1,4 @@
+import Foundation
 import StainShiftClassify
 import StainShiftCohort
 
@@ -16,6 +17,10 @@ struct CohortView {
     /// Main score of each marker (see `ReportOptions.mainMetrics`).
     let mainMetric: [String: String]
     private let metricOrder: [String: [String]]
+    /// The run's classifier config, when it recorded one as JSON in `settings["classifier_config"]`.
+    let config: ClassifierConfig?
+    /// Signal id -> plain-English description, from the config.
+    let signalDescriptions: [String: String]
 
     init(_ result: CohortResult, options: ReportOptions) {
         self.result = result
@@ -61,6 +66,17 @@ struct CohortView {
             }
         }
         mainMetric = main
+        config = result.provenance.settings[CohortView.configKey].flatMap(CohortView.decodeConfig)
+        signalDescriptions = Dictionary((config?.signals ?? []).map { ($0.id, $0.description) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Settings key under which a run records its classifier config (`ClassifierConfig.json()`).
+    static let configKey = "classifier_config"
+
+    static func decodeConfig(_ text: String) -> ClassifierConfig? {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try? decoder.decode(ClassifierConfig.self, from: Data(text.utf8))
     }
 
     /// The patient's change for one marker and metric.
@@ -73,17 +89,27 @@ struct CohortView {
 
     func group(_ patient: String) -> PDL1Group? { calls[patient]?.pdl1Group }
 
+    /// PD-L1 TPS at one timepoint: from the change, else the call, else the slide's score, so an
+    /// unpaired patient still shows the slide that was scored.
+    func tps(_ patient: String, _ timepoint: Timepoint) -> Double? {
+        if let change = tpsChange(patient) { return timepoint == .pre ? change.pre : change.post }
+        if let value = timepoint == .pre ? calls[patient]?.tpsPre : calls[patient]?.tpsPost { return value }
+        return slides[patient]?.first { $0.marker == "pdl1" && $0.timepoint == timepoint }?
+            .scores.first { $0.name == "tps" }?.value
+    }
+
     /// Metrics of a marker in reporting order: the slides' score order, then any metric only
     /// present as a change.
     func metrics(of marker: String) -> [String] { metricOrder[marker] ?? [] }
 
-    /// Half-width of the waterfall band: the run's `pdl1_delta_points` setting when present.
+    /// Half-width of the waterfall band: the option, else the run's `pdl1_delta_points` setting, else 10.
     var tpsBand: Double {
+        if let band = options.tpsBand, band.isFinite, band >= 0 { return band }
         if let text = result.provenance.settings["pdl1_delta_points"], let value = Double(text),
            value.isFinite, value >= 0 {
             return value
         }
-        return options.tpsBand
+        return 10
     }
 
     /// Patients per PD-L1 group (patients without a call are not counted).

@@ -25,15 +25,24 @@ extension HTMLReport {
                       + "tiles.tsv, slides.tsv, changes.tsv and groups.tsv; \(ReportFormat.missing) marks a value that does not exist.")
 
             w.element("h3", [:], "PD-L1 groups and benefit rules")
-            w.element("p", [:], "Each patient's PD-L1 group and benefit call come from the rule named in their section, "
-                      + "with its rationale. Rules that fired in this run:")
-            ruleTable(&w)
+            if let rule = groupRuleText() { w.element("p", ["class": "group-rule"], rule) }
+            w.element("p", [:], "Each patient's benefit call comes from the first rule of the table whose conditions hold; "
+                      + "the rule and its rationale are shown in the patient's section.")
+            if let config = view.config {
+                configRuleTable(&w, config)
+                signalTable(&w, config)
+            } else {
+                w.element("p", ["class": "muted"], "The run did not record its rule table; rules that fired:")
+                ruleTable(&w)
+            }
 
             w.element("h3", [:], "Settings and thresholds")
             if p.settings.isEmpty {
                 w.element("p", ["class": "muted"], "The run recorded no settings.")
             } else {
-                keyValueTable(&w, "settings", p.settings.keys.sorted().map { ($0, p.settings[$0] ?? "") }, code: true)
+                keyValueTable(&w, "settings", p.settings.keys.sorted().map { key in
+                    (key, key == CohortView.configKey && view.config != nil ? "(the rule and signal tables above)" : p.settings[key] ?? "")
+                }, code: true)
             }
 
             w.element("h3", [:], "Stain matrices")
@@ -61,8 +70,8 @@ extension HTMLReport {
             + "unmixed into hematoxylin, DAB and residual with the slide's stain matrix (Ruifrok and Johnston, "
             + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
             + "as listed per slide below.",
-        "Cells: nuclei are detected on the hematoxylin channel and expanded into cells; each cell's mean DAB OD "
-            + "in the marker's compartment (membrane, cytoplasm, nucleus or whole cell) is binned as negative, 1+, 2+ "
+        "Cells: nuclei are detected on the hematoxylin channel (hematoxylin + DAB for nuclear markers) and expanded "
+            + "into cells; each cell's mean DAB OD in the marker's compartment (membrane, cytoplasm, nucleus or whole cell) is binned as negative, 1+, 2+ "
             + "or 3+ with the marker's thresholds (settings below).",
         "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
             + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
@@ -72,6 +81,87 @@ extension HTMLReport {
             + "The 95% confidence interval is a bootstrap percentile interval obtained by resampling tiles with "
             + "replacement within each slide.",
     ]
+
+    /// The PD-L1 group rule in words, from the run's config or its recorded settings.
+    private func groupRuleText() -> String? {
+        let settings = result.provenance.settings
+        let delta = view.config.map { ReportFormat.number($0.pdl1.minDelta, decimals: 0) } ?? settings["pdl1_min_delta"]
+        let cells = view.config.map { String($0.pdl1.minTumourCells) } ?? settings["min_tumour_cells"]
+        guard let delta else { return nil }
+        var text = "PD-L1 group: increase or decrease when |\u{0394}TPS| \u{2265} \(delta) points and the 95% interval excludes 0; "
+            + "no change otherwise"
+        if let cells {
+            text += "; insufficient when a pre or post PD-L1 slide is missing or has fewer than \(cells) scorable tumour cells"
+        }
+        if let drift = settings["stain_drift_threshold_deg"] {
+            text += ". Patients whose pre and post stain vectors differ by more than \(drift)\u{00B0} are flagged stain_drift"
+        }
+        return text + "."
+    }
+
+    private func configRuleTable(_ w: inout HTMLWriter, _ config: ClassifierConfig) {
+        var fired: [String: Int] = [:]
+        for call in view.calls.values { fired[call.rule, default: 0] += 1 }
+        w.wrap("table", ["class": "rules"]) { w in
+            w.wrap("thead") { $0.wrap("tr") { w in
+                w.element("th", [:], "Rule")
+                w.element("th", [:], "When")
+                w.element("th", [:], "Call")
+                w.element("th", [:], "Rationale")
+                w.element("th", ["class": "num"], "Patients")
+            } }
+            w.wrap("tbody") { w in
+                for rule in config.benefitRules {
+                    w.wrap("tr", ["data-rule": rule.id]) { w in
+                        w.wrap("td") { $0.element("code", [:], rule.id) }
+                        w.element("td", [:], Self.describe(rule.when))
+                        w.element("td", [:], rule.call.rawValue)
+                        w.element("td", [:], rule.rationale)
+                        w.element("td", ["class": "num"], "\(fired[rule.id] ?? 0)")
+                    }
+                }
+            }
+        }
+    }
+
+    private func signalTable(_ w: inout HTMLWriter, _ config: ClassifierConfig) {
+        guard !config.signals.isEmpty else { return }
+        w.element("p", [:], "Immunogenic signals: a signal is gained when the marker's score rises by at least the "
+                  + "minimum and its 95% interval lies above 0; unmeasured when a slide is missing or has too few cells.")
+        w.wrap("table", ["class": "signals"]) { w in
+            w.wrap("thead") { $0.wrap("tr") { w in
+                w.element("th", [:], "Signal")
+                w.element("th", [:], "Marker")
+                w.element("th", [:], "Score")
+                w.element("th", ["class": "num"], "Minimum gain")
+                w.element("th", [:], "Meaning")
+            } }
+            w.wrap("tbody") { w in
+                for signal in config.signals {
+                    w.wrap("tr") { w in
+                        w.wrap("td") { $0.element("code", [:], signal.id) }
+                        w.element("td", [:], MetricInfo.markerName(signal.marker))
+                        w.element("td", [:], signal.metric)
+                        w.element("td", ["class": "num"], ReportFormat.number(signal.minDelta))
+                        w.element("td", [:], signal.description)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A rule's conditions in words; "always" for the fallback rule.
+    static func describe(_ c: ClassifierConfig.Conditions) -> String {
+        var parts: [String] = []
+        if let groups = c.pdl1Group { parts.append("PD-L1 " + groups.map { GroupStyle.label($0) }.joined(separator: " or ")) }
+        if let n = c.gainsAtLeast { parts.append("\u{2265} \(n) signal\(n == 1 ? "" : "s") gained") }
+        if let n = c.gainsAtMost { parts.append("\u{2264} \(n) signal\(n == 1 ? "" : "s") gained") }
+        if let n = c.measuredAtLeast { parts.append("\u{2265} \(n) signal\(n == 1 ? "" : "s") measured") }
+        if let n = c.measuredAtMost { parts.append(n == 0 ? "no signal measured" : "\u{2264} \(n) signals measured") }
+        if let x = c.tpsPostAtLeast { parts.append("TPS post \u{2265} \(ReportFormat.number(x, decimals: 0))%") }
+        if let x = c.tpsPostBelow { parts.append("TPS post < \(ReportFormat.number(x, decimals: 0))%") }
+        return parts.isEmpty ? "always (fallback)" : parts.joined(separator: "; ")
+    }
 
     private func keyValueTable(_ w: inout HTMLWriter, _ name: String, _ rows: [(String, String)], code: Bool = false) {
         w.wrap("table", ["class": "kv " + name]) { w in

@@ -1,3 +1,4 @@
+import Foundation
 import StainShiftClassify
 import StainShiftCohort
 
@@ -37,7 +38,7 @@ extension HTMLReport {
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "TPS: ")
-                    w.write("\(ReportFormat.number(call.tpsPre)) \u{2192} \(ReportFormat.number(call.tpsPost))")
+                    w.write("\(ReportFormat.number(view.tps(patient, .pre))) \u{2192} \(ReportFormat.number(view.tps(patient, .post)))")
                     if call.tpsCategoryPre != nil || call.tpsCategoryPost != nil { w.write(" (\(categories(call)))") }
                 }
                 w.wrap("span") { w in
@@ -51,6 +52,31 @@ extension HTMLReport {
                 }
             }
             w.element("p", ["class": "rationale"], call.rationale)
+            if !call.signals.isEmpty {
+                w.wrap("p", ["class": "signals"]) { w in
+                    w.element("strong", [:], "Immunogenic signals: ")
+                    for signal in call.signals {
+                        w.wrap("span", ["class": "signal s-\(signal.state.rawValue)",
+                                        "title": view.signalDescriptions[signal.id] ?? signal.id]) { w in
+                            w.element("code", [:], signal.id)
+                            w.write(" \(signal.state.rawValue.replacingOccurrences(of: "_", with: " "))")
+                            if let delta = signal.delta { w.write(" (\u{0394} \(ReportFormat.number(delta)))") }
+                        }
+                    }
+                }
+            }
+            if call.stainDriftDegrees != nil || call.outcome != nil {
+                w.wrap("p", ["class": "call-extra"]) { w in
+                    if let drift = call.stainDriftDegrees {
+                        w.element("strong", [:], "Stain drift: ")
+                        w.write("\(ReportFormat.number(drift, decimals: ReportFormat.angleDecimals))\u{00B0} between pre and post stain vectors. ")
+                    }
+                    if let outcome = call.outcome {
+                        w.element("strong", [:], "Known outcome: ")
+                        w.write(outcome == 1 ? "responder (1)" : "non-responder (\(outcome))")
+                    }
+                }
+            }
             if call.pdl1Group == .insufficient {
                 let missing = missingSlides(patient)
                 if !missing.isEmpty {
@@ -135,11 +161,13 @@ extension HTMLReport {
                 w.element("th", [:], "Time")
                 w.element("th", [:], "Slide")
                 w.element("th", ["class": "num"], "Tiles")
+                w.element("th", ["class": "num"], "Failed")
                 w.element("th", ["class": "num"], "Tumour cells")
                 w.element("th", ["class": "num"], "Positive")
                 w.element("th", ["class": "num"], "Lymphocytes")
                 w.element("th", ["class": "num"], "Tissue px")
                 w.element("th", [:], "Stains")
+                w.element("th", ["class": "num"], "Drift (\u{00B0})")
                 w.element("th", [:], "QC flags")
             } }
             w.wrap("tbody") { w in
@@ -149,11 +177,13 @@ extension HTMLReport {
                         w.element("td", [:], slide.timepoint.rawValue)
                         w.wrap("td") { $0.element("code", [:], slide.slide) }
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.tileCount))
+                        w.element("td", ["class": slide.failedTiles > 0 ? "num alert" : "num"], ReportFormat.integer(slide.failedTiles))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tumour.total))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tumour.positive))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.lymphocytes.total))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tissuePixels))
                         w.element("td", [:], slide.stainsSource)
+                        w.element("td", ["class": "num"], ReportFormat.number(slide.stainDriftDegrees, decimals: ReportFormat.angleDecimals))
                         w.wrap("td") { w in
                             if slide.qcFlags.isEmpty { w.element("span", ["class": "muted"], "none") }
                             for flag in slide.qcFlags { w.element("span", ["class": "flag"], flag) }
@@ -201,11 +231,16 @@ extension HTMLReport {
 
     private func thumbnails(_ patient: String, _ w: inout HTMLWriter) {
         guard view.options.includeThumbnails, let folder = view.options.overlaysDirectory else { return }
-        let markers = MetricInfo.sortMarkers((view.slides[patient] ?? []).map(\.marker))
+        let slides = view.slides[patient] ?? []
         var found: [Thumbnail] = []
-        for marker in markers {
+        for marker in MetricInfo.sortMarkers(slides.map(\.marker)) {
             for timepoint in Timepoint.allCases {
-                if let t = Thumbnail.load(folder: folder, patient: patient, marker: marker, timepoint: timepoint,
+                // The runner records each slide's overlay as `overlays/<name>`; older runs only
+                // follow the naming rule.
+                let recorded = slides.first { $0.marker == marker && $0.timepoint == timepoint && $0.overlay != nil }?.overlay
+                let name = recorded.map { URL(fileURLWithPath: $0).lastPathComponent }
+                    ?? ReportWriter.overlayFileName(patient: patient, marker: marker, timepoint: timepoint)
+                if let t = Thumbnail.load(folder: folder, fileName: name, marker: marker, timepoint: timepoint,
                                           maxBytes: view.options.maxThumbnailBytes) {
                     found.append(t)
                 }

@@ -5,15 +5,17 @@ import StainShiftCohort
 /// methods and provenance. Numbers use `ReportFormat`, exactly as in the TSV tables.
 struct HTMLReport {
     let view: CohortView
+    private let anchors: [String: String]
 
-    init(_ view: CohortView) { self.view = view }
+    init(_ view: CohortView) {
+        self.view = view
+        anchors = Dictionary(view.patients.enumerated().map { ($1, "patient-\($0 + 1)") }, uniquingKeysWith: { a, _ in a })
+    }
 
     var result: CohortResult { view.result }
 
     /// Anchor of a patient's section: by position, because patient ids are free text.
-    func anchor(_ patient: String) -> String {
-        "patient-\((view.patients.firstIndex(of: patient) ?? 0) + 1)"
-    }
+    func anchor(_ patient: String) -> String { anchors[patient] ?? "patients" }
 
     func render() -> String {
         var w = HTMLWriter()
@@ -34,6 +36,7 @@ struct HTMLReport {
         summary(&w)
         waterfall(&w)
         pairedPlots(&w)
+        overview(&w)
         failures(&w)
         for patient in view.patients { self.patient(patient, &w) }
         methods(&w)
@@ -61,6 +64,7 @@ struct HTMLReport {
                 w.element("a", ["href": "#summary"], "Summary")
                 w.element("a", ["href": "#waterfall"], "PD-L1 waterfall")
                 w.element("a", ["href": "#paired"], "Paired plots")
+                w.element("a", ["href": "#patients"], "Patients")
                 w.element("a", ["href": "#failures"], "Failures (\(result.failures.count))")
                 w.element("a", ["href": "#methods"], "Methods and provenance")
                 if !view.patients.isEmpty {
@@ -126,7 +130,6 @@ struct HTMLReport {
                     }
                 }
             }
-            overview(&w)
         }
         w.newline()
     }
@@ -141,7 +144,8 @@ struct HTMLReport {
 
     /// One row per patient: PD-L1 TPS before/after, the change with its interval, and the calls.
     private func overview(_ w: inout HTMLWriter) {
-        w.element("h3", [:], "Patients")
+        w.open("section", ["id": "patients"])
+        w.element("h2", [:], "Patients at a glance")
         w.wrap("table", ["class": "overview"]) { w in
             w.wrap("thead") { $0.wrap("tr") { w in
                 w.element("th", [:], "Patient")
@@ -161,11 +165,11 @@ struct HTMLReport {
                     w.wrap("tr", ["data-patient": patient]) { w in
                         w.wrap("td") { $0.element("a", ["href": "#" + anchor(patient)], patient) }
                         w.wrap("td") { groupBadge(&$0, call?.pdl1Group) }
-                        w.element("td", ["class": "num"], ReportFormat.number(tps?.pre ?? call?.tpsPre))
-                        w.element("td", ["class": "num"], ReportFormat.number(tps?.post ?? call?.tpsPost))
+                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .pre)))
+                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .post)))
                         w.element("td", ["class": "num"], ReportFormat.number(tps?.delta))
                         w.element("td", ["class": "num"], tps.map { "\(ReportFormat.number($0.ciLow)) to \(ReportFormat.number($0.ciHigh))" } ?? ReportFormat.missing)
-                        w.element("td", [:], categories(call))
+                        w.element("td", ["class": "nowrap"], categories(call))
                         w.wrap("td") { w in
                             if let call { benefitBadge(&w, call.benefit) } else { w.write("no call") }
                         }
@@ -178,6 +182,8 @@ struct HTMLReport {
                 }
             }
         }
+        w.close("section")
+        w.newline()
     }
 
     func categories(_ call: PatientCall?) -> String {
@@ -215,9 +221,10 @@ struct HTMLReport {
                           "Each bar is one patient's change in PD-L1 TPS after radiotherapy (post \u{2212} pre, percentage points), "
                           + "sorted from the largest increase to the largest decrease and coloured by PD-L1 group. "
                           + "Whiskers: 95% bootstrap interval (tiles resampled within each slide). "
-                          + "Shaded band: \u{00B1}\(ReportFormat.number(plot.band)) points.")
+                          + "Shaded band: \u{00B1}\(SVGNumber.tick(plot.band, step: plot.band == plot.band.rounded() ? 1 : 0.01)) points.")
             }
-            let missing = view.patients.filter { p in !plot.bars.contains { $0.patient == p } }
+            let plotted = Set(plot.bars.map(\.patient))
+            let missing = view.patients.filter { !plotted.contains($0) }
             if !missing.isEmpty {
                 w.wrap("p", ["class": "muted"]) { w in
                     w.write("Not plotted (no paired PD-L1 TPS): ")
@@ -233,12 +240,25 @@ struct HTMLReport {
         w.newline()
     }
 
+    /// Colour key of the PD-L1 groups, for the plots.
+    func legend(_ w: inout HTMLWriter) {
+        w.wrap("p", ["class": "legend"]) { w in
+            for group in PDL1Group.allCases {
+                w.wrap("span", ["class": "legend-item"]) { w in
+                    w.element("span", ["class": "swatch", "style": "background: \(GroupStyle.colour(group))"], "")
+                    w.write(GroupStyle.label(group))
+                }
+            }
+        }
+    }
+
     private func pairedPlots(_ w: inout HTMLWriter) {
         w.wrap("section", ["id": "paired"]) { w in
             w.element("h2", [:], "Before and after radiotherapy, per marker")
             w.element("p", ["class": "muted"],
                       "One line per patient from the pre-RT to the post-RT slide score of each marker's main score, "
                       + "coloured by PD-L1 group; the dashed black line joins the cohort medians.")
+            legend(&w)
             w.wrap("div", ["class": "plot-grid"]) { w in
                 for marker in view.markers {
                     guard let metric = view.mainMetric[marker] else { continue }
@@ -268,6 +288,7 @@ struct HTMLReport {
                 w.wrap("table", ["class": "failures"]) { w in
                     w.wrap("thead") { $0.wrap("tr") { w in
                         w.element("th", ["class": "num"], "Manifest line")
+                        w.element("th", [:], "Slide")
                         w.element("th", [:], "Image")
                         w.element("th", [:], "Stage")
                         w.element("th", [:], "Error")
@@ -276,6 +297,7 @@ struct HTMLReport {
                         for failure in result.failures {
                             w.wrap("tr", ["class": "failure"]) { w in
                                 w.element("td", ["class": "num"], failure.line.map(String.init) ?? ReportFormat.missing)
+                                w.element("td", [:], failure.slide ?? "")
                                 w.wrap("td") { $0.element("code", [:], failure.image) }
                                 w.element("td", [:], failure.stage)
                                 w.element("td", [:], failure.error)

@@ -68,8 +68,11 @@ public enum MetricInfo {
         case "low_tissue": "little tissue in the tile; scores rest on few cells"
         case "out_of_focus": "blurred tile; nuclei and membranes may be missed"
         case "saturated": "many saturated pixels; optical density is clipped"
-        case "too_few_cells": "fewer tumour cells than the minimum for a reliable score"
-        case "stain_drift": "pre and post slides stain differently (stain vectors or background differ)"
+        case "too_few_cells": "fewer tumour cells in the tile than the minimum for a reliable score"
+        case "few_tumour_cells": "fewer scorable tumour cells on the slide than the minimum for a PD-L1 call"
+        case "no_tiles": "no tile of the slide could be scored"
+        case "missing_timepoint": "a pre or post PD-L1 slide is missing"
+        case "stain_drift": "pre and post stain vectors differ by more than the drift threshold (degrees); compare with care"
         case "low_cells", "low_cell_count": "low tumour cell count"
         default: nil
         }

@@ -20,14 +20,16 @@ enum MultiQCContent {
             ("benefit", "Benefit", "Predicted benefit from adding anti-PD-1/PD-L1 therapy (research hypothesis)", []),
             ("tps_pre", "TPS pre", "PD-L1 tumour proportion score before radiotherapy (%)", ["min: 0", "max: 100", "suffix: '%'"]),
             ("tps_post", "TPS post", "PD-L1 tumour proportion score after radiotherapy (%)", ["min: 0", "max: 100", "suffix: '%'"]),
-            ("tps_delta", "\u{0394} TPS", "Post - pre PD-L1 TPS (percentage points)", ["scale: 'RdBu_r'"]),
+            ("tps_delta", "\u{0394} TPS", "Post - pre PD-L1 TPS (percentage points)", ["scale: 'RdBu'"]),
             ("tps_ci_low", "\u{0394} TPS CI low", "Lower limit of the 95% bootstrap interval of the TPS change", []),
             ("tps_ci_high", "\u{0394} TPS CI high", "Upper limit of the 95% bootstrap interval of the TPS change", []),
         ]
         for (marker, metric) in others {
             columns.append(("\(key(marker))_\(key(metric))_delta", "\u{0394} \(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))",
-                            "Post - pre \(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))", ["scale: 'RdBu_r'"]))
+                            "Post - pre \(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))", ["scale: 'RdBu'"]))
         }
+        columns.append(("stain_drift_deg", "Stain drift", "Largest angle between the patient's pre and post stain vectors (degrees)",
+                        ["suffix: '\u{00B0}'", "format: '{:,.2f}'"]))
         columns.append(("tiles", "Tiles", "Tiles scored for this patient", ["format: '{:,.0f}'"]))
         columns.append(("qc_flags", "QC flags", "QC flags raised for this patient's tiles, slides or calls", []))
 
@@ -56,9 +58,10 @@ enum MultiQCContent {
             let call = view.calls[patient]
             let tps = view.tpsChange(patient)
             var row = [cell(patient), call?.pdl1Group.rawValue ?? "", call?.benefit.rawValue ?? "",
-                       number(tps?.pre ?? call?.tpsPre), number(tps?.post ?? call?.tpsPost), number(tps?.delta),
+                       number(view.tps(patient, .pre)), number(view.tps(patient, .post)), number(tps?.delta),
                        number(tps?.ciLow), number(tps?.ciHigh)]
             for (marker, metric) in others { row.append(number(view.change(patient, marker, metric)?.delta)) }
+            row.append(number(call?.stainDriftDegrees, decimals: ReportFormat.angleDecimals))
             row.append(String(view.tiles[patient]?.count ?? 0))
             row.append(cell(HTMLReport(view).patientFlags(patient).joined(separator: ",")))
             lines.append(row.joined(separator: "\t"))
@@ -85,7 +88,7 @@ enum MultiQCContent {
                                                      ("format", .string("{:,.2f}"))] + bounds)))
             headers.append((base + "_delta", .object([("title", .string("\u{0394} \(name)")),
                                                       ("description", .string("Post - pre \(name); 95% CI in changes.tsv")),
-                                                      ("format", .string("{:,.2f}")), ("scale", .string("RdBu_r"))])))
+                                                      ("format", .string("{:,.2f}")), ("scale", .string("RdBu"))])))
         }
         var data: [(String, OrderedJSON)] = []
         for patient in view.patients {
@@ -94,7 +97,7 @@ enum MultiQCContent {
                 guard let c = view.change(patient, marker, metric) else { continue }
                 let base = "\(key(marker))_\(key(metric))"
                 for (suffix, value) in [("_pre", c.pre), ("_post", c.post), ("_delta", c.delta)] where value.isFinite {
-                    row.append((base + suffix, .number(value)))
+                    row.append((base + suffix, .decimal(value)))
                 }
             }
             if !row.isEmpty { data.append((patient, .object(row))) }
@@ -126,9 +129,9 @@ enum MultiQCContent {
     }
 
     /// Numbers as in the TSV tables; an empty cell when absent, which MultiQC leaves blank.
-    static func number(_ value: Double?) -> String {
+    static func number(_ value: Double?, decimals: Int = ReportFormat.decimals) -> String {
         guard let value, value.isFinite else { return "" }
-        return ReportFormat.number(value)
+        return ReportFormat.number(value, decimals: decimals)
     }
 
     /// Inside single-quoted YAML, a quote is written twice.

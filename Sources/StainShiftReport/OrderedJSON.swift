@@ -6,6 +6,9 @@ import Foundation
 indirect enum OrderedJSON {
     case string(String)
     case number(Double)
+    /// A score written as in the TSV tables (`ReportFormat.number`), so dashboards show the
+    /// same digits as the tables.
+    case decimal(Double)
     case integer(Int)
     case bool(Bool)
     case null
@@ -20,6 +23,7 @@ indirect enum OrderedJSON {
         case .number(let x):
             guard x.isFinite else { return "null" }
             return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        case .decimal(let x): return x.isFinite ? ReportFormat.number(x) : "null"
         case .integer(let n): return String(n)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"

@@ -25,17 +25,19 @@ struct PairedPlot {
     }
 
     func svg() -> String {
-        let width = 320.0, height = 290.0
-        let left = 52.0, right = 84.0, top = 16.0, bottom = 40.0
+        let width = 420.0, height = 300.0
+        let left = 56.0, right = 120.0, top = 16.0, bottom = 40.0
         let values = pairs.flatMap { [$0.pre, $0.post] }
-        var domain: ClosedRange<Double>
-        if let natural = MetricInfo.range(metric), values.allSatisfy(natural.contains) {
-            domain = natural
+        // Percentages keep their whole 0-100 scale (how TPS is read); other scores start at 0
+        // and end at a nice number above the largest value, so small changes stay visible.
+        let domain: ClosedRange<Double>
+        if MetricInfo.range(metric) == 0...100, values.allSatisfy((0...100).contains) {
+            domain = 0...100
         } else {
-            domain = PlotScale.niceDomain(min(0, values.min() ?? 0), max(values.max() ?? 1, 1e-9))
+            domain = PlotScale.niceDomain(min(0, values.min() ?? 0), max(values.max() ?? 1, 1e-9), count: 5)
         }
         let y = PlotScale(domain: domain, range: top...(height - bottom), inverted: true)
-        let xPre = left + 36, xPost = width - right - 36
+        let xPre = left + 50, xPost = width - right - 40
         let f = SVGNumber.format
         let title = "\(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric)), before and after radiotherapy"
 
@@ -73,7 +75,7 @@ struct PairedPlot {
         }
         if pairs.count >= 2 {
             let medianPre = Self.median(pairs.map(\.pre)), medianPost = Self.median(pairs.map(\.post))
-            w.wrap("line", ["class": "median", "x1": f(xPre - 14), "x2": f(xPost + 14), "y1": f(y(medianPre)),
+            w.wrap("line", ["class": "median", "x1": f(xPre), "x2": f(xPost), "y1": f(y(medianPre)),
                             "y2": f(y(medianPost)), "stroke": "#1D2733", "stroke-width": "2.5",
                             "stroke-dasharray": "6 4"]) {
                 $0.element("title", [:], "Cohort median: \(ReportFormat.number(medianPre)) to \(ReportFormat.number(medianPost))")
@@ -88,17 +90,30 @@ struct PairedPlot {
         return w.text
     }
 
-    /// Patient names beside the post points, pushed apart so they do not overlap.
+    /// Patient names beside the post points. Labels that would overlap are stacked `gap` apart
+    /// and the stack is centred on the mean of their points, so each name stays near its line.
     private func labels(_ w: inout HTMLWriter, y: PlotScale, x: Double) {
-        let gap = 11.0
-        var placed = pairs.map { (patient: $0.patient, y: y($0.post) + 4, colour: GroupStyle.colour($0.group)) }
+        let gap = 12.0
+        let wanted = pairs.map { (patient: $0.patient, y: y($0.post) + 4, colour: GroupStyle.colour($0.group)) }
             .sorted { $0.y != $1.y ? $0.y < $1.y : NaturalOrder.less($0.patient, $1.patient) }
-        for i in placed.indices.dropFirst() where placed[i].y < placed[i - 1].y + gap {
-            placed[i].y = placed[i - 1].y + gap
+        var blocks: [(members: [Int], top: Double)] = []
+        for i in wanted.indices {
+            blocks.append(([i], wanted[i].y))
+            while blocks.count >= 2 {
+                let b = blocks[blocks.count - 1], a = blocks[blocks.count - 2]
+                guard b.top < a.top + Double(a.members.count) * gap else { break }
+                let members = a.members + b.members
+                let mean = members.map { wanted[$0].y }.reduce(0, +) / Double(members.count)
+                blocks.removeLast(2)
+                blocks.append((members, mean - Double(members.count - 1) * gap / 2))
+            }
         }
-        for label in placed {
-            w.element("text", ["class": "pair-label", "x": SVGNumber.format(x), "y": SVGNumber.format(label.y),
-                               "font-size": "10", "fill": label.colour], label.patient)
+        for block in blocks {
+            for (k, i) in block.members.enumerated() {
+                w.element("text", ["class": "pair-label", "x": SVGNumber.format(x),
+                                   "y": SVGNumber.format(block.top + Double(k) * gap),
+                                   "font-size": "11", "fill": wanted[i].colour], wanted[i].patient)
+            }
         }
     }
 

@@ -15,9 +15,10 @@ enum ReportDocument {
     static func encode(_ result: CohortResult) throws(ReportError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let names = KeyCache(KeyCase.snake)
         encoder.keyEncodingStrategy = .custom { path in
             guard let key = path.last else { return SnakeKey("") }
-            return isVerbatim(path) ? key : SnakeKey(KeyCase.snake(key.stringValue))
+            return isVerbatim(path) ? key : SnakeKey(names[key.stringValue])
         }
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -31,9 +32,10 @@ enum ReportDocument {
 
     static func decode(_ data: Data, path: String) throws(ReportError) -> CohortResult {
         let decoder = JSONDecoder()
+        let names = KeyCache(KeyCase.camel)
         decoder.keyDecodingStrategy = .custom { path in
             guard let key = path.last else { return SnakeKey("") }
-            return isVerbatim(path) ? key : SnakeKey(KeyCase.camel(key.stringValue))
+            return isVerbatim(path) ? key : SnakeKey(names[key.stringValue])
         }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
@@ -175,7 +177,7 @@ enum ReportDocument {
             "tps_pre": "PD-L1 tumour proportion score before radiotherapy, % (0-100)",
             "tps_post": "PD-L1 tumour proportion score after radiotherapy, % (0-100)",
             "probability": "model probability of benefit, 0-1",
-            "negative": "count of cells (or tissue pixels under `pixels`) below the 1+ threshold",
+            "negative": "count of cells (of tissue pixels in totals.pixels) below the 1+ threshold",
             "weak": "count at 1+", "moderate": "count at 2+", "strong": "count at 3+",
             "image_pixels": "pixels", "tissue_pixels": "pixels",
             "primary_dab_sum": "sum over tumour cells of mean DAB optical density in the primary compartment (base-10 OD)",
@@ -191,6 +193,24 @@ enum ReportDocument {
     }
 }
 
+/// Memoised key conversion: a report has a few dozen distinct keys but millions of uses.
+final class KeyCache: @unchecked Sendable {
+    private let convert: (String) -> String
+    private var cache: [String: String] = [:]
+    private let lock = NSLock()
+
+    init(_ convert: @escaping (String) -> String) { self.convert = convert }
+
+    subscript(_ name: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = cache[name] { return known }
+        let converted = convert(name)
+        cache[name] = converted
+        return converted
+    }
+}
+
 /// A plain coding key.
 struct SnakeKey: CodingKey {
     var stringValue: String
@@ -203,7 +223,7 @@ struct SnakeKey: CodingKey {
 /// Swift property names <-> report.json keys. `primaryDABSum` <-> `primary_dab_sum`;
 /// words listed in `acronyms` come back upper-case.
 enum KeyCase {
-    static let acronyms: [String: String] = ["dab": "DAB", "od": "OD"]
+    static let acronyms: [String: String] = ["dab": "DAB", "od": "OD", "ci": "CI"]
 
     static func snake(_ name: String) -> String {
         let chars = Array(name)

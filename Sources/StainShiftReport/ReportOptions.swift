@@ -12,8 +12,8 @@ public struct ReportOptions: Sendable, Equatable {
     public var maxThumbnailBytes: Int
     /// Half-width, in TPS percentage points, of the no-change band drawn on the waterfall plot.
     /// Display only: the PD-L1 groups come from the classify stage's rule, shown per patient.
-    /// When `Provenance.settings` holds `pdl1_delta_points`, that value is drawn instead.
-    public var tpsBand: Double
+    /// `nil` draws the run's `pdl1_delta_points` setting when `Provenance.settings` has one, else 10.
+    public var tpsBand: Double?
     /// The main score of each marker for the paired plots and the MultiQC table, by marker name.
     /// A marker not listed here, or whose listed metric is absent, uses the first score the
     /// scoring stage reported for it.
@@ -21,7 +21,7 @@ public struct ReportOptions: Sendable, Equatable {
 
     public init(title: String = "StainShift report", includeThumbnails: Bool = true,
                 overlaysDirectory: String? = nil, maxThumbnailBytes: Int = 4_000_000,
-                tpsBand: Double = 10, mainMetrics: [String: String] = ReportOptions.defaultMainMetrics) {
+                tpsBand: Double? = nil, mainMetrics: [String: String] = ReportOptions.defaultMainMetrics) {
         self.title = title; self.includeThumbnails = includeThumbnails
         self.overlaysDirectory = overlaysDirectory; self.maxThumbnailBytes = maxThumbnailBytes
         self.tpsBand = tpsBand; self.mainMetrics = mainMetrics

@@ -33,11 +33,14 @@ enum ReportStyle {
     .card .detail { display: block; color: var(--muted); font-size: 12px; margin-top: 2px; }
     .card.alert { border-color: #b00020; background: #fff4f5; }
     .card.alert .value { color: #b00020; }
+    .legend { font-size: 12px; color: var(--muted); }
+    .legend-item { margin-right: 16px; white-space: nowrap; }
     .counts { display: flex; flex-wrap: wrap; gap: 24px; }
     .counts table { width: auto; min-width: 240px; }
     table { border-collapse: collapse; width: 100%; font-size: 13px; margin: 6px 0 14px; }
     th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
     thead th { background: var(--soft); font-weight: 600; border-bottom: 2px solid #c3cad2; }
+    td.nowrap { white-space: nowrap; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     tr.main-metric td { font-weight: 600; }
     td.marker { font-weight: 600; background: #fafbfc; }
@@ -58,12 +61,19 @@ enum ReportStyle {
     .callout.warn { border-left-color: #d8a800; background: #fffaeb; }
     .callout.error { border-left-color: #b00020; background: #fff4f5; }
     .callout p { margin: 4px 0; }
+    .signal { display: inline-block; margin: 1px 10px 1px 0; white-space: nowrap; }
+    .signal.s-gained { color: #1b7f3b; font-weight: 600; }
+    .signal.s-not_gained { color: var(--ink); }
+    .signal.s-unmeasured { color: var(--muted); font-style: italic; }
+    td.alert { color: #b00020; font-weight: 600; }
     .call-line { display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; }
     figure { margin: 8px 0 16px; }
     figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
     svg.plot { display: block; width: 100%; height: auto; }
     svg.waterfall { max-width: 1060px; }
-    .plot-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 14px; }
+    .plot-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
+    .plot-grid svg.plot { max-width: 520px; margin: 0 auto; }
+    table.kv th { width: 26%; font-weight: 600; }
     .plot-grid figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
     .plot-grid figcaption { color: var(--ink); font-weight: 600; font-size: 13px; margin: 0 0 4px; }
     .thumbs { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 12px; }
@@ -81,7 +91,7 @@ enum ReportStyle {
       h2 { break-after: avoid; page-break-after: avoid; }
       h3 { break-after: avoid; page-break-after: avoid; }
       section.patient { break-before: page; page-break-before: always; border-top: none; margin-top: 0; }
-      section.methods { break-before: page; page-break-before: always; }
+      section.methods, #paired { break-before: page; page-break-before: always; }
       figure, .callout, .cards, .thumbs, tr { break-inside: avoid; page-break-inside: avoid; }
       .badge, .swatch, .flag, .card, .callout, .ruo, thead th, svg { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       a { color: inherit; text-decoration: none; }

@@ -10,14 +10,20 @@ public enum Tables {
     public static let fileNames = ["tiles.tsv", "slides.tsv", "changes.tsv", "groups.tsv", "failures.tsv"]
 
     /// Writes all five tables into `directory` atomically.
-    public static func write(_ result: CohortResult, signalIDs: [String], to directory: String) throws(ImagingError) {
+    /// `scoredCells` gives the population a marker's `percent_positive` counts (the `cells_total`
+    /// and `cells_positive` columns), tumour cells unless said otherwise.
+    public static func write(_ result: CohortResult, signalIDs: [String], scoredCells: ScoredCells = Tables.tumourCells,
+                             to directory: String) throws(ImagingError) {
         let url = URL(fileURLWithPath: directory)
-        try AtomicFile.write(tiles(result.tiles), to: url.appendingPathComponent("tiles.tsv").path)
-        try AtomicFile.write(slides(result.slides), to: url.appendingPathComponent("slides.tsv").path)
+        try AtomicFile.write(tiles(result.tiles, scoredCells: scoredCells), to: url.appendingPathComponent("tiles.tsv").path)
+        try AtomicFile.write(slides(result.slides, scoredCells: scoredCells), to: url.appendingPathComponent("slides.tsv").path)
         try AtomicFile.write(changes(result.changes), to: url.appendingPathComponent("changes.tsv").path)
         try AtomicFile.write(groups(result.calls, signalIDs: signalIDs), to: url.appendingPathComponent("groups.tsv").path)
         try AtomicFile.write(failures(result.failures), to: url.appendingPathComponent("failures.tsv").path)
     }
+
+    public typealias ScoredCells = @Sendable (_ marker: String, _ totals: TileTotals) -> BinCounts
+    public static let tumourCells: ScoredCells = { $1.tumour }
 
     // MARK: tables
 
@@ -52,7 +58,7 @@ public enum Tables {
         }
     }
 
-    public static func tiles(_ tiles: [TileRecord]) -> String {
+    public static func tiles(_ tiles: [TileRecord], scoredCells: ScoredCells = Tables.tumourCells) -> String {
         let sorted = tiles.sorted { a, b in
             (a.patient, a.marker, a.timepoint == .pre ? 0 : 1, a.slide, a.image) < (b.patient, b.marker, b.timepoint == .pre ? 0 : 1, b.slide, b.image)
         }
@@ -62,15 +68,15 @@ public enum Tables {
                       + countColumns + ["pixel_size", "qc_flags", "sha256"])
         for t in sorted {
             let totals = t.score.totals
-            out += row([t.patient, t.timepoint.rawValue, t.marker, t.slide, t.image, String(totals.cellsTotal),
-                        String(totals.tumour.positive + totals.lymphocytes.positive)]
+            let cells = scoredCells(t.marker, totals)
+            out += row([t.patient, t.timepoint.rawValue, t.marker, t.slide, t.image, String(cells.total), String(cells.positive)]
                        + scoreFields(columns, t.scores, totals: totals) + countFields(totals)
                        + [number(t.score.pixelSizeMicrons), t.score.qcFlags.map(\.rawValue).sorted().joined(separator: ","), t.sha256])
         }
         return out
     }
 
-    public static func slides(_ slides: [SlideRecord]) -> String {
+    public static func slides(_ slides: [SlideRecord], scoredCells: ScoredCells = Tables.tumourCells) -> String {
         let sorted = slides.sorted { a, b in
             (a.patient, a.marker, a.timepoint == .pre ? 0 : 1, a.slide) < (b.patient, b.marker, b.timepoint == .pre ? 0 : 1, b.slide)
         }
@@ -80,7 +86,7 @@ public enum Tables {
         for s in sorted {
             let t = s.totals
             out += row([s.patient, s.timepoint.rawValue, s.marker, s.slide, String(s.tileCount), String(s.failedTiles),
-                        String(t.cellsTotal), String(t.tumour.positive + t.lymphocytes.positive)]
+                        String(scoredCells(s.marker, t).total), String(scoredCells(s.marker, t).positive)]
                        + scoreFields(columns, s.scores, totals: t) + countFields(t)
                        + [s.stainsSource, s.stains, number(s.stainDriftDegrees, decimals: 2), s.qcFlags.joined(separator: ","), s.overlay ?? ""])
         }

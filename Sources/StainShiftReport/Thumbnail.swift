@@ -12,10 +12,9 @@ struct Thumbnail {
 
     private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// The overlay of `patient`/`marker`/`timepoint` in `folder`, or nil when there is no file.
-    static func load(folder: String, patient: String, marker: String, timepoint: Timepoint,
+    /// The overlay `fileName` in `folder`, or nil when there is no such file.
+    static func load(folder: String, fileName name: String, marker: String, timepoint: Timepoint,
                      maxBytes: Int) -> Thumbnail? {
-        let name = ReportWriter.overlayFileName(patient: patient, marker: marker, timepoint: timepoint)
         let path = ReportWriter.path(folder, name)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0

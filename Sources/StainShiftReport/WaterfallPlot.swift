@@ -29,7 +29,7 @@ struct WaterfallPlot {
     func svg() -> String {
         let width = 960.0, height = 400.0
         let labelled = bars.count <= 60
-        let left = 64.0, right = 16.0, top = 30.0, bottom = labelled ? 86.0 : 24.0
+        let left = 64.0, right = 78.0, top = 30.0, bottom = labelled ? 86.0 : 24.0
         var lo = min(0, -band), hi = max(0, band)
         for bar in bars {
             lo = min(lo, bar.delta); hi = max(hi, bar.delta)
@@ -62,20 +62,20 @@ struct WaterfallPlot {
                 w.shape("line", ["class": "band-edge", "x1": f(plotLeft), "x2": f(plotRight), "y1": f(y(edge)),
                                  "y2": f(y(edge)), "stroke": "#6B7785", "stroke-width": "1", "stroke-dasharray": "5 4"])
             }
-            w.element("text", ["x": f(plotRight - 4), "y": f(y(band) - 4), "text-anchor": "end", "font-size": "11",
+            w.element("text", ["x": f(plotRight + 6), "y": f(y(band) + 4), "font-size": "11",
                                "fill": "#4A5561"], "+\(SVGNumber.tick(band, step: step)) points")
-            w.element("text", ["x": f(plotRight - 4), "y": f(y(-band) + 13), "text-anchor": "end", "font-size": "11",
-                               "fill": "#4A5561"], "-\(SVGNumber.tick(band, step: step)) points")
+            w.element("text", ["x": f(plotRight + 6), "y": f(y(-band) + 4), "font-size": "11",
+                               "fill": "#4A5561"], "\u{2212}\(SVGNumber.tick(band, step: step)) points")
         }
         // Bars and whiskers.
-        let barWidth = max(1, slot * 0.72)
+        let barWidth = max(1, min(slot * 0.72, 56))
         for (i, bar) in bars.enumerated() {
             let cx = plotLeft + slot * (Double(i) + 0.5)
             let y0 = y(0), y1 = y(bar.delta)
             let tip = "\(bar.patient): change in TPS \(ReportFormat.number(bar.delta)) points, 95% CI "
                 + "\(ReportFormat.number(bar.ciLow)) to \(ReportFormat.number(bar.ciHigh)), \(GroupStyle.label(bar.group))"
             w.wrap("rect", ["class": "bar", "data-patient": bar.patient, "x": f(cx - barWidth / 2),
-                            "y": f(min(y0, y1)), "width": f(barWidth), "height": f(max(abs(y1 - y0), 0.5)),
+                            "y": f(min(y0, y1)), "width": f(barWidth), "height": f(max(abs(y1 - y0), 1.5)),
                             "fill": GroupStyle.colour(bar.group)]) { $0.element("title", [:], tip) }
             if bar.ciLow.isFinite, bar.ciHigh.isFinite {
                 let cap = min(barWidth * 0.5, 10) / 2
@@ -99,7 +99,7 @@ struct WaterfallPlot {
                          "stroke": "#1D2733", "stroke-width": "1"])
         let mid = (top + height - bottom) / 2
         w.element("text", ["x": "16", "y": f(mid), "text-anchor": "middle", "font-size": "12", "fill": "#1D2733",
-                           "transform": "rotate(-90 16 \(f(mid)))"], "Change in TPS (points, post - pre)")
+                           "transform": "rotate(-90 16 \(f(mid)))"], "Change in TPS (points, post \u{2212} pre)")
         legend(&w, x: plotLeft + 8, y: 14)
         if bars.isEmpty {
             w.element("text", ["x": f((plotLeft + plotRight) / 2), "y": f(mid), "text-anchor": "middle",

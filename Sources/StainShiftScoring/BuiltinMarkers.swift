@@ -7,23 +7,23 @@
 /// the same values on single-pixel DAB OD.
 extension Marker {
     /// PD-L1 (22C3 / SP263): membranous staining of tumour cells.
-    public static let pdl1 = Marker(
+    public static let pdl1 = peripheral(Marker(
         name: "pdl1", displayName: "PD-L1", primary: .membrane, secondary: nil,
         thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
         source: "TPS = tumour cells with partial or complete membrane staining at any intensity / all viable tumour cells x 100; "
             + "CPS = PD-L1 staining tumour cells + immune cells / tumour cells x 100, capped at 100; categories <1%, 1-49%, >=50% "
             + "(Agilent/Dako PD-L1 IHC 22C3 pharmDx interpretation manuals, NSCLC and gastric/GEJ; Reck et al. 2016, N Engl J Med 375:1823)",
         secondaryThresholds: nil, population: .tumour, hscoreCompartment: .membrane,
-        formulas: [.tps, .cps, .tpsCategoryCode, .membraneHScore, .lymphocytePercentPositive, .membraneMeanOD])
+        formulas: [.tps, .cps, .tpsCategoryCode, .membraneHScore, .lymphocytePercentPositive, .membraneMeanOD]))
 
     /// HLA class I (e.g. HLA-ABC / EMR8-5): membranous; lymphocytes are the internal positive control.
-    public static let hla1 = Marker(
+    public static let hla1 = peripheral(Marker(
         name: "hla1", displayName: "HLA class I", primary: .membrane, secondary: nil,
         thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
         source: "percent tumour cells with membranous staining and H-score; infiltrating lymphocytes as internal positive control "
             + "(Garrido & Aptsiauri 2019, Immunology 158:255; H-score: McCarty et al. 1985, Arch Pathol Lab Med 109:716)",
         secondaryThresholds: nil, population: .tumour, hscoreCompartment: .membrane,
-        formulas: [.membraneHScore, .lymphocytePercentPositive, .membraneMeanOD])
+        formulas: [.membraneHScore, .lymphocytePercentPositive, .membraneMeanOD]))
 
     /// Calreticulin: surface (membrane) exposure is the immunogenic signal; ER calreticulin is cytoplasmic.
     public static let crt = Marker(
@@ -57,6 +57,16 @@ extension Marker {
             + "all detected cells counted, as QuPath positive cell detection does (Bankhead et al. 2017, Sci Rep 7:16878)",
         secondaryThresholds: nil, population: .all, hscoreCompartment: .nucleus,
         formulas: [.labellingIndex, .nuclearHScore, .nuclearMeanOD])
+
+    /// Purely membranous markers read the brightest 25% of each cell's non-nuclear pixels: the 1 µm
+    /// ring is about half of them in a 15-20 µm cell, so a complete ring fills the top 25% and a
+    /// ring stained over a third of its length still shows. Calibrated on synthetic tiles with
+    /// partial membranes (Tests/StainShiftScoringTests). Not for CRT, whose cytoplasm stains too.
+    static func peripheral(_ m: Marker) -> Marker {
+        var m = m
+        m.membraneTopFraction = 0.25
+        return m
+    }
 
     /// Every built-in marker, in CONTRACT order.
     public static let builtins: [Marker] = [.pdl1, .hla1, .crt, .hmgb1, .ki67]

@@ -1,4 +1,5 @@
 import StainShiftCells
+import StainShiftStains
 
 /// The scoring decision for one cell: its bins and the OD values they came from.
 public struct CellCall: Sendable, Equatable {
@@ -39,14 +40,23 @@ extension Cell {
 
 /// Cells to bins to additive totals.
 public enum CellScoring {
-    /// Bins every cell of `segmentation` for `marker`.
-    public static func calls(_ segmentation: CellSegmentation, marker: Marker) -> [CellCall] {
-        segmentation.cells.map { call($0, marker: marker) }
+    /// Bins every cell of `segmentation` for `marker`. With `planes`, membrane readings follow
+    /// `marker.membraneTopFraction`; without, they are the ring means.
+    public static func calls(_ segmentation: CellSegmentation, planes: StainPlanes? = nil, marker: Marker) -> [CellCall] {
+        var membrane: [Double]? = nil
+        if let planes, let f = marker.membraneTopFraction, marker.readsMembrane {
+            membrane = PeripheralDAB.topMeans(segmentation, planes: planes, fraction: f)
+        }
+        return segmentation.cells.enumerated().map { k, cell in
+            call(cell, marker: marker, membraneOD: membrane?[k])
+        }
     }
 
-    public static func call(_ cell: Cell, marker: Marker) -> CellCall {
-        let p = cell.meanDAB(marker.primary)
-        let s = marker.secondary.map { cell.meanDAB($0) }
+    /// Bins one cell; `membraneOD` replaces the ring mean when given.
+    public static func call(_ cell: Cell, marker: Marker, membraneOD: Double? = nil) -> CellCall {
+        func read(_ c: Compartment) -> Double { c == .membrane ? (membraneOD ?? cell.meanDAB(c)) : cell.meanDAB(c) }
+        let p = read(marker.primary)
+        let s = marker.secondary.map { read($0) }
         let w = cell.meanDAB(.cell)
         return CellCall(label: cell.label, cellClass: cell.cellClass, bin: marker.thresholds.bin(p),
                         secondaryBin: s.map { marker.effectiveSecondaryThresholds.bin($0) },

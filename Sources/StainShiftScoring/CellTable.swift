@@ -10,7 +10,7 @@ public enum CellTable {
         "Cytoplasm: Hematoxylin OD mean", "Cytoplasm: DAB OD mean",
         "Membrane: DAB OD mean", "Membrane: DAB OD max",
         "Cell: Hematoxylin OD mean", "Cell: DAB OD mean", "Cell: DAB OD max",
-        "Compartment", "Intensity bin", "Positive", "Secondary compartment", "Secondary bin",
+        "Compartment", "Scored DAB OD", "Intensity bin", "Positive", "Secondary compartment", "Secondary bin",
     ]
 
     public static func tsv(_ analysis: TileAnalysis) -> String {
@@ -31,7 +31,7 @@ public enum CellTable {
                 f(cell.cytoplasm.hematoxylinMean), f(cell.cytoplasm.dabMean),
                 f(cell.membrane.dabMean), f(cell.membrane.dabMax),
                 f(cell.wholeCell.hematoxylinMean), f(cell.wholeCell.dabMean), f(cell.wholeCell.dabMax),
-                marker.primary.rawValue, call.bin.rawValue, call.positive ? "1" : "0",
+                marker.primary.rawValue, f(call.primaryOD), call.bin.rawValue, call.positive ? "1" : "0",
                 marker.secondary?.rawValue ?? "NA", call.secondaryBin?.rawValue ?? "NA",
             ]
             s += row.joined(separator: "\t") + "\n"

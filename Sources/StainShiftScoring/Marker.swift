@@ -63,6 +63,11 @@ public struct Marker: Sendable, Equatable, Codable {
     public var hscoreCompartment: Compartment
     /// Marker-specific scores, in reporting order, after the common ones.
     public var formulas: [ScoreFormula]
+    /// When set, a cell's membrane reading is the mean DAB of the brightest this-fraction of its
+    /// non-nuclear pixels rather than the mean of the 1 µm ring: partial membrane staining then
+    /// counts, as the 22C3 TPS definition asks, and a cell border misplaced by a pixel or two does
+    /// not dilute it. Nil: ring mean (QuPath's "Membrane: DAB OD mean").
+    public var membraneTopFraction: Double? = nil
 
     public init(name: String, displayName: String, primary: Compartment, secondary: Compartment?,
                 thresholds: IntensityThresholds, pixelThresholds: IntensityThresholds,

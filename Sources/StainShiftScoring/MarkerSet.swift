@@ -14,7 +14,7 @@ public struct MarkerError: Error, Sendable, Equatable, CustomStringConvertible {
 /// (or the bare array). An entry named like a built-in changes only the fields it gives; a new name
 /// must give at least `primary` and `thresholds`. Keys: `name`, `display_name`, `primary`, `secondary`,
 /// `thresholds`, `secondary_thresholds`, `pixel_thresholds`, `nuclear_stain`, `population`,
-/// `hscore_compartment`, `formulas`, `source`.
+/// `hscore_compartment`, `formulas`, `membrane_top_fraction`, `source`.
 public struct MarkerSet: Sendable, Equatable {
     public private(set) var markers: [Marker]
 
@@ -99,6 +99,7 @@ struct MarkerConfig: Decodable {
     var population: CellPopulation?
     var hscoreCompartment: Compartment?
     var formulas: [ScoreFormula]?
+    var membraneTopFraction: Double?
     var source: String?
 
     func apply(to base: Marker?, path: String) throws(MarkerError) -> Marker {
@@ -127,6 +128,12 @@ struct MarkerConfig: Decodable {
         if let population { m.population = population }
         if let hscoreCompartment { m.hscoreCompartment = hscoreCompartment }
         if let formulas { m.formulas = formulas }
+        if let membraneTopFraction {
+            guard membraneTopFraction > 0, membraneTopFraction <= 1 else {
+                throw MarkerError(path: path, reason: "marker '\(key)': membrane_top_fraction must be in (0, 1]")
+            }
+            m.membraneTopFraction = membraneTopFraction
+        }
         if let source { m.source = source } else if base != nil { m.source += "; overridden by \(path)" }
         for (label, t) in [("thresholds", m.thresholds), ("pixel_thresholds", m.pixelThresholds),
                            ("secondary_thresholds", m.effectiveSecondaryThresholds)] where !t.isValid {

@@ -30,7 +30,7 @@ extension TileScorer {
         let pixels = PixelScoring.totals(planes, tissue: tissue, thresholds: marker.pixelThresholds, threads: settings.threads)
         totals.pixels = pixels.bins
         totals.pixelDABSum = pixels.dabSum
-        let calls = CellScoring.calls(segmentation, marker: marker)
+        let calls = CellScoring.calls(segmentation, planes: planes, marker: marker)
         CellScoring.accumulate(calls, cells: segmentation.cells, into: &totals)
         var flags = Set(qcFlags)
         if marker.scoredCells(totals).total < settings.minimumCells { flags.insert(.tooFewCells) }

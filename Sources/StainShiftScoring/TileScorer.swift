@@ -13,7 +13,8 @@ extension TileScorer {
     /// `--cells` and `--overlay`. Empty, blank or saturated tiles give valid, flagged results.
     public static func analyse(_ image: RGBImage, name: String, marker: Marker, settings: ScoringSettings) -> TileAnalysis {
         let px = settings.pixelSize(for: image)
-        let planes = Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background)
+        let planes = Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background,
+                                                threads: settings.threads)
         let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px)
         let flags = TileQC.assess(image, planes: planes, tissue: tissue)
         let segmentation = CellDetector.detect(planes, tissue: tissue, parameters: cellParameters(for: marker, pixelSizeMicrons: px))

@@ -67,6 +67,8 @@ struct Layout {
     var secondaryBins: [IntensityBin?] = []
     var primaryOD: [Double] = []
     var secondaryOD: [Double?] = []
+    /// Stained membrane arc per cell: start angle and extent (2π: complete).
+    var arcs: [(Double, Double)] = []
 
     init(spec: TileSpec, seed: UInt64) {
         self.spec = spec; self.seed = seed
@@ -235,6 +237,10 @@ struct Layout {
             spread(lymph, fraction: 0, into: &sec)
             for i in nuclei.indices { secondaryBins[i] = sec[i] }
         }
+        arcs = bins.map { b in
+            guard b != .negative, brng.chance(spec.partialMembraneFraction) else { return (0, 2 * .pi) }
+            return (brng.uniform(0, 2 * .pi), brng.uniform(0.35, 0.7) * 2 * .pi)
+        }
         primaryOD = bins.map { let r = SyntheticTile.odRange($0); return brng.uniform(r.lowerBound, r.upperBound) }
         secondaryOD = secondaryBins.map { b in b.map { let r = SyntheticTile.odRange($0); return brng.uniform(r.lowerBound, r.upperBound) } }
     }
@@ -267,7 +273,7 @@ struct Layout {
             }
             // The painted level is the compartment's whole DAB; non-specific background is its floor.
             var d = Double(bg)
-            if compartment == marker.primary {
+            if compartment == marker.primary, compartment != .membrane || inArc(k, i) {
                 d = max(d, primaryOD[k])
             } else if let s = marker.secondary, let od = secondaryOD[k],
                       compartment == s || (s == .cytoplasm && compartment == .membrane) {
@@ -296,6 +302,17 @@ struct Layout {
         }
         let image = RGBImage(width: w, height: h, samples: .uint8(out), pixelSizeMicrons: spec.pixelSizeMicrons)
         return (image, truth(stains))
+    }
+
+    /// True when pixel `i` lies on the stained arc of cell `k`'s membrane.
+    func inArc(_ k: Int, _ i: Int) -> Bool {
+        let (start, extent) = arcs[k]
+        if extent >= 2 * .pi { return true }
+        let x = Double(i % w) + 0.5 - nuclei[k].x, y = Double(i / w) + 0.5 - nuclei[k].y
+        var a = atan2(y, x) - start
+        while a < 0 { a += 2 * .pi }
+        while a >= 2 * .pi { a -= 2 * .pi }
+        return a <= extent
     }
 
     /// Each stain vector turned by a small random rotation (Gaussian components, renormalised).

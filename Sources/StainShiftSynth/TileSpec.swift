@@ -20,6 +20,9 @@ public struct TileSpec: Sendable, Equatable {
     public var lymphocyteFraction: Double = 0.15
     /// Fraction of lymphocytes positive on the primary compartment.
     public var lymphocytePositiveFraction: Double = 0.3
+    /// Fraction of membrane-positive cells whose membrane stains over only 35-70% of its length
+    /// ("partial membrane staining", which the 22C3 TPS counts as positive).
+    public var partialMembraneFraction: Double = 0.25
     /// Fraction of the tile covered by tissue (0: background only, 1: no background).
     public var tissueFraction: Double = 0.7
     /// Probability that a new tumour nucleus is placed touching an existing one.

@@ -39,10 +39,10 @@ public enum TissueDetector {
     static func close(_ m: UnsafeMutablePointer<UInt8>, distance d: UnsafeMutablePointer<Float>,
                       width w: Int, height h: Int, radius: Double) {
         let r2 = Float(radius * radius), n = w * h
-        DistanceTransform.squared(mask: m, featureNonZero: true, width: w, height: h, out: d)
+        DistanceTransform.squared(mask: m, featureNonZero: true, width: w, height: h, limit: radius + 1, out: d)
         for i in 0..<n { m[i] = d[i] <= r2 ? 1 : 0 }
-        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, out: d)
-        // Pixels with no background anywhere stay set (distance "unreachable").
+        // Pixels with no background within reach stay set (distance "unreachable").
+        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: radius + 1, out: d)
         for i in 0..<n { m[i] = d[i] > r2 ? 1 : 0 }
     }
 

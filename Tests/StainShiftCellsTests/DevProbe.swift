@@ -55,3 +55,30 @@ enum Overlay {
         try ImageWriter.writePNG(RGBImage(width: w, height: h, samples: .uint8(s)), to: path)
     }
 }
+
+extension DevProbe {
+    @Test(.enabled(if: enabled)) func synthOverlay() throws {
+        let (tile, seg, o) = CellDetectionTests.run(seed: 1)
+        print("PROBE synth \(o)")
+        try Overlay.write(tile.image, seg, to: "/tmp/overlay-synth.png")
+    }
+}
+
+extension DevProbe {
+    @Test(.enabled(if: enabled)) func sensitivity() throws {
+        let name = ProcessInfo.processInfo.environment["PROBE_NAME"] ?? "OS-2-vsi"
+        let px = name.hasSuffix("vsi") ? 0.346 : 0.227
+        let image = try ImageReader.read("/tmp/\(name).png")
+        let planes = Deconvolution.deconvolve(image, matrix: try #require(Validation.qupathHDAB), background: 255)
+        for det in [0.18, 0.2, 0.22, 0.24] {
+            var p = CellParameters.qupath03(pixelSizeMicrons: px, detectionThreshold: det)
+            if let t = ProcessInfo.processInfo.environment["PROBE_TOL"].flatMap(Double.init) { p.splitToleranceMicrons = t }
+            if let s = ProcessInfo.processInfo.environment["PROBE_SIGMA"].flatMap(Double.init) { p.sigmaMicrons = s }
+            let seg = CellDetector.detect(planes, tissue: nil, parameters: p)
+            let n = seg.cells.count
+            let p2 = Double(seg.cells.filter { $0.nucleus.dabMean >= 0.2 }.count) * 100 / Double(max(n, 1))
+            let p5 = Double(seg.cells.filter { $0.nucleus.dabMean >= 0.5 }.count) * 100 / Double(max(n, 1))
+            print("PROBE \(name) det=\(det) cells=\(n) pos0.2=\(String(format: "%.1f", p2)) pos0.5=\(String(format: "%.1f", p5))")
+        }
+    }
+}

@@ -150,3 +150,19 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
         #expect(CrossValidation.auc([0.5, 0.5], [1, 1]) == nil)
     }
 }
+
+@Suite struct ModelFileTests {
+    @Test func modelFileUsesSnakeCaseKeysAndLoadsBack() throws {
+        let rows: [[Double?]] = (0..<20).map { [Double($0)] }
+        var model = LogisticModel.fit(features: ["pdl1.tps.delta"], rows: rows, labels: (0..<20).map { $0 % 3 == 0 ? 1 : 0 })
+        model.crossValidation = CrossValidationSummary(folds: 2, aucMean: .nan, aucSD: 0, accuracyMean: 0.5, accuracySD: 0,
+                                                       aucs: [], accuracies: [0.5], seed: 1)
+        let s = try Scratch()
+        let path = try s.write("model.json", model.json())
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"cross_validation\"") && text.contains("\"auc_mean\" : \"nan\""))
+        let back = try LogisticModel.load(path)
+        #expect(back.coefficients == model.coefficients && back.features == model.features)
+        #expect(throws: ClassifyError.self) { try LogisticModel.load(try s.write("bad.json", "{\"format\": \"x\"}")) }
+    }
+}

@@ -45,34 +45,51 @@ package enum Flooding {
             }
             return a
         }
-        var roots = [Int32](repeating: 0, count: 8)
-        let offsets = [(-1, -1), (0, -1), (1, -1), (-1, 0), (1, 0), (-1, 1), (0, 1), (1, 1)]
-        for t in order {
-            let p = Int(t), x = p % w, y = p / w
-            let kp = key(p)
-            parent[p] = t
-            var nr = 0
-            for (dx, dy) in offsets {
-                let xx = x + dx, yy = y + dy
-                guard xx >= 0, xx < w, yy >= 0, yy < h else { continue }
-                let q = yy * w + xx
-                guard parent[q] >= 0 else { continue }
-                let r = find(Int32(truncatingIfNeeded: q))
-                if !roots[0..<nr].contains(r) { roots[nr] = r; nr += 1 }
-            }
-            guard nr > 0 else { continue }
-            // Join the neighbour basin with the highest peak (ties: lowest index).
-            var best = 0
-            for j in 1..<max(nr, 1) {
-                let a = roots[j], b = roots[best]
-                let ka = key(Int(a)), kb = key(Int(b))
-                if ka > kb || (ka == kb && a < b) { best = j }
-            }
-            let hi = roots[best]
-            parent[p] = hi
-            for j in 0..<nr where j != best {
-                let lo = roots[j]
-                if levels[key(Int(lo))] - levels[kp] < dynamic { parent[Int(lo)] = hi }
+        var roots = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
+        let deltas = [-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1]
+        let dxs = [-1, 0, 1, -1, 1, -1, 0, 1], dys = [-1, -1, -1, 0, 0, 1, 1, 1]
+        withUnsafeMutableBytes(of: &roots) { rb in
+            let roots = rb.bindMemory(to: Int32.self)
+            deltas.withUnsafeBufferPointer { deltas in
+                for t in order {
+                    let p = Int(t), x = p % w, y = p / w
+                    let interior = x > 0 && x < w - 1 && y > 0 && y < h - 1
+                    parent[p] = t
+                    var nr = 0
+                    // The pixel drains to the basin of its highest processed neighbour (steepest ascent).
+                    var best = 0, bestKey = -1
+                    for j in 0..<8 {
+                        if !interior {
+                            let xx = x + dxs[j], yy = y + dys[j]
+                            if xx < 0 || xx >= w || yy < 0 || yy >= h { continue }
+                        }
+                        let q = p + deltas[j]
+                        if parent[q] < 0 { continue }
+                        let r = find(Int32(truncatingIfNeeded: q))
+                        let kq = key(q)
+                        var seen = -1
+                        for m in 0..<nr where roots[m] == r { seen = m; break }
+                        if seen < 0 { roots[nr] = r; seen = nr; nr += 1 }
+                        if kq > bestKey { bestKey = kq; best = seen }
+                    }
+                    if nr == 0 { continue }
+                    if nr == 1 { parent[p] = roots[0]; continue }
+                    let target = roots[best]
+                    parent[p] = target
+                    // Basins meeting here: the lower-peaked of each pair merges when its dynamic is below `dynamic`.
+                    let lp = levels[key(p)]
+                    var keep = find(target)
+                    for j in 0..<nr where j != best {
+                        let other = find(roots[j])
+                        if other == keep { continue }
+                        let ko = key(Int(other)), kk = key(Int(keep))
+                        let (lo, hi) = (ko < kk || (ko == kk && other > keep)) ? (other, keep) : (keep, other)
+                        if levels[key(Int(lo))] - lp < dynamic {
+                            parent[Int(lo)] = hi
+                            keep = find(target)
+                        }
+                    }
+                }
             }
         }
         // Number basins in raster order; a finished pixel stores -(label + 1) so later finds stop there.

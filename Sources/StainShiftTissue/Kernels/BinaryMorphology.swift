@@ -75,21 +75,25 @@ package enum BinaryMorphology {
         return Int(next)
     }
 
-    /// 3 x 3 maximum (`dilate`) or minimum filter of a 0/1 mask, edges replicated.
+    /// 3 x 3 maximum (`dilate`) or minimum filter of a 0/1 mask, edges replicated; separable
+    /// (a row pass, then a column pass).
     package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool) {
         guard w > 0, h > 0 else { return }
-        let copy = Array(UnsafeBufferPointer(start: mask, count: w * h))
-        copy.withUnsafeBufferPointer { c in
-            for y in 0..<h {
-                let y0 = max(y - 1, 0), y1 = min(y + 1, h - 1)
-                for x in 0..<w {
-                    let x0 = max(x - 1, 0), x1 = min(x + 1, w - 1)
-                    var hit = !dilate
-                    for yy in y0...y1 {
-                        for xx in x0...x1 where (c[yy * w + xx] != 0) == dilate { hit = dilate }
-                    }
-                    mask[y * w + x] = hit ? 1 : 0
-                }
+        let rows = UnsafeMutablePointer<UInt8>.allocate(capacity: w * h)
+        defer { rows.deallocate() }
+        for y in 0..<h {
+            let r = y * w
+            for x in 0..<w {
+                let a = mask[r + max(x - 1, 0)] != 0, b = mask[r + x] != 0, c = mask[r + min(x + 1, w - 1)] != 0
+                rows[r + x] = (dilate ? (a || b || c) : (a && b && c)) ? 1 : 0
+            }
+        }
+        for y in 0..<h {
+            let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
+            if dilate {
+                for x in 0..<w { mask[row + x] = rows[up + x] | rows[row + x] | rows[down + x] }
+            } else {
+                for x in 0..<w { mask[row + x] = rows[up + x] & rows[row + x] & rows[down + x] }
             }
         }
     }

@@ -1,40 +1,37 @@
-/// Exact squared Euclidean distance transform (Felzenszwalb & Huttenlocher 2012, "Distance
-/// transforms of sampled functions", Theory of Computing 8:415-428), with the nearest feature.
+/// Exact squared Euclidean distance transform up to a limit, with the nearest feature.
 ///
 /// Pass 1 finds each pixel's distance to the nearest feature in its column with two row-order
-/// scans; pass 2 takes the lower envelope of parabolas along each row. Both are linear time and
-/// split over cores (columns in strips, then rows).
+/// scans (linear); pass 2 searches along the row only while a closer feature is still possible
+/// (`dx² < best`), which is exact (the separable decomposition of Felzenszwalb & Huttenlocher 2012,
+/// Theory of Computing 8:415-428) and costs O(distance) per pixel: cheap for the short distances
+/// of nuclei, cell expansion and membrane rings. Columns, then rows, are split over cores.
 package enum DistanceTransform {
-    /// Squared distance reported for pixels when the image has no feature at all.
+    /// Squared distance reported for pixels with no feature within the limit.
     package static let unreachable: Float = 1e30
 
     /// For every pixel, the squared distance to the nearest pixel whose `mask` value is non-zero
-    /// (`featureNonZero`) or zero (`!featureNonZero`), written to `out`. With `nearest`, also the
-    /// index `y * width + x` of that feature pixel (-1 when there is none).
+    /// (`featureNonZero`) or zero (`!featureNonZero`), written to `out`; `unreachable` when no
+    /// feature lies closer than `limit` pixels. With `nearest`, also the index `y * width + x` of
+    /// that feature pixel (-1 when unreachable).
     package static func squared(mask: UnsafePointer<UInt8>, featureNonZero: Bool, width w: Int, height h: Int,
-                                out: UnsafeMutablePointer<Float>, nearest: UnsafeMutablePointer<Int32>? = nil) {
+                                limit: Double, out: UnsafeMutablePointer<Float>, nearest: UnsafeMutablePointer<Int32>? = nil) {
         guard w > 0, h > 0 else { return }
-        let big = Float(w + h + 1)
+        // Column distances beyond the limit are clamped to `cap`, which no row search can beat.
+        let lim = Float(min(max(limit, 1), Double(w + h + 2)))
+        let cap = lim.rounded(.up) + 1
         let o = SharedPointer(out)
         let m = SharedPointer(UnsafeMutablePointer(mutating: mask))
-        let nr = nearest.map { SharedPointer($0) }
         let want: UInt8 = featureNonZero ? 1 : 0
-        // Pass 1: column distances (and feature rows) by a forward and a backward scan per column strip.
+        let fr = nearest.map { SharedPointer($0) }
+        // Pass 1: column distance, feature row in `nearest` (when wanted).
         Parallel.forEachChunk(w) { cols in
             for y in 0..<h {
                 let row = y * w
                 for x in cols {
                     let isFeature = (m[row + x] != 0 ? 1 : 0) == want
-                    if isFeature {
-                        o[row + x] = 0
-                        nr?[row + x] = Int32(y)
-                    } else if y > 0 {
-                        o[row + x] = o[row - w + x] + 1
-                        nr?[row + x] = nr?[row - w + x] ?? 0
-                    } else {
-                        o[row + x] = big
-                        nr?[row + x] = -1
-                    }
+                    let g: Float = isFeature ? 0 : (y > 0 ? min(o[row - w + x] + 1, cap) : cap)
+                    o[row + x] = g
+                    if let fr { fr[row + x] = isFeature ? Int32(y) : (y > 0 && g < cap ? fr[row - w + x] : -1) }
                 }
             }
             if h > 1 {
@@ -42,55 +39,63 @@ package enum DistanceTransform {
                     let row = y * w
                     for x in cols where o[row + w + x] + 1 < o[row + x] {
                         o[row + x] = o[row + w + x] + 1
-                        nr?[row + x] = nr?[row + w + x] ?? 0
+                        if let fr { fr[row + x] = fr[row + w + x] }
                     }
                 }
             }
         }
-        // Pass 2: lower envelope of parabolas f(q) + (x - q)^2 along each row.
+        // Pass 2: bounded search along each row.
+        let lim2 = lim * lim
         Parallel.forEachChunk(h) { rows in
-            let f = UnsafeMutablePointer<Double>.allocate(capacity: w)
-            let z = UnsafeMutablePointer<Double>.allocate(capacity: w + 1)
-            let v = UnsafeMutablePointer<Int>.allocate(capacity: w)
-            let fr = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-            defer { f.deallocate(); z.deallocate(); v.deallocate(); fr.deallocate() }
+            let g = UnsafeMutablePointer<Float>.allocate(capacity: w)
+            let gr = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+            let nextNear = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)
+            defer { g.deallocate(); gr.deallocate(); nextNear.deallocate() }
+            let reach = Int(lim.rounded(.up))
             for y in rows {
                 let row = y * w
-                var any = false
+                for x in 0..<w { g[x] = o[row + x] }
+                if let fr { for x in 0..<w { gr[x] = fr[row + x] } }
+                // Nearest column at or after x with a finite column distance; pixels with none within
+                // reach on either side are unreachable without searching.
+                nextNear[w] = Int.max / 2
+                for x in stride(from: w - 1, through: 0, by: -1) { nextNear[x] = g[x] < cap ? x : nextNear[x + 1] }
+                var prevNear = Int.min / 2
                 for x in 0..<w {
-                    let g = o[row + x]
-                    if g < big { any = true }
-                    f[x] = Double(g) * Double(g)
-                    if let nr { fr[x] = nr[row + x] }
-                }
-                guard any else {
-                    for x in 0..<w { o[row + x] = unreachable; nr?[row + x] = -1 }
-                    continue
-                }
-                var k = 0
-                v[0] = 0; z[0] = -.infinity; z[1] = .infinity
-                if w > 1 {
-                    for q in 1..<w {
-                        let fq = f[q] + Double(q * q)
-                        var s = (fq - (f[v[k]] + Double(v[k] * v[k]))) / Double(2 * (q - v[k]))
-                        while s <= z[k] {
-                            k -= 1
-                            s = (fq - (f[v[k]] + Double(v[k] * v[k]))) / Double(2 * (q - v[k]))
-                        }
-                        k += 1
-                        v[k] = q; z[k] = s; z[k + 1] = .infinity
+                    if g[x] < cap { prevNear = x }
+                    if x - prevNear > reach && nextNear[x] - x > reach {
+                        o[row + x] = unreachable
+                        if let fr { fr[row + x] = -1 }
+                        continue
                     }
-                }
-                k = 0
-                for q in 0..<w {
-                    while z[k + 1] < Double(q) { k += 1 }
-                    let d = q - v[k]
-                    let value = Double(d * d) + f[v[k]]
-                    if value >= Double(big) * Double(big) {
-                        o[row + q] = unreachable; nr?[row + q] = -1
+                    let g0 = g[x]
+                    if g0 == 0 {
+                        o[row + x] = 0
+                        if let fr { fr[row + x] = Int32(truncatingIfNeeded: row + x) }
+                        continue
+                    }
+                    var best = g0 < cap ? g0 * g0 : Float.infinity
+                    var bx = x
+                    var dx = 1
+                    while true {
+                        let d2 = Float(dx * dx)
+                        if d2 >= best || d2 >= lim2 { break }
+                        if x - dx >= 0 {
+                            let gl = g[x - dx]
+                            if gl < cap { let c = d2 + gl * gl; if c < best { best = c; bx = x - dx } }
+                        }
+                        if x + dx < w {
+                            let gg = g[x + dx]
+                            if gg < cap { let c = d2 + gg * gg; if c < best { best = c; bx = x + dx } }
+                        }
+                        dx += 1
+                    }
+                    if best < lim2 {
+                        o[row + x] = best
+                        if let fr { fr[row + x] = gr[bx] * Int32(truncatingIfNeeded: w) + Int32(truncatingIfNeeded: bx) }
                     } else {
-                        o[row + q] = Float(value)
-                        if let nr { nr[row + q] = fr[v[k]] * Int32(w) + Int32(v[k]) }
+                        o[row + x] = unreachable
+                        if let fr { fr[row + x] = -1 }
                     }
                 }
             }

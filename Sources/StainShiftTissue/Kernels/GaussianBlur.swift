@@ -55,7 +55,7 @@ package enum GaussianBlur {
                 var acc = SIMD8<Float>(repeating: 0)
                 for j in 0..<taps {
                     let v = UnsafeRawPointer(sources(j) + x).loadUnaligned(as: SIMD8<Float>.self)
-                    acc.addProduct(kb[j], v)
+                    acc += kb[j] * v
                 }
                 UnsafeMutableRawPointer(out + x).storeBytes(of: acc, as: SIMD8<Float>.self)
                 x += 8

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Cohort scale: N tiles of SIZE x SIZE (default 1000 x 1024 x 1024) through `stainshift run`.
+# Generates a synthetic PD-L1 cohort with `stainshift synth cohort` (PATIENTS x pre/post x TILES),
+# then reports tiles per second and the peak resident memory (GNU time -v), which must stay under
+# 1 GB whatever the number of tiles: at most --threads tiles are decoded at once.
+# Usage: Benchmarks/cohort/bench.sh [PATIENTS=25] [TILES_PER_SLIDE=20] [SIZE=1024]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+patients="${1:-25}"
+per_slide="${2:-20}"
+size="${3:-1024}"
+threads="$(nproc)"
+tiles=$((patients * 2 * per_slide))
+work="${BENCH_WORK:-$(mktemp -d)}"
+[ -n "${BENCH_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
+cd "$root"
+bin=.build/release/stainshift
+[ -x "$bin" ] || swift build -c release --product stainshift >&2
+
+if [ ! -f "$work/cohort/manifest.tsv" ]; then
+    echo "cohort bench: generating $tiles tiles of ${size}x${size} in $work/cohort" >&2
+    "$bin" synth cohort "$work/cohort" --patients "$patients" --tiles-per-slide "$per_slide" --size "$size" \
+        --markers pdl1 --seed 7 --threads "$threads" >&2
+fi
+
+echo "cohort bench: stainshift run, $tiles tiles, $threads threads" >&2
+rm -rf "$work/out"
+start=$(date +%s.%N)
+rc=0
+/usr/bin/time -v "$bin" run "$work/cohort/manifest.tsv" -o "$work/out" --threads "$threads" --quiet \
+    2> "$work/time.txt" || rc=$?
+end=$(date +%s.%N)
+if [ "$rc" -ne 0 ]; then cat "$work/time.txt" >&2; echo "cohort bench: run exited $rc" >&2; exit "$rc"; fi
+seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
+scored=$(($(wc -l < "$work/out/tiles.tsv") - 1))
+printf '%-28s %10s\n' "tiles scored" "$scored"
+printf '%-28s %10s s\n' "wall time" "$seconds"
+printf '%-28s %10s tiles/s\n' "throughput" "$(awk -v n="$scored" -v s="$seconds" 'BEGIN { printf "%.2f", n / s }')"
+printf '%-28s %10s MB\n' "peak RSS" "$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')"
+if [ "$rss_kb" -ge 1048576 ]; then echo "cohort bench: FAIL peak RSS >= 1 GB" >&2; exit 1; fi

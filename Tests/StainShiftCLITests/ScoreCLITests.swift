@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// `stainshift score` and `stainshift synth` through the built binary: outputs, streams, exit codes.
+@Suite(.serialized) struct ScoreCLITests {
+    static let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("score-cli-\(getpid())")
+        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    /// A 256 x 256 synthetic PD-L1 tile, made once.
+    static let tile: String = {
+        let path = dir.appendingPathComponent("tile.png").path
+        _ = try? CLIRun.run(["synth", "tile", path, "--marker", "pdl1", "--seed", "3", "--size", "256"])
+        return path
+    }()
+
+    @Test func scoreWritesTheContractKeysToStdout() throws {
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "pdl1", "--json", "-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(object["image"] as? String == Self.tile)
+        #expect(object["marker"] as? String == "pdl1")
+        let cells = try #require(object["cells"] as? [String: Any])
+        let total = try #require(cells["total"] as? Int)
+        #expect(total > 20)
+        let bins = try #require(cells["bins"] as? [String: Int])
+        #expect(Set(bins.keys) == ["negative", "1+", "2+", "3+"])
+        #expect(bins.values.reduce(0, +) == total)
+        let scores = try #require(object["scores"] as? [String: Double])
+        for key in ["percent_positive", "hscore", "tps", "cps", "tps_category_code", "pixel_hscore"] { #expect(scores[key] != nil, "\(key)") }
+        let tissue = try #require(object["tissue"] as? [String: Any])
+        #expect((tissue["fraction"] as? Double ?? 0) > 0.3)
+        #expect((object["qc"] as? [String: Any])?["flags"] is [String])
+        #expect(r.stderr.isEmpty)
+    }
+
+    @Test func outputsAreByteIdenticalWhateverTheThreads() throws {
+        let a = Self.dir.appendingPathComponent("a.json").path, b = Self.dir.appendingPathComponent("b.json").path
+        let ca = Self.dir.appendingPathComponent("a.tsv").path, cb = Self.dir.appendingPathComponent("b.tsv").path
+        let ov = Self.dir.appendingPathComponent("overlay.png").path
+        let r1 = try CLIRun.run(["score", Self.tile, "--marker", "hmgb1", "--json", a, "--threads", "1", "--cells", ca, "--overlay", ov])
+        let r2 = try CLIRun.run(["score", Self.tile, "--marker", "hmgb1", "--json", b, "--threads", "2", "--cells", cb])
+        #expect(r1.status == 0 && r2.status == 0)
+        #expect(r1.stdout.isEmpty)
+        let ja = FileManager.default.contents(atPath: a), jb = FileManager.default.contents(atPath: b)
+        #expect(ja != nil && ja == jb)
+        let ta = try String(contentsOfFile: ca, encoding: .utf8), tb = try String(contentsOfFile: cb, encoding: .utf8)
+        #expect(ta == tb)
+        let header = ta.split(separator: "\n").first.map(String.init) ?? ""
+        for column in ["Object ID", "Class", "Centroid X µm", "Nucleus: DAB OD mean", "Membrane: DAB OD mean", "Intensity bin"] {
+            #expect(header.contains(column))
+        }
+        #expect(ta.split(separator: "\n").count > 10)
+        let png = FileManager.default.contents(atPath: ov)
+        #expect(png.map { $0.starts(with: [0x89, 0x50, 0x4E, 0x47]) } == true)
+    }
+
+    @Test func unknownMarkerIsAUsageError() throws {
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "pdl2", "--json", "-"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("unknown marker 'pdl2'"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func missingImageIsOneLineAndExitOne() throws {
+        let r = try CLIRun.run(["score", "/nonexistent/tile.png", "--marker", "ki67", "--json", "-"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "stainshift score: /nonexistent/tile.png: no such file\n")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func badStainsAndBadMarkerConfigAreUsageErrors() throws {
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "ki67", "--stains", "no-such-preset"])
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix("stainshift score: --stains: "))
+        let config = Self.dir.appendingPathComponent("markers.json").path
+        try Data(#"{"markers": [{"name": "pdl1", "thresholds": {"weak": 0.9, "moderate": 0.4, "strong": 0.6}}]}"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let c = try CLIRun.run(["score", Self.tile, "--marker", "pdl1", "--markers", config])
+        #expect(c.status == 64)
+        #expect(c.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func markerConfigCanAddAMarker() throws {
+        let config = Self.dir.appendingPathComponent("cd8.json").path
+        try Data(#"[{"name": "cd8", "primary": "membrane", "population": "all", "thresholds": {"weak": 0.2, "moderate": 0.4, "strong": 0.6}}]"#.utf8)
+            .write(to: URL(fileURLWithPath: config))
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "cd8", "--markers", config])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"marker\": \"cd8\""))
+    }
+
+    @Test func blankAndTinyImagesScoreWithFlags() throws {
+        let blank = Self.dir.appendingPathComponent("blank.png").path
+        let g = try CLIRun.run(["synth", "tile", blank, "--size", "1", "--seed", "1"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let r = try CLIRun.run(["score", blank, "--marker", "pdl1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("\"too_few_cells\""))
+        #expect(!r.stdout.contains("nan"))
+    }
+
+    @Test func synthCohortWritesManifestAndTruth() throws {
+        let out = Self.dir.appendingPathComponent("cohort").path
+        let r = try CLIRun.run(["synth", "cohort", out, "--patients", "2", "--tiles-per-slide", "1", "--size", "96", "--seed", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let manifest = try String(contentsOfFile: out + "/manifest.tsv", encoding: .utf8)
+        #expect(manifest.hasPrefix("patient\ttimepoint\tmarker\tslide\timage\n"))
+        #expect(FileManager.default.fileExists(atPath: out + "/truth.tsv"))
+        let bad = try CLIRun.run(["synth", "cohort", out, "--markers", "pdl1,foo"])
+        #expect(bad.status == 64)
+    }
+}

@@ -1,0 +1,74 @@
+import Testing
+import StainShiftTissue
+@testable import StainShiftCells
+
+/// The image kernels against brute force and hand-made shapes.
+@Suite struct KernelTests {
+    static func disks(_ w: Int, _ h: Int, _ list: [(Double, Double, Double)]) -> [UInt8] {
+        var m = [UInt8](repeating: 0, count: w * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                for (cx, cy, r) in list {
+                    let dx = Double(x) - cx, dy = Double(y) - cy
+                    if dx * dx + dy * dy <= r * r { m[y * w + x] = 1 }
+                }
+            }
+        }
+        return m
+    }
+
+    @Test func distanceTransformMatchesBruteForce() {
+        let w = 37, h = 23
+        var rng = SplitMix(7)
+        let mask = (0..<(w * h)).map { _ in UInt8(rng.unit() < 0.04 ? 1 : 0) }
+        var d = [Float](repeating: 0, count: w * h)
+        var near = [Int32](repeating: 0, count: w * h)
+        mask.withUnsafeBufferPointer { m in
+            d.withUnsafeMutableBufferPointer { db in
+                near.withUnsafeMutableBufferPointer { nb in
+                    DistanceTransform.squared(mask: m.baseAddress!, featureNonZero: true, width: w, height: h, limit: 6,
+                                              out: db.baseAddress!, nearest: nb.baseAddress!)
+                }
+            }
+        }
+        for y in 0..<h {
+            for x in 0..<w {
+                var best = Int.max
+                for yy in 0..<h { for xx in 0..<w where mask[yy * w + xx] != 0 { best = min(best, (x - xx) * (x - xx) + (y - yy) * (y - yy)) } }
+                let i = y * w + x
+                if best < 36 {
+                    #expect(d[i] == Float(best), "pixel \(x),\(y)")
+                    let f = Int(near[i])
+                    #expect(f >= 0 && mask[f] != 0 && (f % w - x) * (f % w - x) + (f / w - y) * (f / w - y) == best)
+                } else {
+                    #expect(d[i] == DistanceTransform.unreachable && near[i] == -1, "pixel \(x),\(y) beyond the limit")
+                }
+            }
+        }
+    }
+
+    @Test func watershedSplitsTwoOverlappingDisksAtTheNeck() {
+        let w = 60, h = 40
+        var mask = Self.disks(w, h, [(20, 20, 10), (37, 20, 10)])
+        var d = [Float](repeating: 0, count: w * h)
+        var labels = [Int32](repeating: 0, count: w * h)
+        mask.withUnsafeMutableBufferPointer { m in
+            d.withUnsafeMutableBufferPointer { db in
+                labels.withUnsafeMutableBufferPointer { l in
+                    NucleusSegmenter.split(m.baseAddress!, distance: db.baseAddress!, width: w, height: h, tolerance: 1,
+                                           maxRadius: 20, enabled: true, labels: l.baseAddress!)
+                }
+            }
+        }
+        #expect(Set(labels).subtracting([0]).count == 2)
+        let left = labels[20 * w + 20], right = labels[20 * w + 37]
+        #expect(left != 0 && right != 0 && left != right)
+        // Every pixel left of the neck (x <= 26) belongs to the left disk, right of it (x >= 31) to the right one.
+        for y in 0..<h {
+            for x in 0..<w where labels[y * w + x] != 0 {
+                if x <= 26 { #expect(labels[y * w + x] == left, "\(x),\(y)") }
+                if x >= 31 { #expect(labels[y * w + x] == right, "\(x),\(y)") }
+            }
+        }
+    }
+}

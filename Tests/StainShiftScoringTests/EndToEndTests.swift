@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import StainShiftCells
+import StainShiftImaging
+import StainShiftStains
+import StainShiftTissue
+@testable import StainShiftScoring
+@testable import StainShiftSynth
+
+/// Whole-tile scoring (deconvolution, tissue, nuclei, cells, bins) against synthetic truth.
+@Suite struct EndToEndTests {
+    struct Outcome {
+        var truthCells = 0, detectedCells = 0
+        var truth = TileTotals(), got = TileTotals()
+        var lymphocytesMatched = 0, lymphocytesRecognised = 0
+    }
+
+    /// Scores a synthetic tile and matches detected cells to painted ones by the truth nucleus under each centroid.
+    static func run(_ marker: Marker, seed: UInt64, positive: Double, size: Int = 512) -> Outcome {
+        var spec = TileSpec(marker: marker, width: size, height: size, positiveFraction: positive)
+        spec.lymphocytePositiveFraction = positive / 2
+        let (image, truth) = SyntheticTile.generate(spec, seed: seed)
+        let analysis = TileScorer.analyse(image, name: "synthetic", marker: marker, settings: ScoringSettings())
+        var o = Outcome()
+        o.truthCells = truth.cells.count
+        o.detectedCells = analysis.segmentation.cells.count
+        o.truth = truth.totals(for: marker)
+        o.got = analysis.score.totals
+        for cell in analysis.segmentation.cells {
+            let x = Int(cell.centroidX), y = Int(cell.centroidY)
+            guard x >= 0, y >= 0, x < truth.width, y < truth.height else { continue }
+            let l = Int(truth.nucleusLabels[y * truth.width + x])
+            guard l > 0, truth.cells[l - 1].cellClass == .lymphocyte else { continue }
+            o.lymphocytesMatched += 1
+            if cell.cellClass == .lymphocyte { o.lymphocytesRecognised += 1 }
+        }
+        return o
+    }
+
+    static let cases: [(Marker, UInt64, Double)] = Marker.builtins.flatMap { m in
+        [(m, UInt64(21), 0.15), (m, UInt64(22), 0.45), (m, UInt64(23), 0.75)]
+    }
+
+    @Test(arguments: cases)
+    func cellCountsAndScoresMatchTruth(marker: Marker, seed: UInt64, positive: Double) {
+        let o = Self.run(marker, seed: seed, positive: positive)
+        let label = "\(marker.name) seed \(seed)"
+        #expect(abs(Double(o.detectedCells - o.truthCells)) <= 0.10 * Double(o.truthCells),
+                "\(label): \(o.detectedCells) cells detected, \(o.truthCells) painted")
+        let t = marker.scoredCells(o.truth), g = marker.scoredCells(o.got)
+        #expect(abs(g.percentPositive - t.percentPositive) <= 3,
+                "\(label): percent positive \(g.percentPositive) vs \(t.percentPositive)")
+        // H-score on the primary compartment (CRT's whole-cell H-score has no painted truth).
+        #expect(abs(g.hScore - t.hScore) <= 15, "\(label): H-score \(g.hScore) vs \(t.hScore)")
+        if marker.formulas.contains(.tps) {
+            #expect(abs(o.got.tumour.percentPositive - o.truth.tumour.percentPositive) <= 3, "\(label): TPS")
+        }
+        if marker.secondary != nil {
+            #expect(abs(o.got.tumourSecondary.percentPositive - o.truth.tumourSecondary.percentPositive) <= 3,
+                    "\(label): \(marker.secondary?.rawValue ?? "") percent positive")
+        }
+    }
+
+    @Test(arguments: Marker.builtins)
+    func lymphocytesAreRecognised(marker: Marker) {
+        var matched = 0, recognised = 0
+        for seed in [UInt64(31), 32] {
+            let o = Self.run(marker, seed: seed, positive: 0.4)
+            matched += o.lymphocytesMatched; recognised += o.lymphocytesRecognised
+        }
+        #expect(matched > 40)
+        #expect(Double(recognised) >= 0.85 * Double(matched), "\(marker.name): \(recognised) of \(matched) lymphocytes recognised")
+    }
+}
+
+
+extension Marker: CustomTestStringConvertible {
+    public var testDescription: String { name }
+}

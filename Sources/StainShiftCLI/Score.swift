@@ -17,6 +17,7 @@ struct Score: ParsableCommand {
     @Option(help: "Marker config JSON overriding or adding markers.") var markers: String?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var threads: Int?
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
+    @Flag(help: "Print the time of each stage to stderr.") var timings = false
 
     func validate() throws {
         if let pixelSize, !(pixelSize.isFinite && pixelSize > 0 && pixelSize < 1000) {
@@ -46,8 +47,14 @@ struct Score: ParsableCommand {
             }
             settings.pixelSizeMicrons = pixelSize
             settings.threads = threads
+            let start = Date()
             let img = try ImageReader.read(image, options: ReadOptions(page: page))
+            let decoded = Date()
             let analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
+            if timings {
+                let stages = [("decode", decoded.timeIntervalSince(start))] + analysis.timings.map { ($0.stage, $0.seconds) }
+                Stderr.line("stainshift score: timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", "))
+            }
             try Output.write(ScoreJSON.render(analysis.score, marker: chosen, stains: settings.stains), to: json)
             if let cells { try Output.write(CellTable.tsv(analysis), to: cells) }
             if let overlay { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }

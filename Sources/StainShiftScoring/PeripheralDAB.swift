@@ -12,17 +12,18 @@ enum PeripheralDAB {
         for c in seg.cells { maxLabel = max(maxLabel, Int(c.label)) }
         guard maxLabel > 0 else { return nil }
         // Counting sort of the cells' non-nuclear DAB values by label: one flat buffer.
-        var start = [Int](repeating: 0, count: maxLabel + 2)
+        var counts = [Int](repeating: 0, count: maxLabel + 2)
         seg.cellLabels.withUnsafeBufferPointer { cl in
             seg.nucleusLabels.withUnsafeBufferPointer { nl in
                 for i in 0..<n {
                     let l = Int(cl[i])
-                    if l > 0, l <= maxLabel, nl[i] != cl[i] { start[l + 1] += 1 }
+                    if l > 0, l <= maxLabel, nl[i] != cl[i] { counts[l + 1] += 1 }
                 }
             }
         }
-        for l in 1...(maxLabel + 1) { start[l] += start[l - 1] }
-        var fill = start
+        for l in 1...(maxLabel + 1) { counts[l] += counts[l - 1] }
+        let start = counts
+        var fill = counts
         var values = [Float](repeating: 0, count: start[maxLabel + 1])
         planes.values.withUnsafeBufferPointer { v in
             seg.cellLabels.withUnsafeBufferPointer { cl in
@@ -38,15 +39,45 @@ enum PeripheralDAB {
                 }
             }
         }
-        return seg.cells.map { cell in
-            let l = Int(cell.label)
-            guard l > 0, l <= maxLabel else { return 0 }
-            let slice = values[start[l]..<start[l + 1]]
-            guard !slice.isEmpty else { return cell.meanDAB(.cell) }
-            let k = max(1, Int((Double(slice.count) * fraction).rounded()))
-            let top = slice.sorted(by: >).prefix(k)
-            let mean = Double(top.reduce(0, +)) / Double(k)
-            return mean.isFinite ? mean : 0
+        // Cells are independent: selection per cell in parallel, each writing its own slot.
+        let cells = seg.cells
+        var out = [Double](repeating: 0, count: cells.count)
+        let chunk = 256
+        values.withUnsafeMutableBufferPointer { vals in
+            out.withUnsafeMutableBufferPointer { res in
+                Workers.forEach((cells.count + chunk - 1) / chunk, threads: nil) { c in
+                    for k in (c * chunk)..<min(cells.count, (c + 1) * chunk) {
+                        let l = Int(cells[k].label)
+                        guard l > 0, l <= maxLabel, let base = vals.baseAddress else { continue }
+                        let count = start[l + 1] - start[l]
+                        guard count > 0 else { res[k] = cells[k].meanDAB(.cell); continue }
+                        let top = max(1, Int((Double(count) * fraction).rounded()))
+                        let mean = topSum(base + start[l], count, top) / Double(top)
+                        res[k] = mean.isFinite ? mean : 0
+                    }
+                }
+            }
         }
+        return out
+    }
+
+    /// Sum of the `k` largest of `a[0..<n]` by quickselect (Hoare 1961), reordering `a` in place.
+    static func topSum(_ a: UnsafeMutablePointer<Float>, _ n: Int, _ k: Int) -> Double {
+        var lo = 0, hi = n - 1
+        let target = k - 1
+        while lo < hi {
+            let x = a[lo], y = a[(lo + hi) / 2], z = a[hi]
+            let pivot = max(min(x, y), min(max(x, y), z))
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] > pivot { i += 1 }
+                while a[j] < pivot { j -= 1 }
+                if i <= j { let t = a[i]; a[i] = a[j]; a[j] = t; i += 1; j -= 1 }
+            }
+            if target <= j { hi = j } else if target >= i { lo = i } else { break }
+        }
+        var sum = 0.0
+        for i in 0..<k { sum += Double(a[i]) }
+        return sum
     }
 }

@@ -13,6 +13,9 @@ public struct TileAnalysis: Sendable {
     /// One per `segmentation.cells`, same order.
     public var calls: [CellCall]
 
+    /// Seconds spent in each stage (deconvolution, tissue+qc, cells, scoring); empty from `assemble`.
+    public var timings: [(stage: String, seconds: Double)] = []
+
     /// The marker's scores of this tile.
     public var scores: [MarkerScore] { marker.scores(score.totals) }
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# make test-pipelines: runs the Snakemake workflow and the CWL workflow on samples/ and checks
+# make test-pipelines: runs the Snakemake workflow and the CWL workflow on samples/cohort and checks
 # their tables are byte-identical to `stainshift run` on the same manifest; then breaks one tile
 # and checks its slide's job fails with a clear log line and that a rerun after the fix redoes
 # only what is missing. Ends with `pipelines: N passed, N failed`; exits 1 if any check failed.
 #
 # Environment: SWIFT (default swift), BUILDFLAGS (default: the Makefile's test flags, so the
 # binary `make test` just built is reused), STAINSHIFT (use this binary, skip the build),
-# PYTHON (default python3), SAMPLES (a folder with manifest.tsv, default samples/), KEEP_WORK=1 (keep the scratch folder even when all checks pass).
+# PYTHON (default python3), SAMPLES (a folder with manifest.tsv, default samples/cohort),
+# KEEP_WORK=1 (keep the scratch folder even when all checks pass).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -18,7 +19,8 @@ SWIFT=${SWIFT:-swift}
 BUILDFLAGS=${BUILDFLAGS:--c release -Xswiftc -enable-testing}
 PYTHON=${PYTHON:-python3}
 VENV=$ROOT/pipelines/.venv
-SAMPLES=${SAMPLES:-$ROOT/samples}
+# The synthetic sample cohort (samples/cohort, made by `stainshift synth cohort`).
+SAMPLES=${SAMPLES:-$ROOT/samples/cohort}
 TABLES="tiles.tsv slides.tsv changes.tsv groups.tsv failures.tsv"
 
 passed=0
@@ -62,7 +64,7 @@ compare_tables() {
 }
 
 # ---------------------------------------------------------------- inputs
-[ -f "$SAMPLES/manifest.tsv" ] || abort "samples/manifest.tsv is missing (the synthetic sample cohort)"
+[ -f "$SAMPLES/manifest.tsv" ] || abort "$SAMPLES/manifest.tsv is missing (the synthetic sample cohort)"
 
 # ---------------------------------------------------------------- Python tools
 venv_ok() {
@@ -129,10 +131,10 @@ RUN=$WORK/run
 "$BIN" run "$SAMPLES/manifest.tsv" -o "$RUN" --threads 2 >"$WORK/run.log" 2>&1
 status=$?
 if [ "$status" -eq 0 ]; then
-    pass "stainshift run samples/manifest.tsv"
+    pass "stainshift run $SAMPLES/manifest.tsv"
 else
     show "$WORK/run.log"
-    abort "stainshift run samples/manifest.tsv exited with $status (the reference tables are missing)"
+    abort "stainshift run $SAMPLES/manifest.tsv exited with $status (the reference tables are missing)"
 fi
 
 # Slide ids as the workflows see them, and the first tile of the first slide (to break later).
@@ -145,7 +147,7 @@ first = next(iter(images))
 print(len(images), first, images[first][0])
 EOF
 )
-note "samples/manifest.tsv: $SLIDE_COUNT slides"
+note "$SAMPLES/manifest.tsv: $SLIDE_COUNT slides"
 # The workflows' slide ids must be the ones stainshift names in slides.tsv.
 listed=$("$VENV/bin/python" "$ROOT/pipelines/common/manifest_slides.py" "$SAMPLES/manifest.tsv" |
     "$VENV/bin/python" -c 'import json, sys; print("\n".join(json.load(sys.stdin)["slides"]))' | LC_ALL=C sort -u)
@@ -168,7 +170,7 @@ snakemake --directory "$SMK" --cores 2 \
     --config manifest="$SAMPLES/manifest.tsv" outdir=out stainshift="$BIN" >"$WORK/snakemake.log" 2>&1
 status=$?
 if [ "$status" -eq 0 ]; then
-    pass "snakemake --cores 2 on samples/ ($(( $(date +%s) - t0 )) s)"
+    pass "snakemake --cores 2 on $SAMPLES ($(( $(date +%s) - t0 )) s)"
     compare_tables "$RUN" "$SMK/out" snakemake
     parts=$(find "$SMK/out/parts" -name '*.json' | wc -l)
     logs=$(find "$SMK/out/logs/score_slide" -name '*.log' | wc -l)
@@ -190,7 +192,7 @@ if [ "$status" -eq 0 ]; then
     fi
 else
     show "$WORK/snakemake.log" 30
-    fail "snakemake on samples/ exited with $status"
+    fail "snakemake on $SAMPLES exited with $status"
 fi
 
 # ---------------------------------------------------------------- CWL
@@ -208,7 +210,7 @@ done
 [ "$validated" -eq 1 ] && pass "cwltool --validate: every pipelines/cwl/*.cwl"
 t0=$(date +%s)
 JOB=$ROOT/pipelines/cwl/samples.yml
-if [ "$SAMPLES" != "$ROOT/samples" ]; then
+if [ "$SAMPLES" != "$ROOT/samples/cohort" ]; then
     JOB=$WORK/samples.yml
     printf 'data:\n  class: Directory\n  location: %s\nmanifest: manifest.tsv\n' "$SAMPLES" >"$JOB"
 fi
@@ -225,11 +227,11 @@ if [ "$status" -eq 0 ]; then
     fi
 else
     show "$WORK/cwltool.log" 30
-    fail "cwltool on samples/ exited with $status"
+    fail "cwltool on $SAMPLES exited with $status"
 fi
 
 # ---------------------------------------------------------------- a broken tile
-# A copy of samples/ whose first slide has a tile that is not an image.
+# A copy of the samples whose first slide has a tile that is not an image.
 BROKEN=$WORK/broken
 cp -R "$SAMPLES" "$BROKEN"
 cp "$BROKEN/$BROKEN_IMAGE" "$WORK/good-tile"

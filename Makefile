@@ -26,6 +26,7 @@ demo: build
 
 test: deps
 	$(SWIFT) test $(TESTFLAGS)
+	$(MAKE) test-pipelines
 
 bench: build
 	Benchmarks/run.sh

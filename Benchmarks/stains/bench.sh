@@ -21,8 +21,8 @@ gcc -O3 -march=native -fopenmp "$here/odkernel.c" -o "$work/odkernel" -lm
 c_kernel="$(OMP_NUM_THREADS="$threads" "$work/odkernel" "$size" 20 | awk '{print $2}')"
 
 venv="$root/Benchmarks/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" >&2
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
+if ! "$venv/bin/python" -c "import skimage, numpy" 2>/dev/null; then
     "$venv/bin/pip" install --quiet scikit-image numpy >&2
 fi
 skimage_line="$("$venv/bin/python" "$here/rgb2hed_bench.py" "$size" 3)"

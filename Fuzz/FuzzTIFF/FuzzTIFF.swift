@@ -21,7 +21,10 @@ func exerciseTIFF(path: String) -> String {
         if image.width > 2, image.height > 2 {
             let region = try ImageReader.readRegion(path, x: 1, y: 1, width: image.width - 2, height: image.height - 2,
                                                     options: ReadOptions(maxPixels: 1 << 22, threads: 2))
-            outcome += "region \(region.width)x\(region.height)"
+            // Full-width band: the strip fast path with strips only partly inside.
+            let band = try ImageReader.readRegion(path, x: 0, y: 1, width: image.width, height: image.height - 2,
+                                                  options: ReadOptions(maxPixels: 1 << 22, threads: 1))
+            outcome += "region \(region.width)x\(region.height) band \(band.width)x\(band.height)"
         }
     } catch { outcome += "error: \(error)" }
     return outcome

@@ -12,7 +12,7 @@ struct Deconvolve: ParsableCommand {
 
     @Argument(help: "A TIFF or PNG image.") var image: String
     @Option(name: .shortAndLong, help: "Output folder (created if missing).") var output: String
-    @Option(help: "Stain set: a preset (see `stainshift stains`), `auto` (Macenko estimate), a JSON file, or role:r,g,b;role:r,g,b.")
+    @Option(help: "Stain set: a preset (see `stainshift stains`), `auto` or `auto:PRESET` (Macenko estimate, roles from PRESET, default h-dab), a JSON file, or role:r,g,b;role:r,g,b.")
     var stains: String = "h-dab"
     @Option(help: "White point: a sample value (all channels), `auto` (brightest tissue-free pixels), or the bit-depth max by default.")
     var background: String?
@@ -36,15 +36,22 @@ struct Deconvolve: ParsableCommand {
         }
     }
 
+    /// `auto` or `auto:SET`: estimate per image, starting from (and naming roles after) SET, default h-dab.
+    var isAuto: Bool { stains == "auto" || stains.hasPrefix("auto:") }
+
+    func reference() throws(StainError) -> StainMatrix {
+        stains.hasPrefix("auto:") ? try StainMatrix.resolve(String(stains.dropFirst(5))) : StainPresets.hDAB
+    }
+
     var workers: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
 
     func run() throws {
         try failing("deconvolve") {
             var fixedMatrix: StainMatrix?
-            if stains != "auto" {
-                do { fixedMatrix = try StainMatrix.resolve(stains) } catch {
-                    throw CommandFailure(command: "deconvolve", detail: "--stains: \(error)", code: 64)
-                }
+            do {
+                if isAuto { _ = try reference() } else { fixedMatrix = try StainMatrix.resolve(stains) }
+            } catch {
+                throw CommandFailure(command: "deconvolve", detail: "--stains: \(error)", code: 64)
             }
             let info = try ImageReader.info(image, page: page)
             do {
@@ -86,7 +93,7 @@ struct Deconvolve: ParsableCommand {
             white = w
         }
         if let fixed { return (white, estimatedWhite, fixed, nil) }
-        let estimate = StainEstimation.macenko(sample, reference: StainPresets.hDAB, whitePoint: white)
+        let estimate = StainEstimation.macenko(sample, reference: (try? reference()) ?? StainPresets.hDAB, whitePoint: white)
         if let warning = estimate.warning { Stderr.line("stainshift deconvolve: \(image): stains: \(warning)") }
         return (white, estimatedWhite, estimate.matrix, estimate)
     }
@@ -117,11 +124,13 @@ struct Deconvolve: ParsableCommand {
         var preview = StainPreview(matrix: matrix, sourceWidth: img.width, sourceHeight: img.height)
         preview.add(planes, originY: 0)
         let n = planes.pixelCount
-        for (k, stain) in matrix.stains.enumerated() {
-            try ImageWriter.writeTIFFFloat(width: img.width, height: img.height, values: Array(planes.values[(k * n)..<((k + 1) * n)]),
-                                           to: path(stain.role, "tiff"), pixelSizeMicrons: img.pixelSizeMicrons)
+        // Six independent compressed files: write them concurrently (each file's bytes do not depend on it).
+        let (w, h, um) = (img.width, img.height, img.pixelSizeMicrons)
+        let maps: [Job] = matrix.stains.enumerated().map { k, stain in
+            let values = Array(planes.values[(k * n)..<((k + 1) * n)]), target = path(stain.role, "tiff")
+            return { try ImageWriter.writeTIFFFloat(width: w, height: h, values: values, to: target, pixelSizeMicrons: um) }
         }
-        try writePreviews(preview)
+        try Deconvolve.runConcurrently(maps + previewJobs(preview), workers: workers)
         return summary(width: img.width, height: img.height, bits: img.bitDepth, matrix: matrix, white: white,
                        estimatedWhite: estimatedWhite, estimate: estimate, stats: stats, bands: 1, previewStep: 1)
     }
@@ -129,7 +138,8 @@ struct Deconvolve: ParsableCommand {
     /// The image is larger than `--max-pixels`: bands of rows in, strips out.
     func banded(_ info: ImageInfo, _ fixed: StainMatrix?) throws -> DeconvolveSummary {
         let w = info.width, h = info.height
-        let unit = max(1, info.tileHeight ?? 256)
+        // Bands follow the file's tile or strip rows, so each block is decoded once.
+        let unit = max(1, info.tileHeight ?? (info.format == .tiff ? Deconvolve.rowsPerStrip(image, page: page) : nil) ?? 256)
         let bandRows = max(1, min(h, max(unit, (min(maxPixels, Deconvolve.bandPixels) / max(1, w)) / unit * unit)))
         let options = ReadOptions(page: page, maxPixels: max(maxPixels, bandRows * w), threads: threads)
         func band(_ y: Int) throws(ImagingError) -> RGBImage {
@@ -185,6 +195,16 @@ struct Deconvolve: ParsableCommand {
                        estimate: estimate, stats: stats, bands: bands, previewStep: step)
     }
 
+    /// Rows per strip of a stripped TIFF page, nil for other files.
+    static func rowsPerStrip(_ path: String, page: Int) -> Int? {
+        guard let tif = TIFFOpen(path, "r") else { return nil }
+        defer { TIFFClose(tif) }
+        guard page == 0 || (page < Int(UInt16.max) && TIFFSetDirectory(tif, tdir_t(page)) != 0) else { return nil }
+        var rows: UInt32 = 0
+        guard sstiff_get_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), &rows) != 0, rows > 0, rows < UInt32.max else { return nil }
+        return Int(rows)
+    }
+
     /// Every `stride`-th pixel of `image` as a single-row image.
     static func subsample(_ image: RGBImage, stride: Int) -> RGBImage {
         func take<T>(_ s: [T]) -> [T] {
@@ -199,10 +219,36 @@ struct Deconvolve: ParsableCommand {
         }
     }
 
+    typealias Job = @Sendable () throws -> Void
+
     func writePreviews(_ preview: StainPreview) throws {
-        for stain in preview.matrix.stains {
-            if let picture = preview.image(stain.role) { try ImageWriter.writePNG(picture, to: path(stain.role, "png")) }
+        try Deconvolve.runConcurrently(previewJobs(preview), workers: workers)
+    }
+
+    func previewJobs(_ preview: StainPreview) -> [Job] {
+        preview.matrix.stains.compactMap { stain -> Job? in
+            guard let picture = preview.image(stain.role) else { return nil }
+            let target = path(stain.role, "png")
+            return { try ImageWriter.writePNG(picture, to: target) }
         }
+    }
+
+    /// Runs `jobs` one per iteration (in order when `workers` is 1); throws the first failure in job order.
+    static func runConcurrently(_ jobs: [Job], workers: Int) throws {
+        if workers <= 1 {
+            for job in jobs { try job() }
+            return
+        }
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var errors: [Int: any Error] = [:]
+            func record(_ i: Int, _ e: any Error) { lock.lock(); errors[i] = e; lock.unlock() }
+        }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            do { try jobs[i]() } catch { failures.record(i, error) }
+        }
+        if let first = failures.errors.keys.min(), let error = failures.errors[first] { throw error }
     }
 
     func summary(width: Int, height: Int, bits: Int, matrix: StainMatrix, white: WhitePoint, estimatedWhite: BackgroundEstimate?,

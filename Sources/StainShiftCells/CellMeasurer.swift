@@ -7,7 +7,7 @@ enum CellMeasurer {
     private static let stride = 22
 
     static func measure(planes: StainPlanes, nucleusLabels nl: [Int32], cellLabels cl: [Int32], membrane: [UInt8],
-                        count: Int, parameters p: CellParameters) -> [Cell] {
+                        count: Int, odScale: Float = 1, parameters p: CellParameters) -> [Cell] {
         guard count > 0 else { return [] }
         let w = planes.width, h = planes.height, n = w * h
         let hOff = planes.planeOffset(.hematoxylin) ?? 0
@@ -60,10 +60,10 @@ enum CellMeasurer {
                             centroidY: nucleusArea > 0 ? acc[o + 21] / nucleusArea : 0,
                             nucleusAreaPixels: nArea, cellAreaPixels: Int(acc[o + 15]),
                             nucleusCircularity: circ, cellClass: .tumour)
-            cell.nucleus = stats(acc, o)
-            cell.cytoplasm = stats(acc, o + 5)
-            cell.membrane = stats(acc, o + 10)
-            cell.wholeCell = stats(acc, o + 15)
+            cell.nucleus = stats(acc, o, odScale)
+            cell.cytoplasm = stats(acc, o + 5, odScale)
+            cell.membrane = stats(acc, o + 10, odScale)
+            cell.wholeCell = stats(acc, o + 15, odScale)
             cells.append(cell)
         }
         classify(&cells, pixelArea: px2, parameters: p)
@@ -87,13 +87,14 @@ enum CellMeasurer {
         }
     }
 
-    private static func stats(_ a: [Double], _ b: Int) -> CompartmentStats {
+    /// Means and maxima, multiplied by the image's OD normalisation factor.
+    private static func stats(_ a: [Double], _ b: Int, _ scale: Float) -> CompartmentStats {
         var s = CompartmentStats()
         let k = Int(a[b])
         guard k > 0 else { return s }
         s.pixelCount = k
-        s.hematoxylinMean = Float(a[b + 1] / Double(k)); s.hematoxylinMax = Float(a[b + 2])
-        s.dabMean = Float(a[b + 3] / Double(k)); s.dabMax = Float(a[b + 4])
+        s.hematoxylinMean = Float(a[b + 1] / Double(k)) * scale; s.hematoxylinMax = Float(a[b + 2]) * scale
+        s.dabMean = Float(a[b + 3] / Double(k)) * scale; s.dabMax = Float(a[b + 4]) * scale
         return s
     }
 

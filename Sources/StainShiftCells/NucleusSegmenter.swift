@@ -4,7 +4,8 @@ import StainShiftTissue
 enum NucleusSegmenter {
     /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
     /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
-    static func segment(channel: [Float], width w: Int, height h: Int, pixelSize px: Double,
+    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the same way).
+    static func segment(channel: [Float], otsuChannel: [Float]? = nil, width w: Int, height h: Int, pixelSize px: Double,
                         tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
         let n = w * h
         var labels = [Int32](repeating: 0, count: n)
@@ -23,22 +24,26 @@ enum NucleusSegmenter {
                     labels.withUnsafeMutableBufferPointer { l in
                         guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
                               let l = l.baseAddress else { return }
-                        var clock = StageClock()
                         GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
-                        clock.lap("  blur")
+                        if p.threshold == nil {
+                            if var other = otsuChannel, other.count == n {
+                                other.withUnsafeMutableBufferPointer { o in
+                                    guard let o = o.baseAddress else { return }
+                                    GaussianBlur.blur(o, scratch: t, width: w, height: h, sigma: sigma)
+                                    threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(o, count: n, mask: tissue))
+                                }
+                            } else {
+                                threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
+                            }
+                        }
                         switch p.foreground {
                         case .threshold:
-                            threshold = p.threshold ?? max(p.minimumAutomaticThreshold,
-                                                           Otsu.threshold(s, count: n, mask: tissue))
-                            clock.lap("  otsu")
                             let th = Float(threshold)
                             for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
                             if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
                             BinaryMorphology.fillHoles(m, width: w, height: h)
-                            clock.lap("  threshold+fill")
                             split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
                                   maxRadius: maxRadius, enabled: p.splitTouching, labels: l)
-                            clock.lap("  split")
                         case .laplacianOfGaussian:
                             channel.withUnsafeBufferPointer { c in
                                 guard let c = c.baseAddress else { return }
@@ -78,7 +83,36 @@ enum NucleusSegmenter {
                 }
             }
         }
+        if let contrast = p.minNucleusContrast, next > 0 {
+            next = Int32(dropLowContrast(&labels, channel: channel, count: Int(next), width: w, height: h,
+                                         ring: p.contrastRingMicrons / px, minContrast: contrast))
+        }
         return (labels, Int(next))
+    }
+
+    /// Removes nuclei whose mean detection OD exceeds that of the ring around them (up to `ring`
+    /// pixels, shared with neighbours as for cells) by less than `minContrast`: pale texture in
+    /// cytoplasm or background, the job of QuPath's background subtraction, but scale-free of radius.
+    static func dropLowContrast(_ labels: inout [Int32], channel: [Float], count: Int, width w: Int, height h: Int,
+                                ring: Double, minContrast: Double) -> Int {
+        let cells = CellExpansion.expand(labels, width: w, height: h, distance: max(ring, 1))
+        var inner = [Double](repeating: 0, count: count + 1), innerN = [Int](repeating: 0, count: count + 1)
+        var outer = [Double](repeating: 0, count: count + 1), outerN = [Int](repeating: 0, count: count + 1)
+        for i in 0..<(w * h) {
+            let k = Int(labels[i])
+            if k > 0 { inner[k] += Double(channel[i]); innerN[k] += 1 }
+            else if cells[i] > 0 { let c = Int(cells[i]); outer[c] += Double(channel[i]); outerN[c] += 1 }
+        }
+        var map = [Int32](repeating: 0, count: count + 1)
+        var next: Int32 = 0
+        for k in stride(from: 1, through: count, by: 1) {
+            let mi = innerN[k] > 0 ? inner[k] / Double(innerN[k]) : 0
+            // A nucleus with no free surroundings (packed among others) is kept.
+            let keep = outerN[k] == 0 || mi - outer[k] / Double(outerN[k]) >= minContrast
+            if keep { next += 1; map[k] = next }
+        }
+        for i in 0..<(w * h) { labels[i] = map[Int(labels[i])] }
+        return Int(next)
     }
 
     /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
@@ -113,8 +147,11 @@ enum NucleusSegmenter {
         laplacian(s, into: t, width: w, height: h)
         var logPositive = [UInt8](repeating: 0, count: n)
         var maxL: Float = 0
-        for i in 0..<n {
-            if t[i] > 0 && (tissue?[i] ?? 1) != 0 { logPositive[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+        if let tissue { for i in 0..<n where tissue[i] == 0 { t[i] = 0 } }
+        logPositive.withUnsafeMutableBufferPointer { lp in
+            for i in 0..<n {
+                if t[i] > 0 { lp[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+            }
         }
         // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
         let step: Float = 0.0005
@@ -122,13 +159,18 @@ enum NucleusSegmenter {
                                      maxKey: min(Int(maxL / step) + 1, 1 << 20),
                                      level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l)
         var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
-        for i in 0..<n { let k = Int(l[i]); sum[k] += Double(raw[i]); area[k] += 1 }
-        for i in 0..<n {
-            let k = Int(l[i])
-            m[i] = k > 0 && sum[k] / Double(area[k]) > Double(threshold) ? 1 : 0
+        sum.withUnsafeMutableBufferPointer { su in
+            area.withUnsafeMutableBufferPointer { ar in
+                for i in 0..<n { let k = Int(l[i]); su[k] += Double(raw[i]); ar[k] += 1 }
+            }
+        }
+        var keep = [UInt8](repeating: 0, count: regions + 1)
+        for k in stride(from: 1, through: regions, by: 1) where sum[k] / Double(area[k]) > Double(threshold) { keep[k] = 1 }
+        keep.withUnsafeBufferPointer { kp in
+            for i in 0..<n { m[i] = kp[Int(l[i])] }
         }
         BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
-        for i in 0..<n { m[i] &= logPositive[i] }
+        logPositive.withUnsafeBufferPointer { lp in for i in 0..<n { m[i] &= lp[i] } }
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
@@ -149,10 +191,12 @@ enum NucleusSegmenter {
             for i in 0..<n { s[i] = raw[i] }
             GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
             laplacian(s, into: t, width: w, height: h)
-            var fine = [UInt8](repeating: 0, count: n)
-            for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
-            BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
-            for i in 0..<n { m[i] |= fine[i] }
+            // The fine LoG mask reuses the LoG-positive buffer.
+            logPositive.withUnsafeMutableBufferPointer { fine in
+                for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
+                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
+                for i in 0..<n { m[i] |= fine[i] }
+            }
         }
         BinaryMorphology.fillHoles(m, width: w, height: h)
         // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.

@@ -21,24 +21,6 @@ enum Resampling {
         return out
     }
 
-    /// Bilinear sampling at the output pixel centres (no averaging), as a plain image resize.
-    static func bilinear(_ src: [Float], width w: Int, height h: Int, toWidth W: Int, height H: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: W * H)
-        let fx = Double(w) / Double(W), fy = Double(h) / Double(H)
-        for Y in 0..<H {
-            let sy = min(max((Double(Y) + 0.5) * fy - 0.5, 0), Double(h - 1))
-            let y0 = Int(sy), y1 = min(y0 + 1, h - 1), ty = Float(sy - Double(y0))
-            for X in 0..<W {
-                let sx = min(max((Double(X) + 0.5) * fx - 0.5, 0), Double(w - 1))
-                let x0 = Int(sx), x1 = min(x0 + 1, w - 1), tx = Float(sx - Double(x0))
-                let a = src[y0 * w + x0] * (1 - tx) + src[y0 * w + x1] * tx
-                let b = src[y1 * w + x0] * (1 - tx) + src[y1 * w + x1] * tx
-                out[Y * W + X] = a * (1 - ty) + b * ty
-            }
-        }
-        return out
-    }
-
     /// Downsamples a 0/1 mask: an output pixel is set when at least half its footprint is.
     static func downsample(_ src: [UInt8], width w: Int, height h: Int, toWidth W: Int, height H: Int) -> [UInt8] {
         let f = downsample(src.map { Float($0 != 0 ? 1 : 0) }, width: w, height: h, toWidth: W, height: H)

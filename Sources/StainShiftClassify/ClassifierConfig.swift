@@ -102,6 +102,13 @@ public struct ClassifierConfig: Sendable, Equatable, Codable {
         do { config = try decoder.decode(ClassifierConfig.self, from: data) } catch {
             throw ClassifyError(path: path, reason: "not a valid classifier config: \(ClassifyError.describe(error))")
         }
+        let cuts = config.pdl1.categoryCutoffs
+        guard cuts.count == 2, cuts[0] > 0, cuts[0] < cuts[1] else {
+            throw ClassifyError(path: path, reason: "pdl1.category_cutoffs must be two increasing percentages, e.g. [1, 50]")
+        }
+        guard config.pdl1.minDelta >= 0, config.pdl1.minTumourCells >= 0 else {
+            throw ClassifyError(path: path, reason: "pdl1.min_delta and pdl1.min_tumour_cells must not be negative")
+        }
         guard let last = config.benefitRules.last, last.when == Conditions() else {
             throw ClassifyError(path: path, reason: "the last benefit rule must have no conditions (the fallback)")
         }

@@ -19,6 +19,13 @@ public struct LogisticModel: Sendable, Equatable, Codable {
     public var trainedOn: Int = 0
     public var positives: Int = 0
 
+    public init(features: [String], means: [Double], scales: [Double], intercept: Double, coefficients: [Double],
+                lambda: Double, threshold: Double, crossValidation: CrossValidationSummary?, trainedOn: Int = 0, positives: Int = 0) {
+        self.features = features; self.means = means; self.scales = scales; self.intercept = intercept
+        self.coefficients = coefficients; self.lambda = lambda; self.threshold = threshold
+        self.crossValidation = crossValidation; self.trainedOn = trainedOn; self.positives = positives
+    }
+
     enum CodingKeys: String, CodingKey {
         case format, features, means, scales, intercept, coefficients, lambda, threshold, positives
         case crossValidation = "cross_validation", trainedOn = "trained_on"

@@ -89,6 +89,8 @@ struct BlockDecoder {
             return
         }
         let neededBytes = (inter.maxY - y0) * rowBytes
+        // Strips only partly inside the rectangle need the scratch buffer even on the direct path.
+        if scratch.count < blockBytes * planes.count { scratch = [UInt8](repeating: 0, count: blockBytes * planes.count) }
         let blockBytes = self.blockBytes, planes = self.planes, tiled = layout.tiled, perPlane = blocksPerPlane
         let readSize = tiled ? blockBytes : validRows * rowBytes
         let handle = self.handle
@@ -172,6 +174,9 @@ struct BlockDecoder {
             : Int32(layout.photometric) == PHOTOMETRIC_YCBCR ? Int32(SSJPEG_STORED_YCBCR) : Int32(SSJPEG_STORED_RGB)
         var message = [CChar](repeating: 0, count: 256)
         let rowBytes = self.rowBytes, blockWidth = layout.blockWidth
+        guard scratch.count >= rowBytes * layout.blockHeight else {
+            throw ImagingError(path: handle.path, reason: "internal: JPEG scratch buffer missing")
+        }
         let ok = scratch.withUnsafeMutableBytes { s in
             memset(s.baseAddress!, 0, s.count)  // a short stream leaves white-free zeros, never stale pixels
             return raw.withUnsafeBytes { r in

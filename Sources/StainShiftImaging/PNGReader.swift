@@ -101,6 +101,7 @@ enum PNGReader {
         var copy = reader.message
         let text = withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
         if text == "cannot be opened for reading" { return ImagingError(path: path, reason: text) }
+        if text == "Read Error" { return ImagingError(path: path, reason: "invalid PNG: file ends early (truncated)") }
         return ImagingError(path: path, reason: "invalid PNG: \(text.isEmpty ? "unreadable" : text)")
     }
 

@@ -34,7 +34,7 @@ final class TIFFHandle: @unchecked Sendable {
         guard let tif = sstiff_open(path, mode, diagnostics, maxSingleAllocation) else {
             let message = TIFFHandle.message(diagnostics)
             diagnostics.deallocate()
-            let verb = mode.hasPrefix("r") ? "not a readable TIFF" : "cannot create TIFF"
+            let verb = mode.hasPrefix("r") ? "not a readable TIFF (truncated or corrupt)" : "cannot create TIFF"
             throw ImagingError(path: path, reason: message.isEmpty ? verb : "\(verb): \(message)")
         }
         return TIFFHandle(path: path, tif: tif, diagnostics: diagnostics)

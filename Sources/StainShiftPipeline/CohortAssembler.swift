@@ -35,7 +35,14 @@ public enum CohortAssembler {
         provenanceSettings["pdl1_min_delta"] = String(settings.config.pdl1.minDelta)
         provenanceSettings["min_tumour_cells"] = String(settings.config.pdl1.minTumourCells)
         provenanceSettings["stain_drift_threshold_deg"] = String(settings.config.stainDriftDegrees)
-        if let model = settings.model { provenanceSettings["model_features"] = String(model.features.count) }
+        provenanceSettings["classifier_config"] = settings.config.json()
+        if let model = settings.model {
+            provenanceSettings["model_features"] = String(model.features.count)
+            provenanceSettings["model_threshold"] = String(model.threshold)
+            if let cv = model.crossValidation {
+                provenanceSettings["model_cv_auc"] = String(format: "%.3f ± %.3f (%d folds)", cv.aucMean, cv.aucSD, cv.folds)
+            }
+        }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         let provenance = Provenance(version: StainShiftVersion.current, date: formatter.string(from: date),

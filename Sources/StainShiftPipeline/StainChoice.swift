@@ -28,8 +28,10 @@ public struct StainResolver: Sendable {
 
     public func resolve(_ spec: String, folder: String) throws -> StainChoice {
         if let preset = StainPresets.named(spec) { return StainChoice(matrix: preset.matrix, source: "preset:\(preset.name)") }
-        let path = spec.hasPrefix("/") ? spec : URL(fileURLWithPath: folder).appendingPathComponent(spec).path
-        if FileManager.default.fileExists(atPath: path) {
+        // A manifest value is relative to the manifest's folder; a --stains value may also be relative
+        // to the working directory.
+        let inFolder = spec.hasPrefix("/") ? spec : URL(fileURLWithPath: folder).appendingPathComponent(spec).path
+        for path in [inFolder, spec] where FileManager.default.fileExists(atPath: path) {
             return StainChoice(matrix: try StainMatrix.load(path), source: "file:\(spec)")
         }
         return StainChoice(matrix: try StainMatrix.resolve(spec), source: spec.contains(":") ? "text" : "preset:\(spec)")

@@ -94,8 +94,14 @@ struct CohortView {
     func tps(_ patient: String, _ timepoint: Timepoint) -> Double? {
         if let change = tpsChange(patient) { return timepoint == .pre ? change.pre : change.post }
         if let value = timepoint == .pre ? calls[patient]?.tpsPre : calls[patient]?.tpsPost { return value }
-        return slides[patient]?.first { $0.marker == "pdl1" && $0.timepoint == timepoint }?
-            .scores.first { $0.name == "tps" }?.value
+        return slideScore(patient, "pdl1", timepoint, "tps")
+    }
+
+    /// A slide's score, nil when the slide is absent or had no scored tile (its scores are
+    /// those of empty totals, not measurements).
+    func slideScore(_ patient: String, _ marker: String, _ timepoint: Timepoint, _ metric: String) -> Double? {
+        slides[patient]?.first { $0.marker == marker && $0.timepoint == timepoint && $0.tileCount > 0 }?
+            .scores.first { $0.name == metric }?.value
     }
 
     /// Metrics of a marker in reporting order: the slides' score order, then any metric only

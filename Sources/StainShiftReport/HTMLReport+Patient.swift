@@ -129,8 +129,8 @@ extension HTMLReport {
                             w.element("td", ["class": "num ci-low"], ReportFormat.number(change.ciLow))
                             w.element("td", ["class": "num ci-high"], ReportFormat.number(change.ciHigh))
                         } else {
-                            let pre = slideScore(slides, marker, .pre, metric)
-                            let post = slideScore(slides, marker, .post, metric)
+                            let pre = view.slideScore(patient, marker, .pre, metric)
+                            let post = view.slideScore(patient, marker, .post, metric)
                             w.element("td", ["class": "num pre"], ReportFormat.number(pre))
                             w.element("td", ["class": "num post"], ReportFormat.number(post))
                             w.element("td", ["class": "num delta"], ReportFormat.missing)
@@ -142,10 +142,6 @@ extension HTMLReport {
                 }
             }
         }
-    }
-
-    private func slideScore(_ slides: [SlideRecord], _ marker: String, _ timepoint: Timepoint, _ metric: String) -> Double? {
-        slides.first { $0.marker == marker && $0.timepoint == timepoint }?.scores.first { $0.name == metric }?.value
     }
 
     private func slideTable(_ patient: String, _ w: inout HTMLWriter) {
@@ -173,7 +169,7 @@ extension HTMLReport {
             w.wrap("tbody") { w in
                 for slide in slides {
                     w.wrap("tr", ["data-marker": slide.marker, "data-timepoint": slide.timepoint.rawValue]) { w in
-                        w.element("td", [:], MetricInfo.markerName(slide.marker))
+                        w.element("td", ["class": "nowrap"], MetricInfo.markerName(slide.marker))
                         w.element("td", [:], slide.timepoint.rawValue)
                         w.wrap("td") { $0.element("code", [:], slide.slide) }
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.tileCount))
@@ -182,7 +178,7 @@ extension HTMLReport {
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tumour.positive))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.lymphocytes.total))
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tissuePixels))
-                        w.element("td", [:], slide.stainsSource)
+                        w.element("td", ["class": "nowrap"], slide.stainsSource)
                         w.element("td", ["class": "num"], ReportFormat.number(slide.stainDriftDegrees, decimals: ReportFormat.angleDecimals))
                         w.wrap("td") { w in
                             if slide.qcFlags.isEmpty { w.element("span", ["class": "muted"], "none") }

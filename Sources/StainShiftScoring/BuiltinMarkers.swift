@@ -1,10 +1,11 @@
 /// The built-in markers. Every rule cites where it comes from; a config file can override any field
 /// (`MarkerSet.load`).
 ///
-/// Intensity bins are mean DAB OD in the marker's compartment. They start from QuPath's positive
-/// cell detection defaults 0.2 / 0.4 / 0.6 (Bankhead et al. 2017, Sci Rep 7:16878) and were checked
-/// on StainShift's synthetic tiles with exact truth (Tests/StainShiftScoringTests); pixel bins use
-/// the same values on single-pixel DAB OD.
+/// Intensity bins are mean DAB OD in the marker's compartment: QuPath's positive cell detection
+/// defaults 0.2 / 0.4 / 0.6 (Bankhead et al. 2017, Sci Rep 7:16878), checked on StainShift's
+/// synthetic tiles with exact truth (Tests/StainShiftScoringTests), except the peripheral membrane
+/// reading of PD-L1 and HLA-I, binned at 0.15 / 0.30 / 0.50 (see `peripheral`). Pixel bins use
+/// 0.2 / 0.4 / 0.6 on single-pixel DAB OD.
 extension Marker {
     /// PD-L1 (22C3 / SP263): membranous staining of tumour cells.
     public static let pdl1 = peripheral(Marker(
@@ -62,11 +63,19 @@ extension Marker {
     /// ring is about half of them in a 15-20 µm cell, so a complete ring fills the top 25% and a
     /// ring stained over a third of its length still shows. Calibrated on synthetic tiles with
     /// partial membranes (Tests/StainShiftScoringTests). Not for CRT, whose cytoplasm stains too.
+    /// This reading runs at about 80% of the painted ring OD on detected cells (blur, borders a
+    /// pixel or two off), so these markers bin it at 0.15 / 0.30 / 0.50: the midpoints between the
+    /// synthetic bins' reading distributions (negative p95 0.13, 1+ p05 0.15 and p90 0.30,
+    /// 2+ p25 0.31 and p90 0.45, 3+ p25 0.52; seeds 21-24, Tests/StainShiftScoringTests/EndToEndTests).
     static func peripheral(_ m: Marker) -> Marker {
         var m = m
         m.membraneTopFraction = 0.25
+        m.thresholds = membraneReading
         return m
     }
+
+    /// Bins of the peripheral membrane reading (see `peripheral`).
+    public static let membraneReading = IntensityThresholds(weak: 0.15, moderate: 0.30, strong: 0.50)
 
     /// Every built-in marker, in CONTRACT order.
     public static let builtins: [Marker] = [.pdl1, .hla1, .crt, .hmgb1, .ki67]

@@ -29,6 +29,16 @@ extension Cell {
         }
     }
 
+    /// Mean DAB OD of the cytoplasm without its outer membrane ring, from the cytoplasm and membrane
+    /// sums (cytoplasm = cell minus nucleus includes the ring, as in QuPath); the cytoplasm mean when
+    /// nothing is left inside the ring.
+    public var innerCytoplasmDAB: Double {
+        let c = Double(cytoplasm.pixelCount), m = Double(membrane.pixelCount)
+        guard c > m, m > 0 else { return meanDAB(.cytoplasm) }
+        let v = (Double(cytoplasm.dabMean) * c - Double(membrane.dabMean) * m) / (c - m)
+        return v.isFinite ? v : meanDAB(.cytoplasm)
+    }
+
     /// Mean DAB OD of a compartment; the whole cell's when the compartment has no pixels
     /// (a cell squeezed to its nucleus has no cytoplasm ring of its own).
     public func meanDAB(_ compartment: Compartment) -> Double {
@@ -45,7 +55,8 @@ public enum CellScoring {
     public static func calls(_ segmentation: CellSegmentation, planes: StainPlanes? = nil, marker: Marker) -> [CellCall] {
         var membrane: [Double]? = nil
         if let planes, let f = marker.membraneTopFraction, marker.readsMembrane {
-            membrane = PeripheralDAB.topMeans(segmentation, planes: planes, fraction: f)
+            membrane = PeripheralDAB.topMeans(segmentation, planes: planes, fraction: f,
+                                              ringOnly: marker.secondary == .cytoplasm || marker.primary == .cytoplasm)
         }
         return segmentation.cells.enumerated().map { k, cell in
             call(cell, marker: marker, membraneOD: membrane?[k])
@@ -54,7 +65,16 @@ public enum CellScoring {
 
     /// Bins one cell; `membraneOD` replaces the ring mean when given.
     public static func call(_ cell: Cell, marker: Marker, membraneOD: Double? = nil) -> CellCall {
-        func read(_ c: Compartment) -> Double { c == .membrane ? (membraneOD ?? cell.meanDAB(c)) : cell.meanDAB(c) }
+        // A marker read on both membrane and cytoplasm (CRT) reads the cytoplasm inside the ring,
+        // so surface staining is not counted twice.
+        let both = marker.primary == .membrane && marker.secondary == .cytoplasm
+        func read(_ c: Compartment) -> Double {
+            switch c {
+            case .membrane: membraneOD ?? cell.meanDAB(c)
+            case .cytoplasm where both: cell.innerCytoplasmDAB
+            default: cell.meanDAB(c)
+            }
+        }
         let p = read(marker.primary)
         let s = marker.secondary.map { read($0) }
         let w = cell.meanDAB(.cell)

@@ -4,20 +4,22 @@ import StainShiftStains
 /// Per-cell mean DAB of the brightest fraction of non-nuclear pixels (see `Marker.membraneTopFraction`).
 enum PeripheralDAB {
     /// Values indexed like `segmentation.cells`; nil when planes and labels do not match.
-    static func topMeans(_ seg: CellSegmentation, planes: StainPlanes, fraction: Double) -> [Double]? {
+    /// `ringOnly`: only the membrane ring's pixels (markers whose cytoplasm stains too).
+    static func topMeans(_ seg: CellSegmentation, planes: StainPlanes, fraction: Double, ringOnly: Bool = false) -> [Double]? {
         let n = seg.width * seg.height
         guard planes.width == seg.width, planes.height == seg.height, seg.cellLabels.count == n,
-              seg.nucleusLabels.count == n, let dOff = planes.planeOffset(.dab), !seg.cells.isEmpty else { return nil }
+              seg.nucleusLabels.count == n, !ringOnly || seg.membraneMask.count == n, let dOff = planes.planeOffset(.dab), !seg.cells.isEmpty else { return nil }
         var maxLabel = 0
         for c in seg.cells { maxLabel = max(maxLabel, Int(c.label)) }
         guard maxLabel > 0 else { return nil }
         // Counting sort of the cells' non-nuclear DAB values by label: one flat buffer.
         var counts = [Int](repeating: 0, count: maxLabel + 2)
+        let ring = seg.membraneMask
         seg.cellLabels.withUnsafeBufferPointer { cl in
             seg.nucleusLabels.withUnsafeBufferPointer { nl in
                 for i in 0..<n {
                     let l = Int(cl[i])
-                    if l > 0, l <= maxLabel, nl[i] != cl[i] { counts[l + 1] += 1 }
+                    if l > 0, l <= maxLabel, nl[i] != cl[i], !ringOnly || ring[i] != 0 { counts[l + 1] += 1 }
                 }
             }
         }
@@ -31,7 +33,7 @@ enum PeripheralDAB {
                     values.withUnsafeMutableBufferPointer { out in
                         for i in 0..<n {
                             let l = Int(cl[i])
-                            guard l > 0, l <= maxLabel, nl[i] != cl[i] else { continue }
+                            guard l > 0, l <= maxLabel, nl[i] != cl[i], !ringOnly || ring[i] != 0 else { continue }
                             out[fill[l]] = v[dOff + i]
                             fill[l] += 1
                         }

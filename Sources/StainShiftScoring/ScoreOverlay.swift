@@ -3,7 +3,7 @@ import StainShiftImaging
 
 /// `--overlay`: the tile lightened, nucleus outlines coloured by bin (blue negative, yellow 1+,
 /// orange 2+, red 3+; QuPath's positive-cell colours), lymphocytes outlined green, and for
-/// membrane markers the cell border drawn in its bin colour. Glass outside tissue is dimmed grey.
+/// membrane markers the cell border drawn in a paler tint of its bin colour. Glass outside tissue is dimmed grey.
 public enum ScoreOverlay {
     static func colour(_ bin: IntensityBin) -> (UInt8, UInt8, UInt8) {
         switch bin {
@@ -36,7 +36,10 @@ public enum ScoreOverlay {
             let l = Int(cell.label)
             let binColour = colour(call.bin)
             nucleusColour[l] = cell.cellClass == .lymphocyte ? lymphocyte : binColour
-            if analysis.marker.readsMembrane { cellColour[l] = binColour }
+            // Cell borders (the membrane) in a paler tint of the bin colour, so nuclei stand out.
+            if analysis.marker.readsMembrane {
+                cellColour[l] = (UInt8((Int(binColour.0) + 255) / 2), UInt8((Int(binColour.1) + 255) / 2), UInt8((Int(binColour.2) + 255) / 2))
+            }
         }
         func put(_ i: Int, _ c: (UInt8, UInt8, UInt8)) { out[3 * i] = c.0; out[3 * i + 1] = c.1; out[3 * i + 2] = c.2 }
         func isEdge(_ labels: [Int32], _ x: Int, _ y: Int, _ l: Int32) -> Bool {

@@ -6,7 +6,7 @@ public struct BackgroundEstimate: Sendable, Equatable {
     public let whitePoint: WhitePoint
     /// Tissue-free pixels found (every channel's OD below `BackgroundEstimator.tissueFreeOD`).
     public let tissueFreePixels: Int
-    /// Pixels the white point was measured on (the brightest half of the tissue-free ones).
+    /// Pixels the white point was measured on (the brightest tenth of the tissue-free ones).
     public let usedPixels: Int
     /// Set when too little background was found and the fixed white (bit-depth max) is used instead.
     public let warning: String?
@@ -14,11 +14,14 @@ public struct BackgroundEstimate: Sendable, Equatable {
 
 /// Estimates the background (white point) per channel from the brightest tissue-free pixels,
 /// as QuPath's "Estimate stain vectors" and HistomicsTK's background intensity do: pixels whose OD
-/// is below 0.15 in every channel (Macenko et al. 2009's transparency threshold) are glass; the
-/// white point is, per channel, the median of the brightest half of them.
+/// is below 0.15 in every channel (Macenko et al. 2009's transparency threshold) may be glass or
+/// pale tissue; the white point is, per channel, the median of the brightest tenth of them, so
+/// pale stroma does not pull it down while a few saturated specks cannot set it.
 public enum BackgroundEstimator {
     /// OD (relative to the bit-depth max) below which a pixel counts as tissue-free in every channel.
     public static let tissueFreeOD = 0.15
+    /// Share of the tissue-free pixels, brightest first, the white point is measured on.
+    public static let brightestFraction = 0.1
 
     /// Estimates the white point; falls back to the fixed white when fewer than
     /// `max(64, minimumFraction * pixels)` tissue-free pixels exist (a tile full of tissue).
@@ -53,10 +56,11 @@ public enum BackgroundEstimator {
             return BackgroundEstimate(whitePoint: fixed, tissueFreePixels: found, usedPixels: 0,
                                       warning: "only \(found) tissue-free pixels (need \(needed)); using the fixed white \(maxValue)")
         }
-        // The brightness above which the brightest half lies.
-        var cutoff = brightness.count - 1, above = 0
-        while cutoff > 0 && above + brightness[cutoff] < (found + 1) / 2 { above += brightness[cutoff]; cutoff -= 1 }
-        // Pass 2: per-channel histograms of that brightest half; the white is their median.
+        // The brightness at which the brightest tenth is reached.
+        let wanted = max(1, Int((Double(found) * brightestFraction).rounded(.up)))
+        var cutoff = brightness.count - 1, above = brightness[cutoff]
+        while cutoff > 0 && above < wanted { cutoff -= 1; above += brightness[cutoff] }
+        // Pass 2: per-channel histograms of that brightest tenth; the white is their median.
         var hist = [[Int]](repeating: [Int](repeating: 0, count: maxValue + 1), count: 3)
         var used = 0
         s.withUnsafeBufferPointer { p in

@@ -31,22 +31,25 @@ public struct Deconvolver: Sendable {
         let w = image.width, h = image.height
         let coeffs = Coefficients(m)
         planes.values.withUnsafeMutableBufferPointer { out in
-            let dst = SendablePointer(out.baseAddress!)
             table.red.withUnsafeBufferPointer { lr in
                 table.green.withUnsafeBufferPointer { lg in
                     table.blue.withUnsafeBufferPointer { lb in
-                        let luts = LUTs(r: lr.baseAddress!, g: lg.baseAddress!, b: lb.baseAddress!)
+                        // Non-empty buffers always have a base address; the guard only satisfies the type.
+                        guard let o = out.baseAddress, let r = lr.baseAddress, let g = lg.baseAddress, let b = lb.baseAddress else { return }
+                        let dst = SendablePointer(o), luts = LUTs(r: r, g: g, b: b)
                         switch image.samples {
                         case .uint8(let s):
                             s.withUnsafeBufferPointer { src in
-                                let p = SendableSource(src.baseAddress!)
+                                guard let base = src.baseAddress else { return }
+                                let p = SendableSource(base)
                                 Deconvolver.split(rows: h, workers: workers) { rows in
                                     kernel(p.pointer, luts, coeffs, dst.pointer, n, rows.lowerBound * w, rows.upperBound * w)
                                 }
                             }
                         case .uint16(let s):
                             s.withUnsafeBufferPointer { src in
-                                let p = SendableSource(src.baseAddress!)
+                                guard let base = src.baseAddress else { return }
+                                let p = SendableSource(base)
                                 Deconvolver.split(rows: h, workers: workers) { rows in
                                     kernel(p.pointer, luts, coeffs, dst.pointer, n, rows.lowerBound * w, rows.upperBound * w)
                                 }
@@ -131,7 +134,8 @@ func kernel<T: FixedWidthInteger & UnsignedInteger>(_ src: UnsafePointer<T>, _ l
                 let from = 3 * (i + min(j, left - 1))
                 pad[3 * j] = src[from]; pad[3 * j + 1] = src[from + 1]; pad[3 * j + 2] = src[from + 2]
             }
-            let (c0, c1, c2) = eight(UnsafePointer(pad.baseAddress!))
+            guard let padded = pad.baseAddress else { return }
+            let (c0, c1, c2) = eight(UnsafePointer(padded))
             for j in 0..<left {
                 p0.storeBytes(of: c0[j], toByteOffset: (i + j) * 4, as: Float.self)
                 p1.storeBytes(of: c1[j], toByteOffset: (i + j) * 4, as: Float.self)

@@ -155,7 +155,7 @@ extension StainMatrix: Codable {
     /// `auto` is not resolved here: estimation needs the image (see `StainEstimation`).
     public static func resolve(_ spec: String) throws(StainError) -> StainMatrix {
         if let preset = StainPresets.named(spec) { return preset.matrix }
-        if FileManager.default.fileExists(atPath: spec) { return try load(spec) }
+        if FileManager.default.fileExists(atPath: spec) || spec.lowercased().hasSuffix(".json") { return try load(spec) }
         if spec.contains(":") { return try StainMatrix(parsing: spec) }
         throw StainError.malformed("'\(spec)' is not a stain preset (\(StainPresets.all.map(\.name).joined(separator: ", ")), auto), a stain text (role:r,g,b;role:r,g,b) or an existing JSON file")
     }

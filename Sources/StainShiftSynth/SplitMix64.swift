@@ -29,7 +29,7 @@ public struct SplitMix64: Sendable {
     /// Uniform integer in 0..<n (0 when n <= 0); multiply-shift, bias below 2^-32 for n < 2^32.
     public mutating func below(_ n: Int) -> Int {
         guard n > 0 else { return 0 }
-        return Int((next() >> 32) &* UInt64(UInt32(truncatingIfNeeded: n)) >> 32)
+        return Int(((next() >> 32) &* UInt64(UInt32(truncatingIfNeeded: n))) >> 32)
     }
 
     /// Standard normal deviate (Box-Muller).

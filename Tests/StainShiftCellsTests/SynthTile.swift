@@ -19,7 +19,7 @@ struct SynthTile {
     static let hVec = (0.650, 0.704, 0.286), dVec = (0.268, 0.570, 0.776)
 
     static func make(width: Int, height: Int, seed: UInt64, membraneDAB: Bool = false, nuclearDABFraction: Double = 0.3,
-                     noise: Double = 3) -> SynthTile {
+                     noise: Double = 3, stromaH: Double = 0.06) -> SynthTile {
         var rng = SplitMix(seed)
         let px = 0.5
         let spacing = 18.0 / px
@@ -55,7 +55,7 @@ struct SynthTile {
                 }
             }
         }
-        var hOD = [Double](repeating: 0.06, count: width * height)   // pale stroma / cytoplasm
+        var hOD = [Double](repeating: stromaH, count: width * height)   // pale stroma / cytoplasm
         var dOD = [Double](repeating: 0.02, count: width * height)
         for nu in nuclei {
             let r = max(nu.a, nu.b) + 5.5 / px

@@ -121,6 +121,19 @@ func tables(_ manifestPath: String, threads: Int, outdir: String? = nil, resume:
         let text = Tables.tiles(result.tiles) + Tables.slides(result.slides) + Tables.changes(result.changes)
             + Tables.groups(result.calls, signalIDs: ClassifierConfig().signals.map(\.id)) + Tables.failures(result.failures)
         #expect(text == whole.text)
+        // A manifest slide without a part is a failure of each of its tiles, not a silent gap.
+        let partial = try CohortAssembler.match(parts: Array(parts.dropFirst()), manifest: manifest)
+        let missing = try #require(partial.first { $0.slide == parts[0].part.slide })
+        #expect(missing.tiles.isEmpty && missing.failures.count == 4 && missing.failures.allSatisfy { $0.stage == "gather" })
+        // A model adds a probability to every patient with change scores.
+        var withModel = settings
+        withModel.model = LogisticModel(features: ["pdl1.tps.delta"], means: [0], scales: [10], intercept: 0, coefficients: [1],
+                                        lambda: 1, threshold: 0.5, crossValidation: nil)
+        let modelled = CohortAssembler.assemble(manifest: manifest, parts: try CohortAssembler.match(parts: parts, manifest: manifest),
+                                                engine: engine, settings: withModel)
+        #expect(modelled.calls.allSatisfy { $0.probability != nil })
+        #expect((modelled.calls.first { $0.patient == "A" }?.probability ?? 0) > 0.9)
+        #expect(modelled.provenance.settings["classifier_config"] == ClassifierConfig().json())
         // A part whose slide the manifest does not know is refused.
         var stray = parts[0].part; stray.slide = "Z"
         #expect(throws: PipelineError.self) { try CohortAssembler.match(parts: [("z.json", stray)], manifest: manifest) }
@@ -144,4 +157,42 @@ final class LinesSink: @unchecked Sendable {
     private let lock = NSLock(); private var s = ""
     func add(_ t: String) { lock.lock(); s += t; lock.unlock() }
     var text: String { lock.lock(); defer { lock.unlock() }; return s }
+}
+
+@Suite struct ThumbnailTests {
+    @Test func overlaysAreShrunkToFitTheReport() {
+        var s = [UInt8](repeating: 0, count: 1030 * 700 * 3)
+        for i in stride(from: 0, to: s.count, by: 6) { s[i] = 200 }  // every other pixel red 200
+        let t = RunOutputs.thumbnail(RGBImage(width: 1030, height: 700, samples: .uint8(s), pixelSizeMicrons: 0.5))
+        #expect(t.width == 343 && t.height == 233)  // factor 3
+        #expect(t.pixelSizeMicrons == 1.5)
+        let small = RGBImage(width: 100, height: 80, filling: (1, 2, 3))
+        #expect(RunOutputs.thumbnail(small) == small)
+    }
+}
+
+@Suite struct StainSpecTests {
+    @Test func manifestStainsArePresetsFilesOrTextAndABadOneFailsItsSlide() throws {
+        let s = try Scratch()
+        for name in ["a.png", "b.png", "c.png", "d.png"] {
+            try ImageWriter.writePNG(RGBImage(width: 4, height: 4, filling: (30, 10, 10)), to: s.path(name))
+        }
+        _ = try s.write("stains.json", #"{"stains": [{"role": "hematoxylin", "r": 0.65, "g": 0.70, "b": 0.29}, {"role": "dab", "r": 0.27, "g": 0.57, "b": 0.78}]}"#)
+        let m = try Manifest.load(try s.write("m.csv", """
+            patient,timepoint,marker,image,stains
+            P,pre,pdl1,a.png,qupath-h-dab
+            P,post,pdl1,b.png,stains.json
+            Q,pre,pdl1,c.png,"hematoxylin:0.65,0.70,0.29;dab:0.27,0.57,0.78"
+            Q,post,pdl1,d.png,no-such-stain
+            """ + "\n"), knownMarkers: markers)
+        let parts = try BatchRunner(engine: fakeEngine(), stains: StainResolver(), options: BatchOptions(threads: 2))
+            .run(m.slides, folder: m.folder)
+        let sources = Dictionary(uniqueKeysWithValues: parts.map { ($0.slide, $0.stainsSource) })
+        #expect(sources["P_pre_pdl1"] == "preset:qupath-h-dab")
+        #expect(sources["P_post_pdl1"] == "file:stains.json")
+        #expect(sources["Q_pre_pdl1"] == "text")
+        let bad = try #require(parts.first { $0.slide == "Q_post_pdl1" })
+        #expect(bad.tiles.isEmpty && bad.failures.count == 1 && bad.failures[0].stage == "stains" && bad.failures[0].line == 5)
+        #expect(parts.filter { $0.slide != "Q_post_pdl1" }.allSatisfy { $0.tiles.count == 1 })
+    }
 }

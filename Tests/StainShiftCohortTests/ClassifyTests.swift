@@ -71,6 +71,8 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
         let c = PatientCaller(config: config).call(patient: "P", slides: both, changes: [change("P", pre: 5, post: 30, ci: (15, 35))])
         #expect(c.pdl1Group == .noChange)
         #expect(throws: ClassifyError.self) { try ClassifierConfig.load(try s.write("bad.json", #"{"pdl1": {"min_delta": "x"}}"#)) }
+        #expect(throws: ClassifyError.self) { try ClassifierConfig.load(try s.write("cuts.json", #"{"pdl1": {"min_delta": 10, "marker": "pdl1", "metric": "tps", "min_tumour_cells": 100, "category_cutoffs": [50, 1]}}"#)) }
+        #expect(throws: ClassifyError.self) { try ClassifierConfig.load(try s.write("nofallback.json", #"{"benefit_rules": [{"id": "x", "when": {"pdl1_group": ["increase"]}, "call": "likely", "rationale": "r"}]}"#)) }
         // The printed default config reads back as the defaults.
         #expect(try ClassifierConfig.load(try s.write("d.json", ClassifierConfig().json())) == ClassifierConfig())
     }

@@ -112,6 +112,12 @@ enum ReportFixture {
                                       scores: scores(marker, level: 11), qcFlags: ["low_tissue", "too_few_cells"],
                                       stains: preset, stainsSource: "preset:h-dab"))
         }
+        // The runner keeps a slide whose every tile failed, with no tiles and the scores of empty totals.
+        var empty = SlideRecord(patient: "P4", timepoint: .post, marker: "pdl1", slide: "P4-pdl1-post", tileCount: 0,
+                                totals: TileTotals(), scores: [MarkerScore(name: "tps", value: 0), MarkerScore(name: "hscore", value: 0)],
+                                qcFlags: ["few_tumour_cells", "no_tiles"], stains: preset, stainsSource: "preset:h-dab")
+        empty.failedTiles = 1
+        slides.append(empty)
         calls.append(PatientCall(patient: "P4", pdl1Group: .insufficient, tpsPre: nil, tpsPost: nil, tpsCategoryPre: "1-49%",
                                  tpsCategoryPost: nil, benefit: .indeterminate, rule: "pdl1_unmeasurable",
                                  rationale: "No post-RT PD-L1 slide: every post tile failed to read.", probability: nil,

@@ -13,6 +13,13 @@ import Testing
         try #require(root.all("section", class: "patient").first { $0.attributes["data-patient"] == patient })
     }
 
+    /// The parse checks below mean something only if unclosed tags and bare ampersands fail.
+    @Test func theXMLCheckRejectsHTMLThatIsNotWellFormed() {
+        #expect(throws: XMLTreeError.self) { try XMLNode.parse("<html><body><div></body></html>") }
+        #expect(throws: XMLTreeError.self) { try XMLNode.parse("<html><p>P1 & P2</p></html>") }
+        #expect(throws: XMLTreeError.self) { try XMLNode.parse("<html><meta charset=\"utf-8\"></html>") }
+    }
+
     @Test func htmlIsWellFormedXML() throws {
         let root = try XMLNode.parse(html)
         #expect(root.name == "html")

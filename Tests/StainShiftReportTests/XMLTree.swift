@@ -38,8 +38,11 @@ final class XMLNode {
         let parser = XMLParser(data: Data(document.utf8))
         parser.delegate = builder
         guard parser.parse(), let root = builder.root else {
-            throw XMLTreeError(detail: "\(parser.parserError.map { "\($0)" } ?? "no root") at line \(parser.lineNumber), column \(parser.columnNumber)")
+            throw XMLTreeError(detail: "\(builder.problem ?? parser.parserError.map { "\($0)" } ?? "no root") at line \(parser.lineNumber), column \(parser.columnNumber)")
         }
+        // libxml2 in recovery mode lets some mismatched end tags through; check nesting here.
+        if let problem = builder.problem { throw XMLTreeError(detail: problem) }
+        guard builder.stack.isEmpty else { throw XMLTreeError(detail: "unclosed <\(builder.stack.last?.name ?? "")>") }
         return root
     }
 
@@ -54,8 +57,14 @@ final class XMLNode {
             stack.append(node)
         }
 
+        var problem: String?
+
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            _ = stack.popLast()
+            guard let open = stack.popLast(), open.name == name else {
+                if problem == nil { problem = "</\(name)> closes <\(stack.last?.name ?? "nothing")> at line \(parser.lineNumber)" }
+                parser.abortParsing()
+                return
+            }
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {

@@ -52,6 +52,9 @@ import Testing
         #expect(try StainMatrix.resolve(StainPresets.hE.text) == StainPresets.hE)
         #expect(throws: StainError.self) { try StainMatrix.resolve("h-dob") }
         #expect(throws: StainError.self) { try StainMatrix.resolve("auto") }
+        #expect(throws: StainError.file("/nonexistent/set.json", .malformed("no such file"))) {
+            try StainMatrix.resolve("/nonexistent/set.json")
+        }
     }
 
     @Test func presetsAreDistinctCitedAndValid() {

@@ -79,7 +79,7 @@ guard arguments.count >= 3 else {
 }
 let repeats = arguments.count > 3 ? Int(arguments[3]) ?? 7 : 7
 let cores = ProcessInfo.processInfo.activeProcessorCount
-print("file      layout              ours 1 thread  ours \(cores) threads  tiffinfo -D  ratio 1t  ratio \(cores)t")
+print("file             layout                    ours 1 thread  ours \(cores) threads  tiffinfo -D  ratio 1t  ratio \(cores)t")
 for path in arguments[1...2] {
     do {
         let info = try ImageReader.info(path)
@@ -96,7 +96,7 @@ for path in arguments[1...2] {
             oursN = min(oursN, try best(1) { _ = try ImageReader.read(path, options: ReadOptions(threads: cores)) })
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
-        print(String(format: "%-9@ %-18@ %10.1f ms  %11.1f ms  %8.1f ms  %8.2f  %8.2f",
+        print(String(format: "%-16@ %-24@ %10.1f ms  %11.1f ms  %8.1f ms  %8.2f  %8.2f",
                      name as NSString, "\(info.width)x\(info.height) \(layout)" as NSString,
                      ours1, oursN, reference, ours1 / reference, oursN / reference))
     } catch {

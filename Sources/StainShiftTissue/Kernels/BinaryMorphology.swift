@@ -22,50 +22,51 @@ package enum BinaryMorphology {
     }
 
     /// Labels connected components of set pixels (4- or 8-connected) into `labels` (1...count, 0 unset),
-    /// numbered in raster order of their first pixel. Returns the count.
+    /// numbered in raster order of their first pixel. Returns the count. Two passes with union-find
+    /// on provisional labels (Rosenfeld & Pfaltz 1966).
     @discardableResult
     package static func label(_ mask: UnsafePointer<UInt8>, width w: Int, height h: Int, eightConnected: Bool,
                               labels: UnsafeMutablePointer<Int32>) -> Int {
         guard w > 0, h > 0 else { return 0 }
-        var parent: [Int32] = [0]
-        func find(_ a: Int32) -> Int32 {
+        // Provisional labels get at most one per run of set pixels: (w + 1) / 2 per row.
+        let capacity = min(w * h, ((w + 1) / 2) * h) + 2
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        defer { p.deallocate() }
+        var used: Int32 = 1
+        @inline(__always) func find(_ a: Int32) -> Int32 {
             var a = a
-            while parent[Int(a)] != a { parent[Int(a)] = parent[Int(parent[Int(a)])]; a = parent[Int(a)] }
+            while p[Int(a)] != a { p[Int(a)] = p[Int(p[Int(a)])]; a = p[Int(a)] }
             return a
         }
-        func union(_ a: Int32, _ b: Int32) -> Int32 {
+        @inline(__always) func join(_ a: Int32, _ b: Int32) -> Int32 {
+            if a == 0 { return b }
+            if b == 0 || a == b { return a }
             let ra = find(a), rb = find(b)
-            if ra == rb { return ra }
-            if ra < rb { parent[Int(rb)] = ra; return ra }
-            parent[Int(ra)] = rb; return rb
+            if ra < rb { p[Int(rb)] = ra; return ra }
+            if rb < ra { p[Int(ra)] = rb }
+            return rb
         }
         for y in 0..<h {
+            let row = y * w
             for x in 0..<w {
-                let i = y * w + x
+                let i = row + x
                 guard mask[i] != 0 else { labels[i] = 0; continue }
-                var l: Int32 = 0
-                func take(_ j: Int) {
-                    let m = labels[j]
-                    if m == 0 { return }
-                    l = l == 0 ? find(m) : union(l, m)
-                }
-                if x > 0 { take(i - 1) }
+                var l: Int32 = x > 0 ? labels[i - 1] : 0
                 if y > 0 {
-                    take(i - w)
+                    l = join(l, labels[i - w])
                     if eightConnected {
-                        if x > 0 { take(i - w - 1) }
-                        if x < w - 1 { take(i - w + 1) }
+                        if x > 0 { l = join(l, labels[i - w - 1]) }
+                        if x < w - 1 { l = join(l, labels[i - w + 1]) }
                     }
                 }
-                if l == 0 {
-                    l = Int32(parent.count)
-                    parent.append(l)
-                }
+                if l == 0 { l = used; p[Int(used)] = used; used += 1 }
                 labels[i] = l
             }
         }
         // Resolve to consecutive labels in raster order of the component's first pixel.
-        var final = [Int32](repeating: 0, count: parent.count)
+        let final = UnsafeMutablePointer<Int32>.allocate(capacity: Int(used))
+        defer { final.deallocate() }
+        final.initialize(repeating: 0, count: Int(used))
         var next: Int32 = 0
         for i in 0..<(w * h) where labels[i] != 0 {
             let r = Int(find(labels[i]))

@@ -10,7 +10,7 @@ package enum Parallel {
     package static func forEachChunk(_ count: Int, chunks: Int = defaultChunks, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let k = min(max(chunks, 1), count)
-        if k == 1 || count < 64 { body(0..<count); return }
+        if k == 1 { body(0..<count); return }
         DispatchQueue.concurrentPerform(iterations: k) { c in
             body((count * c / k)..<(count * (c + 1) / k))
         }
@@ -20,7 +20,7 @@ package enum Parallel {
     package static func chunkRanges(_ count: Int, chunks: Int = defaultChunks) -> [Range<Int>] {
         guard count > 0 else { return [] }
         let k = min(max(chunks, 1), count)
-        if k == 1 || count < 64 { return [0..<count] }
+        if k == 1 { return [0..<count] }
         return (0..<k).map { c in (count * c / k)..<(count * (c + 1) / k) }
     }
 }

@@ -49,6 +49,10 @@ public struct CellSegmentation: Sendable {
     /// Per pixel: 1 where the pixel lies in its cell's membrane ring.
     public var membraneMask: [UInt8]
     public var cells: [Cell]
+    /// Factor by which this image's optical densities were multiplied before measuring
+    /// (`CellParameters.normaliseStains`; 1 when off). Apply it to pixel-level scores of the same
+    /// tile so they share the cells' normalised OD scale.
+    public var odScale: Float = 1
 
     public init(width: Int, height: Int, nucleusLabels: [Int32], cellLabels: [Int32], membraneMask: [UInt8], cells: [Cell]) {
         self.width = width; self.height = height

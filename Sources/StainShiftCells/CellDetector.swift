@@ -51,8 +51,10 @@ public enum CellDetector {
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                          membrane: membrane, count: count, odScale: odScale,
                                          parameters: parameters)
-        return CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
-                                membraneMask: membrane, cells: cells)
+        var segmentation = CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
+                                            membraneMask: membrane, cells: cells)
+        segmentation.odScale = odScale
+        return segmentation
     }
 
     /// The detection channel at native resolution, multiplied by `scale`.

@@ -1,25 +1,32 @@
 /// Settings of nucleus and cell detection. Every size is in µm or µm² and converted to pixels once
 /// per tile, so the same parameters mean the same thing at 20x and 40x.
+///
+/// Defaults (`init(pixelSizeMicrons:)`) are chosen for agreement across scanners: work at 0.5 µm,
+/// one per-image OD scale from hematoxylin, QuPath's LoG foreground with an automatic floor, and a
+/// nucleus-contrast check. Ki67 positivity rule for scoring: nucleus `dabMean` >= 0.2 (or 0.5), in
+/// these normalised OD units; the two OS-2 scans then differ by 1.4 and 1.9 points (QuPath 3.1, 8.2).
 public struct CellParameters: Sendable, Equatable {
     /// Physical size of one image pixel.
     public var pixelSizeMicrons: Double
     /// Image nuclei are detected on; scoring sets `.hematoxylinPlusDAB` for nuclear markers.
     public var channel: NucleusChannel = .hematoxylin
-    /// Detection runs at this pixel size (QuPath's "requested pixel size"); nil or a value at or
-    /// below the native size works at native resolution. Never upsamples. Labels and measurements
-    /// are returned at native resolution.
+    /// Detection runs at this pixel size (QuPath's "requested pixel size", default 0.5 µm, so 20x
+    /// and 40x scans are segmented on the same physical grid); nil or a value at or below the native
+    /// size works at native resolution. Never upsamples. Labels and measurements are native.
     public var requestedPixelSizeMicrons: Double? = 0.5
-    /// Re-estimate the stain vectors of each image (Macenko 2009) and rescale all ODs so the
-    /// hematoxylin 99th percentile in tissue is 0.8 before detecting and measuring: different
-    /// scanners then give the same concentrations. Measurements are in these normalised OD units.
+    /// Multiply every OD by one per-image factor that brings the hematoxylin 99th percentile in
+    /// tissue to 0.8 (see `StainEstimation`): scanners differ mostly by such a factor. Detection and
+    /// measurements then use these normalised OD units; `CellSegmentation.odScale` holds the factor.
     public var normaliseStains: Bool = true
     /// How candidate nucleus pixels are found.
     public var foreground: ForegroundMethod = .laplacianOfGaussian
     /// Gaussian sigma of the detection channel (QuPath's default is 1.5 µm; 2 µm, as in the OS-2
     /// QuPath run, fragments fewer pale nuclei).
     public var sigmaMicrons: Double = 2
-    /// Detection threshold in OD units (the minimum mean detection OD of a nucleus); nil = automatic:
-    /// Otsu (1979) on the smoothed hematoxylin within tissue, never below `minimumAutomaticThreshold`.
+    /// Detection threshold in OD units (LoG foreground: the minimum mean detection OD of a nucleus;
+    /// threshold foreground: the smoothed-channel cut); nil = automatic: Otsu (1979) within tissue on
+    /// the smoothed channel (hematoxylin alone when the LoG foreground detects on H + DAB), never
+    /// below `minimumAutomaticThreshold`.
     public var threshold: Double? = nil
     /// Floor of the automatic threshold, so a blank or pale tile does not turn noise into nuclei.
     public var minimumAutomaticThreshold: Double = 0.1
@@ -39,7 +46,7 @@ public struct CellParameters: Sendable, Equatable {
     /// Split touching nuclei with a distance-transform watershed.
     public var splitTouching: Bool = true
     /// A distance-transform maximum must rise this far above the saddle to seed its own nucleus
-    /// (its h-maximum "dynamic"); 1 working pixel at 0.5 µm.
+    /// (its h-maximum "dynamic"); half a working pixel at 0.5 µm, as ImageJ's EDM watershed.
     public var splitToleranceMicrons: Double = 0.25
     /// QuPath's boundary refinement after splitting (a sigma-1-pixel LoG trims blurred edges);
     /// used by the Laplacian-of-Gaussian foreground when sigma exceeds 1.5 pixels.

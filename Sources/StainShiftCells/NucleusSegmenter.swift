@@ -90,28 +90,46 @@ enum NucleusSegmenter {
         return (labels, Int(next))
     }
 
-    /// Removes nuclei whose mean detection OD exceeds that of the ring around them (up to `ring`
-    /// pixels, shared with neighbours as for cells) by less than `minContrast`: pale texture in
-    /// cytoplasm or background, the job of QuPath's background subtraction, but scale-free of radius.
+    /// Removes nuclei whose mean detection OD exceeds that of their surroundings (the pixels of no
+    /// nucleus within `ring` pixels of the nucleus's bounding box) by less than `minContrast`: pale
+    /// texture in cytoplasm or background, the job of QuPath's background subtraction. Linear in
+    /// the nuclei's box areas, not in the image.
     static func dropLowContrast(_ labels: inout [Int32], channel: [Float], count: Int, width w: Int, height h: Int,
                                 ring: Double, minContrast: Double) -> Int {
-        let cells = CellExpansion.expand(labels, width: w, height: h, distance: max(ring, 1))
+        let r = max(1, Int(ring.rounded()))
+        var minX = [Int](repeating: Int.max, count: count + 1), maxX = [Int](repeating: -1, count: count + 1)
+        var minY = [Int](repeating: Int.max, count: count + 1), maxY = [Int](repeating: -1, count: count + 1)
         var inner = [Double](repeating: 0, count: count + 1), innerN = [Int](repeating: 0, count: count + 1)
-        var outer = [Double](repeating: 0, count: count + 1), outerN = [Int](repeating: 0, count: count + 1)
-        for i in 0..<(w * h) {
-            let k = Int(labels[i])
-            if k > 0 { inner[k] += Double(channel[i]); innerN[k] += 1 }
-            else if cells[i] > 0 { let c = Int(cells[i]); outer[c] += Double(channel[i]); outerN[c] += 1 }
-        }
         var map = [Int32](repeating: 0, count: count + 1)
         var next: Int32 = 0
-        for k in stride(from: 1, through: count, by: 1) {
-            let mi = innerN[k] > 0 ? inner[k] / Double(innerN[k]) : 0
-            // A nucleus with no free surroundings (packed among others) is kept.
-            let keep = outerN[k] == 0 || mi - outer[k] / Double(outerN[k]) >= minContrast
-            if keep { next += 1; map[k] = next }
+        labels.withUnsafeMutableBufferPointer { l in
+            channel.withUnsafeBufferPointer { c in
+                for y in 0..<h {
+                    for x in 0..<w {
+                        let k = Int(l[y * w + x])
+                        guard k > 0 else { continue }
+                        inner[k] += Double(c[y * w + x]); innerN[k] += 1
+                        if x < minX[k] { minX[k] = x }
+                        if x > maxX[k] { maxX[k] = x }
+                        if y < minY[k] { minY[k] = y }
+                        if y > maxY[k] { maxY[k] = y }
+                    }
+                }
+                for k in Swift.stride(from: 1, through: count, by: 1) {
+                    guard innerN[k] > 0 else { continue }
+                    var outer = 0.0, outerN = 0
+                    for y in max(0, minY[k] - r)...min(h - 1, maxY[k] + r) {
+                        for x in max(0, minX[k] - r)...min(w - 1, maxX[k] + r) where l[y * w + x] == 0 {
+                            outer += Double(c[y * w + x]); outerN += 1
+                        }
+                    }
+                    // A nucleus with no free surroundings (packed among others) is kept.
+                    let keep = outerN == 0 || inner[k] / Double(innerN[k]) - outer / Double(outerN) >= minContrast
+                    if keep { next += 1; map[k] = next }
+                }
+                for i in 0..<(w * h) { l[i] = map[Int(l[i])] }
+            }
         }
-        for i in 0..<(w * h) { labels[i] = map[Int(labels[i])] }
         return Int(next)
     }
 

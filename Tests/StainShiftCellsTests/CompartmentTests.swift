@@ -81,6 +81,7 @@ import StainShiftTissue
         let a = CellDetector.detect(planes, tissue: nil, parameters: CellParameters(pixelSizeMicrons: 0.5))
         let b = CellDetector.detect(dark, tissue: nil, parameters: CellParameters(pixelSizeMicrons: 0.5))
         #expect(a.cells.count == b.cells.count && a.cells.count > 5)
+        #expect(abs(a.odScale - s) < 1e-6 && abs(b.odScale - s2) < 1e-6)
         for (x, y) in zip(a.cells, b.cells) { #expect(abs(x.nucleus.dabMean - y.nucleus.dabMean) < 0.02) }
         #expect(StainEstimation.scale(Deconvolution.deconvolve(RGBImage(width: 64, height: 64, filling: (255, 255, 255)),
                                                                matrix: StainPresets.hDAB), tissue: nil) == nil)

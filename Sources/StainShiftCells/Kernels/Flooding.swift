@@ -34,50 +34,27 @@ package enum Flooding {
             keys[i] = UInt16(truncatingIfNeeded: k)
         }
         let levels = (0...kmax).map(level)
-        // Basins never cross unflooded pixels, so 8-connected components could flood in parallel
-        // chunks; measured on 2 cores, labelling the components cost more than the parallel flood
-        // saved, so one chunk is used (the code keeps the chunked layout for more cores).
-        let chunks = 1
-        let component = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-        if chunks > 1 {
-            let flooded = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
-            for i in 0..<n { flooded[i] = keys[i] > 0 ? 1 : 0 }
-            BinaryMorphology.label(flooded, width: w, height: h, eightConnected: true, labels: component)
-            flooded.deallocate()
-        } else {
-            component.initialize(repeating: 0, count: n)
-        }
-        // Counting sort per chunk: highest key first, raster order within a key.
-        let stride = kmax + 1
-        var counts = [Int](repeating: 0, count: chunks * stride)
-        for i in 0..<n where keys[i] > 0 { counts[Int(component[i]) % chunks * stride + Int(keys[i])] += 1 }
-        var start = [Int](repeating: 0, count: chunks * stride)
-        var chunkStart = [Int](repeating: 0, count: chunks + 1)
+        // Counting sort: highest key first, raster order within a key.
+        var counts = [Int](repeating: 0, count: kmax + 2)
+        for i in 0..<n { counts[Int(keys[i])] += 1 }
+        var start = [Int](repeating: 0, count: kmax + 2)
         var total = 0
-        for c in 0..<chunks {
-            chunkStart[c] = total
-            for k in Swift.stride(from: kmax, through: 1, by: -1) { start[c * stride + k] = total; total += counts[c * stride + k] }
-        }
-        chunkStart[chunks] = total
+        for k in Swift.stride(from: kmax, through: 1, by: -1) { start[k] = total; total += counts[k] }
         let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
         defer { order.deallocate() }
         start.withUnsafeMutableBufferPointer { st in
             for i in 0..<n where keys[i] > 0 {
-                let slot = Int(component[i]) % chunks * stride + Int(keys[i])
-                order[st[slot]] = Int32(truncatingIfNeeded: i); st[slot] += 1
+                let k = Int(keys[i])
+                order[st[k]] = Int32(truncatingIfNeeded: i); st[k] += 1
             }
         }
-        component.deallocate()
         for i in 0..<n { parent[i] = -1 }
-        let shared = FloodState(parent: SharedPointer(parent), keys: SharedPointer(keys), order: SharedPointer(order),
-                                width: w, height: h, dynamic: dynamic)
-        let bounds = chunkStart
+        // Sequential: labelling components to flood them in parallel cost more than it saved on 2 cores.
+        let state = FloodState(parent: SharedPointer(parent), keys: SharedPointer(keys), order: SharedPointer(order),
+                               width: w, height: h, dynamic: dynamic)
         levels.withUnsafeBufferPointer { lv in
             guard let base = lv.baseAddress else { return }
-            let lvShared = SharedPointer(UnsafeMutablePointer(mutating: base))
-            Parallel.forEachChunk(chunks, chunks: chunks) { r in
-                for c in r { shared.flood(bounds[c]..<bounds[c + 1], levels: lvShared) }
-            }
+            state.flood(0..<total, levels: SharedPointer(UnsafeMutablePointer(mutating: base)))
         }
         // Number basins in raster order; a finished pixel stores -(label + 1) so later finds stop there.
         var next: Int32 = 0
@@ -94,7 +71,7 @@ package enum Flooding {
     }
 }
 
-/// One flooding worker's view of the shared buffers; chunks touch disjoint components only.
+/// The flooding loop over the sorted pixels.
 private struct FloodState: Sendable {
     let parent: SharedPointer<Int32>, keys: SharedPointer<UInt16>, order: SharedPointer<Int32>
     let width: Int, height: Int, dynamic: Double

@@ -26,6 +26,7 @@ demo: build
 
 test: deps
 	$(SWIFT) test $(TESTFLAGS)
+	$(MAKE) test-pipelines
 
 bench: build
 	Benchmarks/run.sh
@@ -52,3 +53,6 @@ fuzz: deps
 
 clean:
 	rm -rf .build out
+
+test-pipelines: deps
+	SWIFT="$(SWIFT)" BUILDFLAGS="$(TESTFLAGS)" bash pipelines/tests/run.sh

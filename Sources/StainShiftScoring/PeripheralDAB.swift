@@ -1,7 +1,8 @@
 import StainShiftCells
 import StainShiftStains
 
-/// Per-cell mean DAB of the brightest fraction of non-nuclear pixels (see `Marker.membraneTopFraction`).
+/// Per-cell mean DAB of the brightest fraction of non-nuclear pixels (see `Marker.membraneTopFraction`),
+/// in the segmentation's normalised OD units (`odScale`), like the cells' compartment means.
 enum PeripheralDAB {
     /// Values indexed like `segmentation.cells`; nil when planes and labels do not match.
     /// `ringOnly`: only the membrane ring's pixels (markers whose cytoplasm stains too).
@@ -43,6 +44,7 @@ enum PeripheralDAB {
         }
         // Cells are independent: selection per cell in parallel, each writing its own slot.
         let cells = seg.cells
+        let scale = Double(seg.odScale)
         var out = [Double](repeating: 0, count: cells.count)
         let chunk = 256
         values.withUnsafeMutableBufferPointer { vals in
@@ -54,7 +56,7 @@ enum PeripheralDAB {
                         let count = start[l + 1] - start[l]
                         guard count > 0 else { res[k] = cells[k].meanDAB(.cell); continue }
                         let top = max(1, Int((Double(count) * fraction).rounded()))
-                        let mean = topSum(base + start[l], count, top) / Double(top)
+                        let mean = topSum(base + start[l], count, top) / Double(top) * scale
                         res[k] = mean.isFinite ? mean : 0
                     }
                 }

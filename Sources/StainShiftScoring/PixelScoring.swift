@@ -8,8 +8,10 @@ public enum PixelScoring {
     /// Rows per work block. Blocks are summed in order, so results do not depend on the thread count.
     static let blockRows = 32
 
+    /// `scale` multiplies every DAB value first: the cell stage's per-image OD normalisation
+    /// (`CellSegmentation.odScale`), so pixel and cell scores share one OD scale.
     public static func totals(_ planes: StainPlanes, tissue: TissueMask?, thresholds: IntensityThresholds,
-                              threads: Int? = nil) -> (bins: BinCounts, dabSum: Double) {
+                              scale: Float = 1, threads: Int? = nil) -> (bins: BinCounts, dabSum: Double) {
         guard let offset = planes.planeOffset(.dab), planes.pixelCount > 0 else { return (BinCounts(), 0) }
         let w = planes.width, h = planes.height
         let blocks = (h + blockRows - 1) / blockRows
@@ -28,13 +30,13 @@ public enum PixelScoring {
                         let row = y * w
                         if let mask {
                             for x in 0..<w where mask[row + x] != 0 {
-                                let v = dab[row + x]
+                                let v = dab[row + x] * scale
                                 n += 1; rowSum += v
                                 c1 += v >= t1 ? 1 : 0; c2 += v >= t2 ? 1 : 0; c3 += v >= t3 ? 1 : 0
                             }
                         } else {
                             for x in 0..<w {
-                                let v = dab[row + x]
+                                let v = dab[row + x] * scale
                                 rowSum += v
                                 c1 += v >= t1 ? 1 : 0; c2 += v >= t2 ? 1 : 0; c3 += v >= t3 ? 1 : 0
                             }

@@ -30,7 +30,8 @@ extension TileScorer {
         totals.tiles = 1
         totals.imagePixels = planes.pixelCount
         totals.tissuePixels = tissue.width == planes.width && tissue.height == planes.height ? tissue.areaPixels : 0
-        let pixels = PixelScoring.totals(planes, tissue: tissue, thresholds: marker.pixelThresholds, threads: settings.threads)
+        let pixels = PixelScoring.totals(planes, tissue: tissue, thresholds: marker.pixelThresholds,
+                                            scale: segmentation.odScale, threads: settings.threads)
         totals.pixels = pixels.bins
         totals.pixelDABSum = pixels.dabSum
         let calls = CellScoring.calls(segmentation, planes: planes, marker: marker)

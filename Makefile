@@ -21,8 +21,13 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product stainshift
 
 demo: build
-	@echo "make demo: stainshift $$($(BIN) --version) on samples/"
-	$(BIN) info samples/skimage-ihc.png
+	@echo "make demo: stainshift $$($(BIN) --version): scoring the synthetic cohort in samples/cohort"
+	$(BIN) run samples/cohort/manifest.tsv -o out/demo --keep-going
+	$(BIN) score samples/skimage-ihc.png --marker hla1 --json out/demo/skimage-ihc.json --overlay out/demo/skimage-ihc.overlay.png
+	@echo
+	@cut -f1-3,5 out/demo/groups.tsv
+	@echo
+	@echo "make demo: report: out/demo/report.html (tables: out/demo/*.tsv; research use only)"
 
 test: deps
 	$(SWIFT) test $(TESTFLAGS)

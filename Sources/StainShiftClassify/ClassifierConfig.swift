@@ -9,11 +9,12 @@ import StainShiftCohort
 ///   Cancer Res 74:5458; Deng et al. 2014, J Clin Invest 124:687), so a post-RT rise is the brake
 ///   that PD-1/PD-L1 blockade releases.
 /// - PD-L1-positive tumours respond better to blockade: objective response 48% vs 15% for
-///   PD-L1-negative tumours, pooled across 17 early anti-PD-1/PD-L1 studies (as reviewed by
-///   Patel & Kurzrock 2015, Mol Cancer Ther 14:847).
+///   PD-L1-negative tumours in a review of 17 studies (the figure of the project's brief; the
+///   review of PD-L1 as a predictive biomarker by Patel & Kurzrock 2015, Mol Cancer Ther 14:847,
+///   covers this evidence; the exact source of the pooled figure is still to be checked).
 /// - A PD-L1 rise after chemoradiotherapy is associated with worse outcome when no blockade
-///   follows (e.g. Fujimoto et al. 2017, Lung Cancer, NSCLC after concurrent chemoradiotherapy),
-///   which is the case for adding it.
+///   follows (reported in NSCLC after concurrent chemoradiotherapy; reference still to be
+///   checked), which is the case for adding it.
 /// - Immunogenic cell death (calreticulin exposed on the membrane, Obeid et al. 2007, Nat Med
 ///   13:54; HMGB1 released from the nucleus, Apetoh et al. 2007, Nat Med 13:1050) and raised
 ///   HLA class I presentation after irradiation (Reits et al. 2006, J Exp Med 203:1259) mean the
@@ -150,7 +151,7 @@ public struct ClassifierConfig: Sendable, Equatable, Codable {
         BenefitRule(id: "unmeasured_accelerator", when: Conditions(pdl1Group: [.noChange, .decrease], measuredAtMost: 0), call: .indeterminate,
                     rationale: "PD-L1 did not rise and no immunogenic marker was measured."),
         BenefitRule(id: "no_brake", when: Conditions(), call: .unlikely,
-                    rationale: "PD-L1 did not rise after RT and immunogenic signals are weak: little brake for blockade to release."),
+                    rationale: "PD-L1 did not rise after RT and is below 50% afterwards: little brake for blockade to release."),
     ]
 }
 

@@ -35,9 +35,9 @@ public enum RunOutputs {
         return sorted[(sorted.count - 1) / 2]
     }
 
-    /// Longest side of an overlay thumbnail: enough to see cells and their bin colours in the report,
-    /// a sixteenth of the bytes of a 2048-pixel tile.
-    public static let thumbnailSide = 512
+    /// Longest side of an overlay thumbnail: enough to see cells and their bin colours in the report
+    /// while a report with one thumbnail per slide stays a few megabytes.
+    public static let thumbnailSide = 256
 
     /// `image` shrunk by the smallest integer factor that fits `thumbnailSide` (box average), so
     /// the report stays small whatever the tile size.

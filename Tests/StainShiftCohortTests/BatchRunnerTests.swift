@@ -164,8 +164,8 @@ final class LinesSink: @unchecked Sendable {
         var s = [UInt8](repeating: 0, count: 1030 * 700 * 3)
         for i in stride(from: 0, to: s.count, by: 6) { s[i] = 200 }  // every other pixel red 200
         let t = RunOutputs.thumbnail(RGBImage(width: 1030, height: 700, samples: .uint8(s), pixelSizeMicrons: 0.5))
-        #expect(t.width == 343 && t.height == 233)  // factor 3
-        #expect(t.pixelSizeMicrons == 1.5)
+        #expect(t.width == 206 && t.height == 140)  // factor 5: 1030 / 5 = 206 <= 256
+        #expect(t.pixelSizeMicrons == 2.5)
         let small = RGBImage(width: 100, height: 80, filling: (1, 2, 3))
         #expect(RunOutputs.thumbnail(small) == small)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StainShiftScoring
 
 /// A JSON value whose objects keep the order they were built in: MultiQC shows table
 /// columns in the order of `headers`, so that file is written with this rather than
@@ -37,24 +38,6 @@ indirect enum OrderedJSON {
         }
     }
 
-    /// A JSON string literal (RFC 8259 section 7).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal (RFC 8259 section 7), escaped as the scoring stage's JSON is.
+    static func quote(_ s: String) -> String { JSONText.quote(s) }
 }

@@ -64,13 +64,17 @@ public enum Tables {
         }
         let lists = sorted.map { (marker: $0.marker, scores: $0.scores) }
         let columns = scoreColumns(Dictionary(lists.map { ($0.marker, $0.scores) }, uniquingKeysWith: { a, _ in a }).map { (marker: $0.key, scores: $0.value) })
-        var out = row(["patient", "timepoint", "marker", "slide", "image", "cells_total", "cells_positive"] + columns
+        // The CONTRACT's first eight columns, in its order (percent_positive and hscore lead
+        // `columns`), then the slide, the other marker scores and the counts.
+        let lead = Array(columns.prefix(2)), rest = Array(columns.dropFirst(2))
+        var out = row(["patient", "timepoint", "marker", "image", "cells_total", "cells_positive"] + lead + ["slide"] + rest
                       + countColumns + ["pixel_size", "qc_flags", "sha256"])
         for t in sorted {
             let totals = t.score.totals
             let cells = scoredCells(t.marker, totals)
-            out += row([t.patient, t.timepoint.rawValue, t.marker, t.slide, t.image, String(cells.total), String(cells.positive)]
-                       + scoreFields(columns, t.scores, totals: totals) + countFields(totals)
+            let scores = scoreFields(columns, t.scores, totals: totals)
+            out += row([t.patient, t.timepoint.rawValue, t.marker, t.image, String(cells.total), String(cells.positive)]
+                       + scores.prefix(2) + [t.slide] + scores.dropFirst(2) + countFields(totals)
                        + [number(t.score.pixelSizeMicrons), t.score.qcFlags.map(\.rawValue).sorted().joined(separator: ","), t.sha256])
         }
         return out

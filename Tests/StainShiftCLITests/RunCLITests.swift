@@ -83,6 +83,19 @@ struct CLIFailure: Error, CustomStringConvertible {
         #expect(slides.allSatisfy { $0["stains_source"] == "auto" && $0["stain_drift_deg"] != "NA" })
     }
 
+    @Test func tablesLeadWithTheContractColumnsInItsOrder() throws {
+        let out = try SyntheticRun.reference.get()
+        func header(_ table: String) throws -> [String] {
+            let text = try String(contentsOf: out.appendingPathComponent(table), encoding: .utf8)
+            return text.prefix { $0 != "\n" }.split(separator: "\t").map(String.init)
+        }
+        #expect(try header("tiles.tsv").prefix(8) == ["patient", "timepoint", "marker", "image", "cells_total",
+                                                      "cells_positive", "percent_positive", "hscore"])
+        #expect(try header("changes.tsv").prefix(6) == ["patient", "marker", "metric", "pre", "post", "delta"])
+        #expect(try header("changes.tsv").contains("ci_low") && header("changes.tsv").contains("ci_high"))
+        #expect(try header("groups.tsv").prefix(4) == ["patient", "pdl1_group", "benefit", "rationale"])
+    }
+
     @Test func oneThreadGivesTheSameTablesAsTwo() throws {
         let reference = try SyntheticRun.reference.get()
         let out = try SyntheticRun.scratch("threads1")

@@ -73,8 +73,9 @@ let package = Package(
 
 // Fuzzing: libFuzzer targets for the image readers (`make fuzz`); a normal build gives replay tools.
 package.targets += [
-    .executableTarget(name: "FuzzTIFF", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzTIFF"),
-    .executableTarget(name: "FuzzPNG", dependencies: ["StainShiftImaging"], path: "Fuzz/FuzzPNG"),
+    .target(name: "FuzzSupport", dependencies: ["StainShiftImaging"], path: "Fuzz/Support"),
+    .executableTarget(name: "FuzzTIFF", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzTIFF"),
+    .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzPNG"),
 ]
 
 // Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.

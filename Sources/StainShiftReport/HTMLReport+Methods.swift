@@ -103,13 +103,13 @@ extension HTMLReport {
         var fired: [String: Int] = [:]
         for call in view.calls.values { fired[call.rule, default: 0] += 1 }
         w.wrap("table", ["class": "rules"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Rule")
-                w.element("th", [:], "When")
-                w.element("th", [:], "Call")
-                w.element("th", [:], "Rationale")
-                w.element("th", ["class": "num"], "Patients")
-            } }
+            w.tableHead([
+                .text("Rule"),
+                .text("When"),
+                .text("Call"),
+                .text("Rationale"),
+                .num("Patients"),
+            ])
             w.wrap("tbody") { w in
                 for rule in config.benefitRules {
                     w.wrap("tr", ["data-rule": rule.id]) { w in
@@ -129,13 +129,13 @@ extension HTMLReport {
         w.element("p", [:], "Immunogenic signals: a signal is gained when the marker's score rises by at least the "
                   + "minimum and its 95% interval lies above 0; unmeasured when a slide is missing or has too few cells.")
         w.wrap("table", ["class": "signals"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Signal")
-                w.element("th", [:], "Marker")
-                w.element("th", [:], "Score")
-                w.element("th", ["class": "num"], "Minimum gain")
-                w.element("th", [:], "Meaning")
-            } }
+            w.tableHead([
+                .text("Signal"),
+                .text("Marker"),
+                .text("Score"),
+                .num("Minimum gain"),
+                .text("Meaning"),
+            ])
             w.wrap("tbody") { w in
                 for signal in config.signals {
                     w.wrap("tr") { w in
@@ -195,12 +195,12 @@ extension HTMLReport {
             return
         }
         w.wrap("table", ["class": "rules"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Rule")
-                w.element("th", [:], "Group / benefit")
-                w.element("th", ["class": "num"], "Patients")
-                w.element("th", [:], "Who")
-            } }
+            w.tableHead([
+                .text("Rule"),
+                .text("Group / benefit"),
+                .num("Patients"),
+                .text("Who"),
+            ])
             w.wrap("tbody") { w in
                 for rule in order.sorted(by: NaturalOrder.less) {
                     w.wrap("tr") { w in
@@ -229,12 +229,12 @@ extension HTMLReport {
             return
         }
         w.wrap("table", ["class": "stains"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Source")
-                w.element("th", [:], "Stain matrix (rows: unit OD vectors)")
-                w.element("th", ["class": "num"], "Slides")
-                w.element("th", [:], "Used by")
-            } }
+            w.tableHead([
+                .text("Source"),
+                .text("Stain matrix (rows: unit OD vectors)"),
+                .num("Slides"),
+                .text("Used by"),
+            ])
             w.wrap("tbody") { w in
                 for key in order {
                     let slides = members[key] ?? []
@@ -257,13 +257,13 @@ extension HTMLReport {
             return
         }
         w.wrap("table", ["class": "inputs"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Image")
-                w.element("th", [:], "Patient")
-                w.element("th", [:], "Marker")
-                w.element("th", [:], "Time")
-                w.element("th", [:], "SHA-256")
-            } }
+            w.tableHead([
+                .text("Image"),
+                .text("Patient"),
+                .text("Marker"),
+                .text("Time"),
+                .text("SHA-256"),
+            ])
             w.wrap("tbody") { w in
                 for tile in result.tiles {
                     w.wrap("tr") { w in

@@ -98,15 +98,15 @@ extension HTMLReport {
             return
         }
         w.wrap("table", ["class": "scores"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Marker")
-                w.element("th", [:], "Score")
-                w.element("th", ["class": "num"], "Pre")
-                w.element("th", ["class": "num"], "Post")
-                w.element("th", ["class": "num"], "\u{0394} (post \u{2212} pre)")
-                w.element("th", ["class": "num"], "95% CI low")
-                w.element("th", ["class": "num"], "95% CI high")
-            } }
+            w.tableHead([
+                .text("Marker"),
+                .text("Score"),
+                .num("Pre"),
+                .num("Post"),
+                .num("\u{0394} (post \u{2212} pre)"),
+                .num("95% CI low"),
+                .num("95% CI high"),
+            ])
             w.wrap("tbody") { w in
                 for marker in markers {
                     let metrics = view.metrics(of: marker).filter { metric in
@@ -152,20 +152,20 @@ extension HTMLReport {
         guard !slides.isEmpty else { return }
         w.element("h3", [:], "Slides")
         w.wrap("table", ["class": "slides"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Marker")
-                w.element("th", [:], "Time")
-                w.element("th", [:], "Slide")
-                w.element("th", ["class": "num"], "Tiles")
-                w.element("th", ["class": "num"], "Failed")
-                w.element("th", ["class": "num"], "Tumour cells")
-                w.element("th", ["class": "num"], "Positive")
-                w.element("th", ["class": "num"], "Lymphocytes")
-                w.element("th", ["class": "num"], "Tissue px")
-                w.element("th", [:], "Stains")
-                w.element("th", ["class": "num"], "Drift (\u{00B0})")
-                w.element("th", [:], "QC flags")
-            } }
+            w.tableHead([
+                .text("Marker"),
+                .text("Time"),
+                .text("Slide"),
+                .num("Tiles"),
+                .num("Failed"),
+                .num("Tumour cells"),
+                .num("Positive"),
+                .num("Lymphocytes"),
+                .num("Tissue px"),
+                .text("Stains"),
+                .num("Drift (\u{00B0})"),
+                .text("QC flags"),
+            ])
             w.wrap("tbody") { w in
                 for slide in slides {
                     w.wrap("tr", ["data-marker": slide.marker, "data-timepoint": slide.timepoint.rawValue]) { w in

@@ -101,9 +101,9 @@ struct HTMLReport {
             }
             w.wrap("div", ["class": "counts"]) { w in
                 w.wrap("table", ["class": "group-counts"]) { w in
-                    w.wrap("thead") { $0.wrap("tr") { w in
-                        w.element("th", [:], "PD-L1 group"); w.element("th", ["class": "num"], "Patients")
-                    } }
+                    w.tableHead([
+                        .text("PD-L1 group"), .num("Patients"),
+                    ])
                     w.wrap("tbody") { w in
                         for (group, count) in view.groupCounts() {
                             w.wrap("tr", ["data-group": group.rawValue]) { w in
@@ -117,9 +117,9 @@ struct HTMLReport {
                     }
                 }
                 w.wrap("table", ["class": "benefit-counts"]) { w in
-                    w.wrap("thead") { $0.wrap("tr") { w in
-                        w.element("th", [:], "Benefit from anti-PD-1/PD-L1"); w.element("th", ["class": "num"], "Patients")
-                    } }
+                    w.tableHead([
+                        .text("Benefit from anti-PD-1/PD-L1"), .num("Patients"),
+                    ])
                     w.wrap("tbody") { w in
                         for (benefit, count) in view.benefitCounts() {
                             w.wrap("tr", ["data-benefit": benefit.rawValue]) { w in
@@ -147,17 +147,17 @@ struct HTMLReport {
         w.open("section", ["id": "patients"])
         w.element("h2", [:], "Patients at a glance")
         w.wrap("table", ["class": "overview"]) { w in
-            w.wrap("thead") { $0.wrap("tr") { w in
-                w.element("th", [:], "Patient")
-                w.element("th", [:], "PD-L1 group")
-                w.element("th", ["class": "num"], "TPS pre")
-                w.element("th", ["class": "num"], "TPS post")
-                w.element("th", ["class": "num"], "\u{0394} TPS")
-                w.element("th", ["class": "num"], "95% CI")
-                w.element("th", [:], "TPS category")
-                w.element("th", [:], "Benefit")
-                w.element("th", [:], "QC flags")
-            } }
+            w.tableHead([
+                .text("Patient"),
+                .text("PD-L1 group"),
+                .num("TPS pre"),
+                .num("TPS post"),
+                .num("\u{0394} TPS"),
+                .num("95% CI"),
+                .text("TPS category"),
+                .text("Benefit"),
+                .text("QC flags"),
+            ])
             w.wrap("tbody") { w in
                 for patient in view.patients {
                     let call = view.calls[patient]
@@ -286,13 +286,13 @@ struct HTMLReport {
                               + "Slide scores rest on the remaining tiles; a slide without tiles makes its patient insufficient.")
                 }
                 w.wrap("table", ["class": "failures"]) { w in
-                    w.wrap("thead") { $0.wrap("tr") { w in
-                        w.element("th", ["class": "num"], "Manifest line")
-                        w.element("th", [:], "Slide")
-                        w.element("th", [:], "Image")
-                        w.element("th", [:], "Stage")
-                        w.element("th", [:], "Error")
-                    } }
+                    w.tableHead([
+                        .num("Manifest line"),
+                        .text("Slide"),
+                        .text("Image"),
+                        .text("Stage"),
+                        .text("Error"),
+                    ])
                     w.wrap("tbody") { w in
                         for failure in result.failures {
                             w.wrap("tr", ["class": "failure"]) { w in
@@ -315,12 +315,12 @@ struct HTMLReport {
                               + "(insufficient data or no call made):")
                 }
                 w.wrap("table", ["class": "insufficient"]) { w in
-                    w.wrap("thead") { $0.wrap("tr") { w in
-                        w.element("th", [:], "Patient")
-                        w.element("th", [:], "Group")
-                        w.element("th", [:], "Missing slides")
-                        w.element("th", [:], "Reason")
-                    } }
+                    w.tableHead([
+                        .text("Patient"),
+                        .text("Group"),
+                        .text("Missing slides"),
+                        .text("Reason"),
+                    ])
                     w.wrap("tbody") { w in
                         for patient in insufficient {
                             w.wrap("tr", ["class": "insufficient-patient", "data-patient": patient]) { w in

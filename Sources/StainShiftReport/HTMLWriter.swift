@@ -42,6 +42,24 @@ struct HTMLWriter {
         close(tag)
     }
 
+    /// A table header column: text columns align left, numeric ones (`class="num"`) right.
+    enum Column {
+        case text(String)
+        case num(String)
+    }
+
+    /// `<thead><tr><th>…</th>…</tr></thead>` for `columns`, in order.
+    mutating func tableHead(_ columns: [Column]) {
+        wrap("thead") { $0.wrap("tr") { w in
+            for column in columns {
+                switch column {
+                case .text(let label): w.element("th", [:], label)
+                case .num(let label): w.element("th", ["class": "num"], label)
+                }
+            }
+        } }
+    }
+
     /// Escaped text.
     mutating func write(_ content: String) { text += XMLText.escape(content) }
 

@@ -28,12 +28,14 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        // Header-only: streaming (non-temporal) stores for the deconvolution kernel.
+        .systemLibrary(name: "CStreamStore"),
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
                 dependencies: ["CTIFF", "CPNG", "CJPEG", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: fast),
-        .target(name: "StainShiftStains", dependencies: ["StainShiftImaging"], swiftSettings: fast),
+        .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"], swiftSettings: fast),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),
         .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"], swiftSettings: fast),
         .target(name: "StainShiftScoring", dependencies: ["StainShiftCells"], swiftSettings: fast),

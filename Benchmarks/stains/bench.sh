@@ -15,10 +15,16 @@ cd "$root"
 
 echo "stains bench: ${size}x${size} 8-bit RGB -> 3 float32 planes, $threads threads" >&2
 swift build -c release --product StainsBench >&2
-ours="$(.build/release/StainsBench "$size" 20 "$threads" | awk '{print $2}')"
-
 gcc -O3 -march=native -fopenmp "$here/odkernel.c" -o "$work/odkernel" -lm
-c_kernel="$(OMP_NUM_THREADS="$threads" "$work/odkernel" "$size" 20 | awk '{print $2}')"
+
+# Memory bandwidth on a shared VM drifts by tens of percent from minute to minute, so the two
+# kernels take turns (5 rounds, best of 20 runs each) and each keeps its best round.
+ours=0 c_kernel=0
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a ? b : a) }'; }
+for _ in 1 2 3 4 5; do
+    ours="$(best "$ours" "$(.build/release/StainsBench "$size" 20 "$threads" | awk '{print $2}')")"
+    c_kernel="$(best "$c_kernel" "$(OMP_NUM_THREADS="$threads" "$work/odkernel" "$size" 20 | awk '{print $2}')")"
+done
 
 venv="$root/Benchmarks/.venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2

@@ -1,3 +1,4 @@
+import CStreamStore
 import Foundation
 import StainShiftImaging
 
@@ -118,13 +119,28 @@ func kernel<T: FixedWidthInteger & UnsignedInteger>(_ src: UnsafePointer<T>, _ l
     }
 
     var i = start
-    while i + 8 <= end {
-        let (c0, c1, c2) = eight(src + 3 * i)
-        let byte = i * MemoryLayout<Float>.stride
-        p0.storeBytes(of: c0, toByteOffset: byte, as: SIMD8<Float>.self)
-        p1.storeBytes(of: c1, toByteOffset: byte, as: SIMD8<Float>.self)
-        p2.storeBytes(of: c2, toByteOffset: byte, as: SIMD8<Float>.self)
-        i += 8
+    // Streaming stores when all three planes are 16-byte aligned at `start` (any tile whose pixel
+    // count and row-range starts are multiples of 4): the planes are written, not read back, so
+    // they skip the cache. Otherwise ordinary stores; the values are the same either way.
+    let aligned = (Int(bitPattern: dst + start) | (n * MemoryLayout<Float>.stride)) & 15 == 0
+    if aligned {
+        while i + 8 <= end {
+            let (c0, c1, c2) = eight(src + 3 * i)
+            ss_stream8(dst + i, c0)
+            ss_stream8(dst + n + i, c1)
+            ss_stream8(dst + 2 * n + i, c2)
+            i += 8
+        }
+        ss_store_fence()
+    } else {
+        while i + 8 <= end {
+            let (c0, c1, c2) = eight(src + 3 * i)
+            let byte = i * MemoryLayout<Float>.stride
+            p0.storeBytes(of: c0, toByteOffset: byte, as: SIMD8<Float>.self)
+            p1.storeBytes(of: c1, toByteOffset: byte, as: SIMD8<Float>.self)
+            p2.storeBytes(of: c2, toByteOffset: byte, as: SIMD8<Float>.self)
+            i += 8
+        }
     }
     if i < end {
         // Ragged end: pad with copies of the last pixel so it runs through the same vector code.

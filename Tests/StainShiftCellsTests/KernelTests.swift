@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import StainShiftTissue
 @testable import StainShiftCells
@@ -69,6 +70,44 @@ import StainShiftTissue
                 if x <= 26 { #expect(labels[y * w + x] == left, "\(x),\(y)") }
                 if x >= 31 { #expect(labels[y * w + x] == right, "\(x),\(y)") }
             }
+        }
+    }
+}
+
+/// The production watershed (pointers + replayed merge events) against the sequential priority
+/// flood it replaces, label for label, on smooth random surfaces, plateaus and distance maps.
+@Suite struct FloodingEquivalenceTests {
+    static func surface(width w: Int, height h: Int, seed: UInt64, quantum: Float) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        func next() -> Float { state = state &* 6364136223846793005 &+ 1442695040888963407; return Float(state >> 40) / Float(1 << 24) }
+        // A few Gaussian bumps (touching, some with equal heights) over a negative floor, quantised
+        // so that plateaus and ties occur.
+        var v = [Float](repeating: -0.05, count: w * h)
+        for _ in 0..<(w * h / 150 + 3) {
+            let cx = next() * Float(w), cy = next() * Float(h), s = 2 + next() * 6, a = next() < 0.3 ? 1 : 0.3 + next()
+            for y in 0..<h {
+                for x in 0..<w {
+                    let d = ((Float(x) - cx) * (Float(x) - cx) + (Float(y) - cy) * (Float(y) - cy)) / (2 * s * s)
+                    if d < 9 { v[y * w + x] += a * Float(exp(Double(-d))) }
+                }
+            }
+        }
+        return v.map { ($0 / quantum).rounded(.down) * quantum }
+    }
+
+    @Test(arguments: [(1, 64, 48), (2, 1, 40), (3, 37, 1), (4, 120, 90), (5, 7, 7), (6, 200, 150)])
+    func matchesThePriorityFlood(seed: Int, width w: Int, height h: Int) {
+        for (quantum, dynamic) in [(Float(0.01), 0.0), (0.01, 0.05), (0.05, 0.1), (0.001, 0.02), (0.2, 0.3)] {
+            let v = Self.surface(width: w, height: h, seed: UInt64(seed), quantum: quantum)
+            var got = [Int32](repeating: 7, count: w * h), want = got
+            let scale = 1 / quantum, maxKey = Int((v.max() ?? 0) * scale) + 1
+            let a = v.withUnsafeBufferPointer { vb in
+                got.withUnsafeMutableBufferPointer { Flooding.flood(values: vb.baseAddress!, width: w, height: h, scale: scale, maxKey: maxKey, level: { Double($0) / Double(scale) }, dynamic: dynamic, labels: $0.baseAddress!) }
+            }
+            let b = v.withUnsafeBufferPointer { vb in
+                want.withUnsafeMutableBufferPointer { PriorityFlood.flood(values: vb.baseAddress!, width: w, height: h, scale: scale, maxKey: maxKey, level: { Double($0) / Double(scale) }, dynamic: dynamic, labels: $0.baseAddress!) }
+            }
+            #expect(a == b && got == want, "seed \(seed) \(w)x\(h) quantum \(quantum) dynamic \(dynamic): \(a) vs \(b) basins, \(zip(got, want).filter { $0 != $1 }.count) pixels differ")
         }
     }
 }

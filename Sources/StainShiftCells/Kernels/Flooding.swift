@@ -1,10 +1,17 @@
 import StainShiftTissue
 
-/// Seeded watershed by flooding with union-find: pixels are visited from the highest value down
-/// (counting sort on integer keys, so linear time), each joins the basin of its highest already
-/// flooded neighbour (steepest ascent), and a basin whose peak rises less than `dynamic` above the
-/// level where it meets another is merged into it, which is the same as seeding from the h-maxima
-/// (Soille 2003, "Morphological Image Analysis", ch. 6 and 9).
+/// Seeded watershed with union-find: pixels are taken from the highest value down (raster order
+/// within a value), each joins the basin of its highest already flooded neighbour (steepest
+/// ascent), and a basin whose peak rises less than `dynamic` above the level where it meets another
+/// is merged into it, which is the same as seeding from the h-maxima (Soille 2003, "Morphological
+/// Image Analysis", ch. 6 and 9).
+///
+/// Implemented without visiting pixels in value order, which scatters memory accesses over the
+/// whole image: (1) every pixel points at the neighbour it would join (local, rows in parallel);
+/// (2) following the pointers gives each pixel its initial basin; (3) only the pixels where
+/// basins meet ("events", a few percent) are sorted by value and replayed through the union-find
+/// with the merge rule. The labels are exactly those of the sequential priority flood (the tests
+/// keep that algorithm as a reference and compare label for label).
 package enum Flooding {
     /// Largest key: keys are stored in 16 bits.
     package static let keyLimit = 65_535
@@ -17,123 +24,179 @@ package enum Flooding {
     @discardableResult
     package static func flood(values: UnsafePointer<Float>, width w: Int, height h: Int, scale: Float, maxKey: Int,
                               level: (Int) -> Double, dynamic: Double,
-                              labels parent: UnsafeMutablePointer<Int32>) -> Int {
+                              labels out: UnsafeMutablePointer<Int32>) -> Int {
         let n = w * h
         guard n > 0 else { return 0 }
         let kmax = min(max(1, maxKey), keyLimit)
         let keys = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
         defer { keys.deallocate() }
         let fmax = Float(kmax)
-        for i in 0..<n {
-            let v = values[i]
-            var k = 0
-            if v > 0 {
-                let s = v * scale
-                k = s >= fmax ? kmax : max(1, Int(s))
+        let src = SharedConst(values), k = Shared(keys), ptr = Shared(out)
+        Parallel.forEachChunk(h) { rows in
+            for i in (rows.lowerBound * w)..<(rows.upperBound * w) {
+                let v = src[i]
+                var key = 0
+                if v > 0 {
+                    let s = v * scale
+                    key = s >= fmax ? kmax : max(1, Int(s))
+                }
+                k[i] = UInt16(truncatingIfNeeded: key)
             }
-            keys[i] = UInt16(truncatingIfNeeded: k)
         }
+        let grid = Grid(width: w, height: h)
+        // (1) Pointer to the neighbour joined: -1 background, p itself for a new basin's first pixel.
+        Parallel.forEachChunk(h) { rows in
+            for y in rows {
+                for x in 0..<w {
+                    let p = y * w + x
+                    let kp = k[p]
+                    guard kp > 0 else { ptr[p] = -1; continue }
+                    var best = p, bestKey = -1
+                    grid.forEachNeighbour(x, y) { q in
+                        let kq = k[q]
+                        if (kq > kp || (kq == kp && q < p)) && Int(kq) > bestKey { bestKey = Int(kq); best = q }
+                    }
+                    ptr[p] = Int32(truncatingIfNeeded: best)
+                }
+            }
+        }
+        // (2) Initial basins: first pixels get ids in raster order, stored as -(id + 2); every other
+        // pixel follows its pointers to one of them (pointers go to higher keys or earlier pixels,
+        // so they end), and the path is overwritten with the code.
+        var basinPixel: [Int32] = []
+        for p in 0..<n where out[p] == Int32(truncatingIfNeeded: p) {
+            out[p] = -Int32(truncatingIfNeeded: basinPixel.count) - 2
+            basinPixel.append(Int32(truncatingIfNeeded: p))
+        }
+        for p in 0..<n where out[p] >= 0 {
+            var r = Int(out[p])
+            while out[r] >= 0 { r = Int(out[r]) }
+            let code = out[r]
+            var q = p
+            while out[q] >= 0 { let next = Int(out[q]); out[q] = code; q = next }
+        }
+        let basins = basinPixel.count
+        guard basins > 0 else {
+            for p in 0..<n { out[p] = 0 }
+            return 0
+        }
+        // (3) Events: pixels whose flooded neighbours lie in two or more initial basins, in flood
+        // order (key descending, raster ascending), encoded as (keyLimit - key) << 32 | pixel.
+        let ranges = Parallel.chunkRanges(h)
+        let chunkEvents = ChunkResults<[UInt64]>(count: ranges.count)
+        Parallel.forEachChunk(h) { rows in
+            var found: [UInt64] = []
+            for y in rows {
+                for x in 0..<w {
+                    let p = y * w + x
+                    let kp = k[p]
+                    guard kp > 0 else { continue }
+                    var first: Int32 = 0, mixed = false
+                    grid.forEachNeighbour(x, y) { q in
+                        let kq = k[q]
+                        guard kq > kp || (kq == kp && q < p) else { return }
+                        let b = ptr[q]
+                        if first == 0 { first = b } else if b != first { mixed = true }
+                    }
+                    if mixed { found.append(UInt64(keyLimit - Int(kp)) << 32 | UInt64(p)) }
+                }
+            }
+            if let c = ranges.firstIndex(of: rows) { chunkEvents.set(c, found) }
+        }
+        var events = chunkEvents.values.flatMap { $0 }
+        events.sort()
+        // Replay the meetings: the union-find over basins merges exactly as the priority flood does.
+        var parent = (0..<basins).map { Int32($0) }
         let levels = (0...kmax).map(level)
-        // Counting sort: highest key first, raster order within a key.
-        var counts = [Int](repeating: 0, count: kmax + 2)
-        for i in 0..<n { counts[Int(keys[i])] += 1 }
-        var start = [Int](repeating: 0, count: kmax + 2)
-        var total = 0
-        for k in Swift.stride(from: kmax, through: 1, by: -1) { start[k] = total; total += counts[k] }
-        let order = UnsafeMutablePointer<Int32>.allocate(capacity: max(total, 1))
-        defer { order.deallocate() }
-        start.withUnsafeMutableBufferPointer { st in
-            for i in 0..<n where keys[i] > 0 {
-                let k = Int(keys[i])
-                order[st[k]] = Int32(truncatingIfNeeded: i); st[k] += 1
+        parent.withUnsafeMutableBufferPointer { uf in
+            @inline(__always) func find(_ a: Int32) -> Int32 {
+                var a = a
+                while uf[Int(a)] != a { let g = uf[Int(uf[Int(a)])]; uf[Int(a)] = g; a = g }
+                return a
             }
+            @inline(__always) func peak(_ b: Int32) -> (key: UInt16, pixel: Int32) {
+                let px = basinPixel[Int(b)]
+                return (keys[Int(px)], px)
+            }
+            var roots = [Int32](repeating: 0, count: 8)
+            for e in events {
+                let p = Int(e & 0xFFFF_FFFF)
+                let kp = keys[p], y = p / w, x = p - y * w
+                var nr = 0, best = 0, bestKey = -1
+                grid.forEachNeighbour(x, y) { q in
+                    let kq = keys[q]
+                    guard kq > kp || (kq == kp && q < p) else { return }
+                    let r = find(-out[q] - 2)
+                    var seen = -1
+                    for m in 0..<nr where roots[m] == r { seen = m; break }
+                    if seen < 0 { roots[nr] = r; seen = nr; nr += 1 }
+                    if Int(kq) > bestKey { bestKey = Int(kq); best = seen }
+                }
+                guard nr > 1 else { continue }
+                let target = roots[best]
+                let lp = levels[Int(kp)]
+                var keep = find(target)
+                for j in 0..<nr where j != best {
+                    let other = find(roots[j])
+                    if other == keep { continue }
+                    let o = peak(other), kk = peak(keep)
+                    let (lo, hi) = (o.key < kk.key || (o.key == kk.key && o.pixel > kk.pixel)) ? (other, keep) : (keep, other)
+                    if levels[Int(peak(lo).key)] - lp < dynamic {
+                        uf[Int(lo)] = hi
+                        keep = find(target)
+                    }
+                }
+            }
+            for b in 0..<basins { uf[b] = find(Int32(truncatingIfNeeded: b)) }
         }
-        for i in 0..<n { parent[i] = -1 }
-        // Sequential: labelling components to flood them in parallel cost more than it saved on 2 cores.
-        let state = FloodState(parent: SharedPointer(parent), keys: SharedPointer(keys), order: SharedPointer(order),
-                               width: w, height: h, dynamic: dynamic)
-        levels.withUnsafeBufferPointer { lv in
-            guard let base = lv.baseAddress else { return }
-            state.flood(0..<total, levels: SharedPointer(UnsafeMutablePointer(mutating: base)))
-        }
-        // Number basins in raster order; a finished pixel stores -(label + 1) so later finds stop there.
+        // Final labels in raster order of each merged basin's first pixel.
+        var label = [Int32](repeating: 0, count: basins)
         var next: Int32 = 0
-        for p in 0..<n where parent[p] >= 0 {
-            var x = Int32(truncatingIfNeeded: p)
-            while parent[Int(x)] >= 0 && parent[Int(x)] != x { x = parent[Int(x)] }
-            let label: Int32
-            if parent[Int(x)] == x { next += 1; label = next; parent[Int(x)] = -(label + 1) }
-            else { label = -parent[Int(x)] - 1 }
-            parent[p] = -(label + 1)
+        for p in 0..<n {
+            let code = out[p]
+            guard code <= -2 else { out[p] = 0; continue }
+            let b = Int(parent[Int(-code - 2)])
+            if label[b] == 0 { next += 1; label[b] = next }
+            out[p] = label[b]
         }
-        for p in 0..<n { parent[p] = parent[p] < -1 ? -parent[p] - 1 : 0 }
         return Int(next)
     }
 }
 
-/// The flooding loop over the sorted pixels.
-private struct FloodState: Sendable {
-    let parent: SharedPointer<Int32>, keys: SharedPointer<UInt16>, order: SharedPointer<Int32>
-    let width: Int, height: Int, dynamic: Double
+/// The 8-neighbourhood in the order the flood visits it (row above, same row, row below), clipped
+/// at the image border.
+struct Grid: Sendable {
+    let width: Int, height: Int
 
-    @inline(__always) func find(_ a: Int32) -> Int32 {
-        var a = a
-        while parent[Int(a)] != a {
-            let g = parent[Int(parent[Int(a)])]
-            parent[Int(a)] = g
-            a = g
+    @inline(__always) func forEachNeighbour(_ x: Int, _ y: Int, _ body: (Int) -> Void) {
+        let w = width, p = y * w + x
+        let left = x > 0, right = x < w - 1
+        if y > 0 {
+            if left { body(p - w - 1) }
+            body(p - w)
+            if right { body(p - w + 1) }
         }
-        return a
-    }
-
-    func flood(_ range: Range<Int>, levels: SharedPointer<Double>) {
-        let w = width, h = height
-        let deltas = (-w - 1, -w, -w + 1, -1, 1, w - 1, w, w + 1)
-        var roots = (Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0), Int32(0))
-        withUnsafeMutableBytes(of: &roots) { rb in
-            withUnsafeBytes(of: deltas) { db in
-                let roots = rb.bindMemory(to: Int32.self), deltas = db.bindMemory(to: Int.self)
-                let dxs = [-1, 0, 1, -1, 1, -1, 0, 1], dys = [-1, -1, -1, 0, 0, 1, 1, 1]
-                for o in range {
-                    let t = order[o]
-                    let p = Int(t), y = p / w, x = p - y * w
-                    let interior = x > 0 && x < w - 1 && y > 0 && y < h - 1
-                    parent[p] = t
-                    var nr = 0
-                    var best = 0, bestKey = -1
-                    for j in 0..<8 {
-                        if !interior {
-                            let xx = x + dxs[j], yy = y + dys[j]
-                            if xx < 0 || xx >= w || yy < 0 || yy >= h { continue }
-                        }
-                        let q = p + deltas[j]
-                        if parent[q] < 0 { continue }
-                        let r = find(Int32(truncatingIfNeeded: q))
-                        let kq = Int(keys[q])
-                        var seen = -1
-                        for m in 0..<nr where roots[m] == r { seen = m; break }
-                        if seen < 0 { roots[nr] = r; seen = nr; nr += 1 }
-                        if kq > bestKey { bestKey = kq; best = seen }
-                    }
-                    if nr == 0 { continue }
-                    if nr == 1 { parent[p] = roots[0]; continue }
-                    let target = roots[best]
-                    parent[p] = target
-                    // Basins meeting here: the lower-peaked of each pair merges when its dynamic is below `dynamic`.
-                    let lp = levels[Int(keys[p])]
-                    var keep = find(target)
-                    for j in 0..<nr where j != best {
-                        let other = find(roots[j])
-                        if other == keep { continue }
-                        let ko = keys[Int(other)], kk = keys[Int(keep)]
-                        let (lo, hi) = (ko < kk || (ko == kk && other > keep)) ? (other, keep) : (keep, other)
-                        if levels[Int(keys[Int(lo)])] - lp < dynamic {
-                            parent[Int(lo)] = hi
-                            keep = find(target)
-                        }
-                    }
-                }
-            }
+        if left { body(p - 1) }
+        if right { body(p + 1) }
+        if y < height - 1 {
+            if left { body(p + w - 1) }
+            body(p + w)
+            if right { body(p + w + 1) }
         }
     }
+}
+
+/// One result slot per chunk of `Parallel.forEachChunk`, filled concurrently, read after.
+final class ChunkResults<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    let count: Int
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: max(count, 1))
+    }
+    deinit { slots.deinitialize(count: max(count, 1)); slots.deallocate() }
+    /// Each chunk writes only its own slot.
+    func set(_ i: Int, _ value: T) { slots[i] = value }
+    var values: [T] { (0..<count).compactMap { slots[$0] } }
 }

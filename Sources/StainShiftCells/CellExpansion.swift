@@ -4,27 +4,88 @@ import StainShiftTissue
 enum CellExpansion {
     /// Each pixel within `distance` pixels of a nucleus takes the label of its nearest nucleus pixel
     /// (exact Euclidean feature transform), so neighbouring cells meet halfway and never overlap.
+    /// Ties go to the nucleus pixel in the same column, then above, then the nearer column, left first.
+    ///
+    /// Separable (Felzenszwalb & Huttenlocher 2012): each column keeps the signed row offset to its
+    /// nearest nucleus pixel (16 bits, capped at the distance), then each row searches the columns
+    /// within reach while a closer pixel is still possible. Columns, then rows, run on all cores.
     static func expand(_ nuclei: [Int32], width w: Int, height h: Int, distance: Double) -> [Int32] {
-        guard distance >= 0.5, !nuclei.isEmpty else { return nuclei }
+        guard distance >= 0.5, !nuclei.isEmpty, w > 0, h > 0 else { return nuclei }
         let n = w * h
-        let limit = Float(distance * distance)
-        let mask = nuclei.map { UInt8($0 != 0 ? 1 : 0) }
-        var d2 = [Float](repeating: 0, count: n)
-        var nearest = [Int32](repeating: -1, count: n)
-        mask.withUnsafeBufferPointer { m in
-            d2.withUnsafeMutableBufferPointer { d in
-                nearest.withUnsafeMutableBufferPointer { f in
-                    guard let m = m.baseAddress, let d = d.baseAddress, let f = f.baseAddress else { return }
-                    DistanceTransform.squared(mask: m, featureNonZero: true, width: w, height: h, limit: distance + 1,
-                                              out: d, nearest: f)
+        let reach = Int(min(distance, Double(w + h)).rounded(.down))
+        let limit = distance * distance
+        let none = Int16.max   // no nucleus pixel within `reach` rows
+        var offsets = [Int16](repeating: 0, count: n)
+        var cells = [Int32](repeating: 0, count: n)
+        nuclei.withUnsafeBufferPointer { nb in
+            offsets.withUnsafeMutableBufferPointer { ob in
+                cells.withUnsafeMutableBufferPointer { cb in
+                    guard let nbase = nb.baseAddress, let obase = ob.baseAddress, let cbase = cb.baseAddress else { return }
+                    let lab = SharedConst(nbase), off = Shared(obase), out = Shared(cbase)
+                    // Columns: signed offset to the nearest nucleus row, the one above on ties.
+                    Parallel.forEachChunk(w) { cols in
+                        for x in cols { off[x] = lab[x] != 0 ? 0 : none }
+                        for y in 1..<max(h, 1) {
+                            let row = y * w
+                            for x in cols {
+                                if lab[row + x] != 0 { off[row + x] = 0; continue }
+                                let above = off[row - w + x]
+                                off[row + x] = above != none && Int(-above) < reach ? above - 1 : none
+                            }
+                        }
+                        if h > 1 {
+                            for y in stride(from: h - 2, through: 0, by: -1) {
+                                let row = y * w
+                                for x in cols {
+                                    let below = off[row + w + x]
+                                    guard below != none, below >= 0, Int(below) < reach else { continue }
+                                    let current = off[row + x]
+                                    if current == none || Int(below) + 1 < abs(Int(current)) { off[row + x] = below + 1 }
+                                }
+                            }
+                        }
+                    }
+                    // Rows: nearest candidate over the columns within reach; pixels with no column
+                    // within reach on either side are skipped without searching.
+                    Parallel.forEachChunk(h) { rows in
+                        let nextNear = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)
+                        defer { nextNear.deallocate() }
+                        for y in rows {
+                            let row = y * w
+                            nextNear[w] = Int.max / 2
+                            for x in stride(from: w - 1, through: 0, by: -1) { nextNear[x] = off[row + x] != none ? x : nextNear[x + 1] }
+                            var prevNear = Int.min / 2
+                            for x in 0..<w {
+                                let o0 = off[row + x]
+                                if o0 != none { prevNear = x }
+                                if o0 == 0 { out[row + x] = lab[row + x]; continue }
+                                if x - prevNear > reach && nextNear[x] - x > reach { continue }
+                                var best = o0 != none ? Int(o0) * Int(o0) : Int.max
+                                var bx = x
+                                var dx = 1
+                                while dx <= reach {
+                                    let d2 = dx * dx
+                                    if d2 >= best { break }
+                                    if x - dx >= 0 {
+                                        let g = off[row + x - dx]
+                                        if g != none { let c = d2 + Int(g) * Int(g); if c < best { best = c; bx = x - dx } }
+                                    }
+                                    if x + dx < w {
+                                        let g = off[row + x + dx]
+                                        if g != none { let c = d2 + Int(g) * Int(g); if c < best { best = c; bx = x + dx } }
+                                    }
+                                    dx += 1
+                                }
+                                if Double(best) <= limit {
+                                    out[row + x] = lab[(y + Int(off[row + bx])) * w + bx]
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
-        for i in 0..<n {
-            let f = Int(nearest[i])
-            nearest[i] = (f >= 0 && f < n && d2[i] <= limit) ? nuclei[f] : 0
-        }
-        return nearest
+        return cells
     }
 
     /// 1 for cell pixels closer than `thickness` pixels (at least the edge pixel itself) to the cell's

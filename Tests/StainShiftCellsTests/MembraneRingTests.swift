@@ -56,3 +56,29 @@ import Testing
         }
     }
 }
+
+/// Cell expansion against the full feature transform it replaced, label for label, including
+/// ties between equidistant nuclei, thin images and distances below one pixel.
+@Suite struct CellExpansionTests {
+    @Test(arguments: [0.5, 0.9, 1, 2.5, 5, 10, 14.2])
+    func matchesTheFeatureTransform(distance: Double) {
+        for (seed, (w, h)) in [(1, (61, 47)), (2, (1, 30)), (3, (33, 1)), (4, (80, 80)), (5, (150, 40))].map({ (UInt64($0.0), $0.1) }) {
+            // Sparse nuclei: shrink the random blobs so gaps of various widths remain.
+            let nuclei = MembraneRingTests.labels(width: w, height: h, seed: seed).enumerated().map { i, k in
+                (i * 7 + Int(k)) % 5 == 0 ? 0 : k
+            }
+            let got = CellExpansion.expand(nuclei, width: w, height: h, distance: distance)
+            let want = ReferenceExpansion.expand(nuclei, width: w, height: h, distance: distance)
+            #expect(got == want, "distance \(distance), \(w)x\(h), seed \(seed): \(zip(got, want).filter { $0 != $1 }.count) pixels differ")
+        }
+    }
+
+    @Test func equidistantNucleiSplitTheGapAsBefore() {
+        // Two single-pixel nuclei on a row and a column: every tie in the gap goes the same way.
+        let w = 21, h = 21
+        var nuclei = [Int32](repeating: 0, count: w * h)
+        nuclei[10 * w + 4] = 1; nuclei[10 * w + 16] = 2; nuclei[4 * w + 10] = 3; nuclei[16 * w + 10] = 4
+        #expect(CellExpansion.expand(nuclei, width: w, height: h, distance: 8)
+                == ReferenceExpansion.expand(nuclei, width: w, height: h, distance: 8))
+    }
+}

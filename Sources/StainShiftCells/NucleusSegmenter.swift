@@ -164,15 +164,29 @@ enum NucleusSegmenter {
                                     tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double, maxRadius: Double,
                                     split doSplit: Bool, refine: Bool) {
         let n = w * h
-        laplacian(s, into: t, width: w, height: h)
+        // LoG (clipped at 0, outside tissue 0) into t; the LoG > 0 mask into logPositive.
         var logPositive = [UInt8](repeating: 0, count: n)
-        var maxL: Float = 0
-        if let tissue { for i in 0..<n where tissue[i] == 0 { t[i] = 0 } }
-        logPositive.withUnsafeMutableBufferPointer { lp in
-            for i in 0..<n {
-                if t[i] > 0 { lp[i] = 1; maxL = max(maxL, t[i]) } else { t[i] = 0 }
+        let maxima = ChunkResults<Float>(count: Parallel.chunkRanges(h).count)
+        let ranges = Parallel.chunkRanges(h)
+        let tissueMask = tissue ?? []
+        let inTissueOnly = tissueMask.count == n
+        logPositive.withUnsafeMutableBufferPointer { lpb in
+            tissueMask.withUnsafeBufferPointer { tb in
+                guard let lpBase = lpb.baseAddress else { return }
+                let lp = Shared(lpBase), tp = Shared(t), sp = SharedConst(UnsafePointer(s))
+                let tm = SharedConst(tb.baseAddress ?? UnsafePointer(lpBase))
+                Parallel.forEachChunk(h) { rows in
+                    laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
+                    var top: Float = 0
+                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) {
+                        let v = tp[i]
+                        if v > 0 && (!inTissueOnly || tm[i] != 0) { lp[i] = 1; top = max(top, v) } else { tp[i] = 0 }
+                    }
+                    if let c = ranges.firstIndex(of: rows) { maxima.set(c, top) }
+                }
             }
         }
+        let maxL = maxima.values.max() ?? 0
         // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
         let step: Float = 0.0005
         let regions = Flooding.flood(values: t, width: w, height: h, scale: 1 / step,
@@ -187,35 +201,43 @@ enum NucleusSegmenter {
         var keep = [UInt8](repeating: 0, count: regions + 1)
         for k in stride(from: 1, through: regions, by: 1) where sum[k] / Double(area[k]) > Double(threshold) { keep[k] = 1 }
         keep.withUnsafeBufferPointer { kp in
-            for i in 0..<n { m[i] = kp[Int(l[i])] }
+            let keepP = SharedConst(kp.baseAddress ?? UnsafePointer(m)), mp = Shared(m), lab = SharedConst(UnsafePointer(l))
+            Parallel.forEachChunk(n) { r in for i in r { mp[i] = keepP[Int(lab[i])] } }
         }
-        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true)
-        logPositive.withUnsafeBufferPointer { lp in for i in 0..<n { m[i] &= lp[i] } }
+        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive)
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = y * w + x, k = l[i]
-                guard k != 0 else { m[i] = 0; continue }
-                var line = false
-                if x + 1 < w, l[i + 1] != 0, l[i + 1] != k { line = true }
-                if y + 1 < h {
-                    let below = l[i + w]
-                    if below != 0 && below != k { line = true }
+        let mp = Shared(m), lab = SharedConst(UnsafePointer(l))
+        Parallel.forEachChunk(h) { rows in
+            for y in rows {
+                for x in 0..<w {
+                    let i = y * w + x, k = lab[i]
+                    guard k != 0 else { mp[i] = 0; continue }
+                    var line = false
+                    if x + 1 < w, lab[i + 1] != 0, lab[i + 1] != k { line = true }
+                    if y + 1 < h {
+                        let below = lab[i + w]
+                        if below != 0 && below != k { line = true }
+                    }
+                    mp[i] = line ? 0 : 1
                 }
-                m[i] = line ? 0 : 1
             }
         }
         if refine && sigma > 1.5 {
-            for i in 0..<n { s[i] = raw[i] }
+            let sp = Shared(s), rp = SharedConst(raw), tp = Shared(t)
+            Parallel.forEachChunk(n) { r in for i in r { sp[i] = rp[i] } }
             GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
-            laplacian(s, into: t, width: w, height: h)
             // The fine LoG mask reuses the LoG-positive buffer.
-            logPositive.withUnsafeMutableBufferPointer { fine in
-                for i in 0..<n { fine[i] = t[i] > 0 && m[i] != 0 ? 1 : 0 }
+            logPositive.withUnsafeMutableBufferPointer { fb in
+                guard let fine = fb.baseAddress else { return }
+                let fp = Shared(fine)
+                Parallel.forEachChunk(h) { rows in
+                    laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
+                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = tp[i] > 0 && mp[i] != 0 ? 1 : 0 }
+                }
                 BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
-                for i in 0..<n { m[i] |= fine[i] }
+                Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
             }
         }
         BinaryMorphology.fillHoles(m, width: w, height: h)
@@ -223,13 +245,21 @@ enum NucleusSegmenter {
         BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l)
     }
 
-    /// `out = 4 s(x,y) - s(x-1,y) - s(x+1,y) - s(x,y-1) - s(x,y+1)`, edges replicated (positive on blobs).
-    static func laplacian(_ s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width w: Int, height h: Int) {
-        for y in 0..<h {
+    /// `out = 4 s(x,y) - s(x-1,y) - s(x+1,y) - s(x,y-1) - s(x,y+1)` on `rows`, edges replicated
+    /// (positive on blobs).
+    static func laplacian(_ s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                          rows: Range<Int>) {
+        for y in rows {
             let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w, row = y * w
-            for x in 0..<w {
-                let left = max(x - 1, 0), right = min(x + 1, w - 1)
-                out[row + x] = 4 * s[row + x] - s[row + left] - s[row + right] - s[up + x] - s[down + x]
+            out[row] = 4 * s[row] - s[row] - s[row + min(1, w - 1)] - s[up] - s[down]
+            if w > 2 {
+                for x in 1..<(w - 1) {
+                    out[row + x] = 4 * s[row + x] - s[row + x - 1] - s[row + x + 1] - s[up + x] - s[down + x]
+                }
+            }
+            if w > 1 {
+                let x = w - 1
+                out[row + x] = 4 * s[row + x] - s[row + x - 1] - s[row + x] - s[up + x] - s[down + x]
             }
         }
     }

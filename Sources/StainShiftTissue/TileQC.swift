@@ -1,5 +1,6 @@
 import StainShiftImaging
 import StainShiftStains
+import Foundation
 
 /// Tile quality checks whose flags travel with the tile's result.
 public enum TileQC {
@@ -41,40 +42,87 @@ public enum TileQC {
     public static func blackPixelFraction(_ image: RGBImage) -> Double {
         let n = image.pixelCount
         guard n > 0 else { return 0 }
-        var black = 0
+        let counts = ChunkCounts(Parallel.chunkRanges(n).count)
         switch image.samples {
         case .uint8(let s):
             let limit = UInt8(255 * blackFraction)
-            for i in 0..<n where max(s[3 * i], s[3 * i + 1], s[3 * i + 2]) <= limit { black += 1 }
+            s.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                let p = SharedPointer(UnsafeMutablePointer(mutating: base))
+                Parallel.forEachChunk(n) { r in
+                    var black = 0
+                    for i in r where max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) <= limit { black += 1 }
+                    counts.add(r, n, Double(black))
+                }
+            }
         case .uint16(let s):
             let limit = UInt16(65535 * blackFraction)
-            for i in 0..<n where max(s[3 * i], s[3 * i + 1], s[3 * i + 2]) <= limit { black += 1 }
+            s.withUnsafeBufferPointer { b in
+                guard let base = b.baseAddress else { return }
+                let p = SharedPointer(UnsafeMutablePointer(mutating: base))
+                Parallel.forEachChunk(n) { r in
+                    var black = 0
+                    for i in r where max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) <= limit { black += 1 }
+                    counts.add(r, n, Double(black))
+                }
+            }
         }
-        return Double(black) / Double(n)
+        return counts.total(0) / Double(n)
     }
 
     /// Variance of the Laplacian (neighbours `step` pixels away) of hematoxylin OD over interior
-    /// tissue pixels, nil without them.
+    /// tissue pixels, nil without them. Rows in fixed chunks, summed in chunk order: the same value
+    /// whatever the number of cores.
     public static func laplacianVariance(_ planes: StainPlanes, tissue: TissueMask, step: Int = 1) -> Double? {
         let w = planes.width, h = planes.height, d = max(1, step)
         guard w >= 2 * d + 1, h >= 2 * d + 1, tissue.width == w, tissue.height == h,
               let o = planes.planeOffset(.hematoxylin) else { return nil }
-        var sum = 0.0, sum2 = 0.0, count = 0
-        planes.values.withUnsafeBufferPointer { v in
-            tissue.mask.withUnsafeBufferPointer { m in
-                for y in d..<(h - d) {
-                    for x in d..<(w - d) {
-                        let i = y * w + x
-                        guard m[i] != 0 else { continue }
-                        let c = v[o + i]
-                        let l = Double(4 * c - v[o + i - d] - v[o + i + d] - v[o + i - d * w] - v[o + i + d * w])
-                        sum += l; sum2 += l * l; count += 1
+        let rows = h - 2 * d
+        let sums = ChunkCounts(Parallel.chunkRanges(rows).count, fields: 3)
+        planes.values.withUnsafeBufferPointer { vb in
+            tissue.mask.withUnsafeBufferPointer { mb in
+                guard let vbase = vb.baseAddress, let mbase = mb.baseAddress else { return }
+                let v = SharedPointer(UnsafeMutablePointer(mutating: vbase)), m = SharedPointer(UnsafeMutablePointer(mutating: mbase))
+                Parallel.forEachChunk(rows) { r in
+                    var sum = 0.0, sum2 = 0.0, count = 0
+                    for y in (r.lowerBound + d)..<(r.upperBound + d) {
+                        for x in d..<(w - d) {
+                            let i = y * w + x
+                            guard m[i] != 0 else { continue }
+                            let c = v[o + i]
+                            let l = Double(4 * c - v[o + i - d] - v[o + i + d] - v[o + i - d * w] - v[o + i + d * w])
+                            sum += l; sum2 += l * l; count += 1
+                        }
                     }
+                    sums.add(r, rows, sum, sum2, Double(count))
                 }
             }
         }
+        let count = sums.total(2)
         guard count > 1 else { return nil }
-        let mean = sum / Double(count)
-        return max(0, sum2 / Double(count) - mean * mean)
+        let mean = sums.total(0) / count
+        return max(0, sums.total(1) / count - mean * mean)
+    }
+}
+
+/// Per-chunk partial sums for `Parallel.forEachChunk`, totalled in chunk order.
+final class ChunkCounts: @unchecked Sendable {
+    private let values: UnsafeMutablePointer<Double>
+    private let fields: Int, chunks: Int
+    init(_ chunks: Int, fields: Int = 1) {
+        self.chunks = max(chunks, 1); self.fields = fields
+        values = .allocate(capacity: self.chunks * fields)
+        values.initialize(repeating: 0, count: self.chunks * fields)
+    }
+    deinit { values.deallocate() }
+    /// Records chunk `range` of `0..<count`; each chunk writes only its own slots.
+    func add(_ range: Range<Int>, _ count: Int, _ v: Double...) {
+        let c = Parallel.chunkRanges(count).firstIndex(of: range) ?? 0
+        for (k, x) in v.enumerated() { values[c * fields + k] = x }
+    }
+    func total(_ field: Int) -> Double {
+        var t = 0.0
+        for c in 0..<chunks { t += values[c * fields + field] }
+        return t
     }
 }

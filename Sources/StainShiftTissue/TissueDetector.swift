@@ -16,22 +16,33 @@ public enum TissueDetector {
         let f = max(1, min(Int(workingPixelSizeMicrons / px), min(w, h)))
         let W = max(1, w / f), H = max(1, h / f), N = W * H
         let wpx = px * Double(f)
-        var full = [Float](repeating: 0, count: n)
-        full.withUnsafeMutableBufferPointer { o in
-            if let base = o.baseAddress { OpticalDensity.sum(planes, into: base) }
-        }
-        // Box-average f x f blocks (the last partial row/column joins the block before it).
+        // Total OD (QuPath's "optical density sum"), box-averaged over f x f blocks (the last partial
+        // row/column joins the block before it); block rows in parallel, each summed in raster order.
+        let weights = planes.matrix.stains.map { Float($0.r + $0.g + $0.b) }
+        let column = (0..<w).map { min($0 / f, W - 1) }
         var od = [Float](repeating: 0, count: N)
-        var counts = [Float](repeating: 0, count: N)
-        for y in 0..<h {
-            let Y = min(y / f, H - 1)
-            for x in 0..<w {
-                let j = Y * W + min(x / f, W - 1)
-                od[j] += full[y * w + x]; counts[j] += 1
+        planes.values.withUnsafeBufferPointer { v in
+            od.withUnsafeMutableBufferPointer { o in
+                guard let vb = v.baseAddress, let ob = o.baseAddress else { return }
+                let src = SharedPointer(UnsafeMutablePointer(mutating: vb)), dst = SharedPointer(ob)
+                let w0 = weights[0], w1 = weights[1], w2 = weights[2]
+                Parallel.forEachChunk(H) { blockRows in
+                    var counts = [Float](repeating: 0, count: W)
+                    for Y in blockRows {
+                        for j in 0..<W { counts[j] = 0 }
+                        let last = Y == H - 1 ? h : (Y + 1) * f
+                        for y in (Y * f)..<last {
+                            for x in 0..<w {
+                                let i = y * w + x, j = column[x]
+                                dst[Y * W + j] += w0 * src[i] + w1 * src[n + i] + w2 * src[2 * n + i]
+                                counts[j] += 1
+                            }
+                        }
+                        for j in 0..<W { dst[Y * W + j] /= max(counts[j], 1) }
+                    }
+                }
             }
         }
-        full = []
-        for j in 0..<N { od[j] /= max(counts[j], 1) }
         var scratch = [Float](repeating: 0, count: N)
         var mask = [UInt8](repeating: 0, count: N)
         od.withUnsafeMutableBufferPointer { o in
@@ -55,9 +66,17 @@ public enum TissueDetector {
         }
         guard f > 1 else { return TissueMask(width: w, height: h, mask: mask) }
         var out = [UInt8](repeating: 0, count: n)
-        for y in 0..<h {
-            let Y = min(y / f, H - 1)
-            for x in 0..<w { out[y * w + x] = mask[Y * W + min(x / f, W - 1)] }
+        out.withUnsafeMutableBufferPointer { o in
+            mask.withUnsafeBufferPointer { m in
+                guard let ob = o.baseAddress, let mb = m.baseAddress else { return }
+                let dst = SharedPointer(ob), src = SharedPointer(UnsafeMutablePointer(mutating: mb))
+                Parallel.forEachChunk(h) { rows in
+                    for y in rows {
+                        let Y = min(y / f, H - 1)
+                        for x in 0..<w { dst[y * w + x] = src[Y * W + column[x]] }
+                    }
+                }
+            }
         }
         return TissueMask(width: w, height: h, mask: out)
     }

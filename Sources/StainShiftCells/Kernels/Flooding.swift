@@ -91,6 +91,12 @@ package enum Flooding {
                     let p = y * w + x
                     let kp = k[p]
                     guard kp > 0 else { continue }
+                    // Inside a basin (all eight neighbours in p's own basin) nothing can meet.
+                    if x > 0 && x < w - 1 && y > 0 && y < h - 1 {
+                        let c = ptr[p]
+                        if ptr[p - w - 1] == c && ptr[p - w] == c && ptr[p - w + 1] == c && ptr[p - 1] == c
+                            && ptr[p + 1] == c && ptr[p + w - 1] == c && ptr[p + w] == c && ptr[p + w + 1] == c { continue }
+                    }
                     var first: Int32 = 0, mixed = false
                     grid.forEachNeighbour(x, y) { q in
                         let kq = k[q]

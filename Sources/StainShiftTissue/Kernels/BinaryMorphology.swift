@@ -2,21 +2,38 @@
 /// disk dilation/erosion by distance, and 3 x 3 minimum/maximum filters.
 package enum BinaryMorphology {
     /// Sets every unset pixel that is not 4-connected to the image border through unset pixels.
+    /// Span filling (Heckbert 1990, "A seed fill algorithm", Graphics Gems): each stacked seed fills
+    /// its whole run of unset pixels in a row and seeds the runs it touches above and below.
     package static func fillHoles(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int) {
         guard w > 0, h > 0 else { return }
         let n = w * h
         var stack: [Int32] = []
         stack.reserveCapacity(4 * (w + h))
         // 2 marks background reached from the border.
-        func push(_ i: Int) { if mask[i] == 0 { mask[i] = 2; stack.append(Int32(truncatingIfNeeded: i)) } }
-        for x in 0..<w { push(x); push((h - 1) * w + x) }
-        for y in 0..<h { push(y * w); push(y * w + w - 1) }
+        for x in 0..<w { stack.append(Int32(truncatingIfNeeded: x)); stack.append(Int32(truncatingIfNeeded: (h - 1) * w + x)) }
+        for y in 0..<h { stack.append(Int32(truncatingIfNeeded: y * w)); stack.append(Int32(truncatingIfNeeded: y * w + w - 1)) }
         while let t = stack.popLast() {
-            let i = Int(t), x = i % w
-            if x > 0 { push(i - 1) }
-            if x < w - 1 { push(i + 1) }
-            if i >= w { push(i - w) }
-            if i + w < n { push(i + w) }
+            let i = Int(t)
+            guard mask[i] == 0 else { continue }
+            let y = i / w, row = y * w
+            var left = i - row, right = left
+            while left > 0 && mask[row + left - 1] == 0 { left -= 1 }
+            while right < w - 1 && mask[row + right + 1] == 0 { right += 1 }
+            for x in left...right { mask[row + x] = 2 }
+            // One seed per run of unset pixels in the rows above and below.
+            for side in 0..<2 {
+                let other = side == 0 ? row - w : row + w
+                guard other >= 0 && other < n else { continue }
+                var x = left
+                while x <= right {
+                    if mask[other + x] == 0 {
+                        stack.append(Int32(truncatingIfNeeded: other + x))
+                        while x <= right && mask[other + x] == 0 { x += 1 }
+                    } else {
+                        x += 1
+                    }
+                }
+            }
         }
         for i in 0..<n { mask[i] = mask[i] == 2 ? 0 : 1 }
     }
@@ -77,24 +94,36 @@ package enum BinaryMorphology {
     }
 
     /// 3 x 3 maximum (`dilate`) or minimum filter of a 0/1 mask, edges replicated; separable
-    /// (a row pass, then a column pass).
-    package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool) {
+    /// (a row pass, then a column pass), rows on all cores. With `within`, the result is then
+    /// cleared wherever `within` is 0 (a conditional dilation).
+    package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
+                                  within: [UInt8]? = nil) {
         guard w > 0, h > 0 else { return }
-        let rows = UnsafeMutablePointer<UInt8>.allocate(capacity: w * h)
-        defer { rows.deallocate() }
-        for y in 0..<h {
-            let r = y * w
-            for x in 0..<w {
-                let a = mask[r + max(x - 1, 0)] != 0, b = mask[r + x] != 0, c = mask[r + min(x + 1, w - 1)] != 0
-                rows[r + x] = (dilate ? (a || b || c) : (a && b && c)) ? 1 : 0
+        let rowsBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: w * h)
+        defer { rowsBuffer.deallocate() }
+        let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
+        Parallel.forEachChunk(h) { rows in
+            for y in rows {
+                let row = y * w
+                for x in 0..<w {
+                    let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
+                    r[row + x] = dilate ? (a | b | c) : (a & b & c)
+                }
             }
         }
-        for y in 0..<h {
-            let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
-            if dilate {
-                for x in 0..<w { mask[row + x] = rows[up + x] | rows[row + x] | rows[down + x] }
-            } else {
-                for x in 0..<w { mask[row + x] = rows[up + x] & rows[row + x] & rows[down + x] }
+        let limit = within ?? []
+        let masked = limit.count == w * h
+        limit.withUnsafeBufferPointer { lb in
+            let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
+            Parallel.forEachChunk(h) { rows in
+                for y in rows {
+                    let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
+                    for x in 0..<w {
+                        var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
+                        if masked { v &= l[row + x] }
+                        m[row + x] = v
+                    }
+                }
             }
         }
     }

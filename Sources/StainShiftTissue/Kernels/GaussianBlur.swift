@@ -44,25 +44,27 @@ package enum GaussianBlur {
         }
     }
 
-    /// `out[x] = sum_j k[j] * sources(j)[x]` for x in 0..<width.
+    /// `out[x] = sum_j k[j] * sources(j)[x]` for x in 0..<width. The kernel is symmetric, so taps
+    /// j and 2r - j share one multiplication: `k[j] * (a + b)`.
     @inline(__always)
     private static func convolveRow(_ k: [Float], sources: (Int) -> UnsafePointer<Float>,
                                     out: UnsafeMutablePointer<Float>, width w: Int) {
         k.withUnsafeBufferPointer { kb in
-            let taps = kb.count
+            let taps = kb.count, r = taps / 2
             var x = 0
             while x + 8 <= w {
-                var acc = SIMD8<Float>(repeating: 0)
-                for j in 0..<taps {
-                    let v = UnsafeRawPointer(sources(j) + x).loadUnaligned(as: SIMD8<Float>.self)
-                    acc += kb[j] * v
+                var acc = kb[r] * UnsafeRawPointer(sources(r) + x).loadUnaligned(as: SIMD8<Float>.self)
+                for j in 0..<r {
+                    let a = UnsafeRawPointer(sources(j) + x).loadUnaligned(as: SIMD8<Float>.self)
+                    let b = UnsafeRawPointer(sources(taps - 1 - j) + x).loadUnaligned(as: SIMD8<Float>.self)
+                    acc += kb[j] * (a + b)
                 }
                 UnsafeMutableRawPointer(out + x).storeBytes(of: acc, as: SIMD8<Float>.self)
                 x += 8
             }
             while x < w {
-                var acc: Float = 0
-                for j in 0..<taps { acc += kb[j] * sources(j)[x] }
+                var acc = kb[r] * sources(r)[x]
+                for j in 0..<r { acc += kb[j] * (sources(j)[x] + sources(taps - 1 - j)[x]) }
                 out[x] = acc
                 x += 1
             }

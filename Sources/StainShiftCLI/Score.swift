@@ -48,16 +48,24 @@ struct Score: ParsableCommand {
             settings.pixelSizeMicrons = pixelSize
             settings.threads = threads
             let start = Date()
-            let img = try ImageReader.read(image, options: ReadOptions(page: page))
+            // Without an overlay the decoded image goes to the scorer, which frees it after QC.
+            var picture: RGBImage? = try ImageReader.read(image, options: ReadOptions(page: page))
             let decoded = Date()
-            let analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
+            let analysis: TileAnalysis
+            if overlay == nil, let img = picture.take() {
+                analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
+            } else if let img = picture {
+                analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
+            } else {
+                return
+            }
             if timings {
                 let stages = [("decode", decoded.timeIntervalSince(start))] + analysis.timings.map { ($0.stage, $0.seconds) }
                 Stderr.line("stainshift score: timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", "))
             }
             try Output.write(ScoreJSON.render(analysis.score, marker: chosen, stains: settings.stains), to: json)
             if let cells { try Output.write(CellTable.tsv(analysis), to: cells) }
-            if let overlay { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
+            if let overlay, let img = picture { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
         }
     }
 }

@@ -10,7 +10,11 @@ import Foundation
 /// watershed from its h-maxima -> area filter -> cells by Voronoi-limited expansion of up to
 /// `cellExpansionMicrons` -> membrane ring -> per-compartment measurements -> lymphocyte rule.
 public enum CellDetector {
-    public static func detect(_ planes: StainPlanes, tissue: TissueMask?, parameters: CellParameters) -> CellSegmentation {
+    /// `pool` lends and takes back the working buffers (see `BufferPool`); the returned label maps
+    /// and membrane mask come from it too and may be recycled into it by the caller.
+    public static func detect(_ planes: StainPlanes, tissue: TissueMask?, parameters: CellParameters,
+                              pool: BufferPool? = nil) -> CellSegmentation {
+        let pool = pool ?? .passThrough
         let w = planes.width, h = planes.height, n = w * h
         guard n > 0, planes.planeOffset(.hematoxylin) != nil else {
             return CellSegmentation(width: w, height: h, nucleusLabels: [Int32](repeating: 0, count: n),
@@ -25,12 +29,16 @@ public enum CellDetector {
         let factor = max(1, (parameters.requestedPixelSizeMicrons ?? px) / px)
         let W = factor > 1.0001 ? max(1, Int((Double(w) / factor).rounded())) : w
         let H = factor > 1.0001 ? max(1, Int((Double(h) / factor).rounded())) : h
-        var channel = detectionChannel(planes, parameters.channel, scale: odScale)
+        // Detection on hematoxylin (+ DAB) at native resolution reads the planes themselves.
+        let hOffset = planes.planeOffset(.hematoxylin) ?? 0, dOffset = planes.planeOffset(.dab)
+        let direct = W == w && H == h
+            && (parameters.channel == .hematoxylin || (parameters.channel == .hematoxylinPlusDAB && dOffset != nil))
+        var channel = direct ? [] : detectionChannel(planes, parameters.channel, scale: odScale, pool: pool)
         // With H + DAB detection, the automatic threshold comes from hematoxylin alone: Otsu on H + DAB
         // would split DAB-positive nuclei from everything else (a Ki67 tile is bimodal in DAB).
         // (The LoG foreground only uses it as a floor for a nucleus's mean, so a low value is safe there.)
         var otsuChannel: [Float]? = parameters.channel == .hematoxylinPlusDAB && parameters.threshold == nil
-            && parameters.foreground == .laplacianOfGaussian ? detectionChannel(planes, .hematoxylin, scale: odScale) : nil
+            && parameters.foreground == .laplacianOfGaussian ? detectionChannel(planes, .hematoxylin, scale: odScale, pool: pool) : nil
         var workTissue = tissueMask
         if W != w || H != h {
             otsuChannel = otsuChannel.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
@@ -38,19 +46,32 @@ public enum CellDetector {
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
         let workPx = px * Double(w) / Double(W)
-        let (workLabels, count) = NucleusSegmenter.segment(channel: channel, otsuChannel: &otsuChannel, width: W, height: H, pixelSize: workPx,
-                                                          tissue: workTissue, parameters: parameters)
-        channel = []
-        otsuChannel = nil
+        // The hematoxylin threshold first, so its buffers are free before segmentation needs its own.
+        var automatic: Double? = nil
+        if var otsu = otsuChannel {
+            otsuChannel = nil
+            automatic = NucleusSegmenter.automaticThreshold(of: &otsu, width: W, height: H, pixelSize: workPx,
+                                                            tissue: workTissue, parameters: parameters, pool: pool)
+            pool.recycle(&otsu)
+        }
+        let source = direct ? planes.values : channel
+        let (workLabels, count) = source.withUnsafeBufferPointer { v -> ([Int32], Int) in
+            guard let base = v.baseAddress else { return ([Int32](repeating: 0, count: W * H), 0) }
+            var raw = RawChannel(pointer: base + (direct ? hOffset : 0), scale: direct ? odScale : 1)
+            if direct, parameters.channel == .hematoxylinPlusDAB, let d = dOffset { raw.second = UnsafePointer(base + d) }
+            return NucleusSegmenter.segment(raw: raw, automaticThreshold: automatic, width: W, height: H, pixelSize: workPx,
+                                            tissue: workTissue, parameters: parameters, pool: pool)
+        }
+        pool.recycle(&channel)
         let nucleusLabels = (W == w && H == h) ? workLabels
             : Resampling.upsample(workLabels, width: W, height: H, toWidth: w, height: h)
         let cellLabels = CellExpansion.expand(nucleusLabels, width: w, height: h,
-                                              distance: parameters.cellExpansionMicrons / px)
+                                              distance: parameters.cellExpansionMicrons / px, pool: pool)
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
-                                              thickness: parameters.membraneWidthMicrons / px)
+                                              thickness: parameters.membraneWidthMicrons / px, pool: pool)
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                          membrane: membrane, count: count, odScale: odScale,
-                                         parameters: parameters)
+                                         parameters: parameters, pool: pool)
         var segmentation = CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                             membraneMask: membrane, cells: cells)
         segmentation.odScale = odScale
@@ -58,9 +79,10 @@ public enum CellDetector {
     }
 
     /// The detection channel at native resolution, multiplied by `scale`.
-    static func detectionChannel(_ planes: StainPlanes, _ channel: NucleusChannel, scale: Float = 1) -> [Float] {
+    static func detectionChannel(_ planes: StainPlanes, _ channel: NucleusChannel, scale: Float = 1,
+                                 pool: BufferPool? = nil) -> [Float] {
         let n = planes.pixelCount
-        var out = [Float](repeating: 0, count: n)
+        var out = pool?.floats(n) ?? [Float](repeating: 0, count: n)
         let hOffset = planes.planeOffset(.hematoxylin) ?? 0
         let dOffset = planes.planeOffset(.dab)
         out.withUnsafeMutableBufferPointer { o in

@@ -1,3 +1,4 @@
+import StainShiftImaging
 import StainShiftTissue
 
 /// Cells from nuclei and the membrane ring of each cell.
@@ -9,16 +10,18 @@ enum CellExpansion {
     /// Separable (Felzenszwalb & Huttenlocher 2012): each column keeps the signed row offset to its
     /// nearest nucleus pixel (16 bits, capped at the distance), then each row searches the columns
     /// within reach while a closer pixel is still possible. Columns, then rows, run on all cores.
-    static func expand(_ nuclei: [Int32], width w: Int, height h: Int, distance: Double) -> [Int32] {
+    static func expand(_ nuclei: [Int32], width w: Int, height h: Int, distance: Double, pool: BufferPool? = nil) -> [Int32] {
         guard distance >= 0.5, !nuclei.isEmpty, w > 0, h > 0 else { return nuclei }
         let n = w * h
         let reach = Int(min(distance, Double(w + h)).rounded(.down))
         let limit = distance * distance
         let none = Int16.max   // no nucleus pixel within `reach` rows
-        var offsets = [Int16](repeating: 0, count: n)
-        var cells = [Int32](repeating: 0, count: n)
+        // Signed offsets stored as their 16-bit patterns, so the buffer can come from the pool.
+        var offsets = pool?.uint16s(n) ?? [UInt16](repeating: 0, count: n)
+        defer { pool?.recycle(&offsets) }
+        var cells = pool?.labels(n) ?? [Int32](repeating: 0, count: n)
         nuclei.withUnsafeBufferPointer { nb in
-            offsets.withUnsafeMutableBufferPointer { ob in
+            offsets.withUnsafeMutableBufferPointer { bits in bits.withMemoryRebound(to: Int16.self) { ob in
                 cells.withUnsafeMutableBufferPointer { cb in
                     guard let nbase = nb.baseAddress, let obase = ob.baseAddress, let cbase = cb.baseAddress else { return }
                     let lab = SharedConst(nbase), off = Shared(obase), out = Shared(cbase)
@@ -83,7 +86,7 @@ enum CellExpansion {
                         }
                     }
                 }
-            }
+            } }
         }
         return cells
     }
@@ -95,9 +98,9 @@ enum CellExpansion {
     /// (dx, dy) with dx² + dy² < (thickness - 0.5)². Rings are a few pixels wide, so instead of a
     /// distance transform each row keeps the horizontal distance to its nearest edge pixel (two
     /// scans, capped), and a pixel checks the 2R + 1 rows around it against the disk's half-widths.
-    static func membrane(_ cells: [Int32], width w: Int, height h: Int, thickness: Double) -> [UInt8] {
+    static func membrane(_ cells: [Int32], width w: Int, height h: Int, thickness: Double, pool: BufferPool? = nil) -> [UInt8] {
         let n = w * h
-        var ring = [UInt8](repeating: 0, count: n)
+        var ring = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
         guard n > 0 else { return ring }
         let reach = max(0, thickness - 0.5)
         let r = reach > 0.5 ? Int(reach.rounded(.up)) : 0
@@ -110,7 +113,8 @@ enum CellExpansion {
             halfWidth[dy + r] = dx
         }
         let cap = UInt8(min(r + 1, 255))
-        var rowDistance = [UInt8](repeating: 0, count: n)
+        var rowDistance = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
+        defer { pool?.recycle(&rowDistance) }
         cells.withUnsafeBufferPointer { c in
             rowDistance.withUnsafeMutableBufferPointer { rd in
                 ring.withUnsafeMutableBufferPointer { rg in

@@ -1,3 +1,4 @@
+import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
 
@@ -7,7 +8,7 @@ enum CellMeasurer {
     private static let stride = 22
 
     static func measure(planes: StainPlanes, nucleusLabels nl: [Int32], cellLabels cl: [Int32], membrane: [UInt8],
-                        count: Int, odScale: Float = 1, parameters p: CellParameters) -> [Cell] {
+                        count: Int, odScale: Float = 1, parameters p: CellParameters, pool: BufferPool? = nil) -> [Cell] {
         guard count > 0 else { return [] }
         let w = planes.width, h = planes.height, n = w * h
         let hOff = planes.planeOffset(.hematoxylin) ?? 0
@@ -46,7 +47,7 @@ enum CellMeasurer {
                 acc[o + 20] += part[o + 20]; acc[o + 21] += part[o + 21]
             }
         }
-        let perimeters = Perimeter.perimeters(nl, width: w, height: h, count: count)
+        let perimeters = Perimeter.perimeters(nl, width: w, height: h, count: count, pool: pool)
         let px2 = p.safePixelSize * p.safePixelSize
         var cells: [Cell] = []
         cells.reserveCapacity(count)
@@ -146,11 +147,12 @@ enum CellMeasurer {
 /// Perimeter of labelled regions by local boundary configurations, as scikit-image's
 /// `measure.perimeter` (4-connected border; weights 1, √2 and (1+√2)/2 by neighbour pattern).
 enum Perimeter {
-    static func perimeters(_ labels: [Int32], width w: Int, height h: Int, count: Int) -> [Double] {
+    static func perimeters(_ labels: [Int32], width w: Int, height h: Int, count: Int, pool: BufferPool? = nil) -> [Double] {
         var per = [Double](repeating: 0, count: count + 1)
         let n = w * h
         guard n > 0 else { return per }
-        var border = [UInt8](repeating: 0, count: n)
+        var border = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
+        defer { pool?.recycle(&border) }
         for y in 0..<h {
             for x in 0..<w {
                 let i = y * w + x, k = labels[i]

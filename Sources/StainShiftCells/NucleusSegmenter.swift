@@ -1,19 +1,39 @@
+import StainShiftImaging
 import StainShiftTissue
+
+/// The raw detection channel as read: `pointer[i] * scale`, or `(pointer[i] + second[i]) * scale`
+/// for hematoxylin + DAB. Lets detection read the stain planes themselves (with the image's OD
+/// factor) instead of a 16 MB copy; the values are the same floats the copy would hold.
+struct RawChannel: @unchecked Sendable {
+    let pointer: UnsafePointer<Float>
+    var second: UnsafePointer<Float>? = nil
+    let scale: Float
+    @inline(__always) subscript(i: Int) -> Float {
+        if let q = second { return (pointer[i] + q[i]) * scale }
+        return pointer[i] * scale
+    }
+}
 
 /// Nucleus labels on one detection channel at the working resolution.
 enum NucleusSegmenter {
-    /// Segments `channel` (width x height, OD units; left unchanged) into nucleus labels.
+    /// Segments `raw` (width x height, OD units; left unchanged) into nucleus labels.
     /// `pixelSize` is the working pixel size in µm; `tissue` (0/1 per pixel) limits detection.
-    /// `otsuChannel`, when given, is the image the automatic threshold is computed on (smoothed the
-    /// same way, in place; it is released, nil, on return).
-    static func segment(channel: [Float], otsuChannel: inout [Float]?, width w: Int, height h: Int, pixelSize px: Double,
-                        tissue: [UInt8]?, parameters p: CellParameters) -> (labels: [Int32], count: Int) {
+    /// `automaticThreshold`, when given, replaces Otsu on the smoothed detection channel (see
+    /// `automaticThreshold(of:...)`).
+    static func segment(raw: RawChannel, automaticThreshold: Double?, width w: Int, height h: Int, pixelSize px: Double,
+                        tissue: [UInt8]?, parameters p: CellParameters, pool: BufferPool) -> (labels: [Int32], count: Int) {
         let n = w * h
-        var labels = [Int32](repeating: 0, count: n)
+        var labels = pool.labels(n)
         guard n > 0 else { return (labels, 0) }
-        var mask = [UInt8](repeating: 0, count: n)
-        var smooth = channel
-        var scratch = [Float](repeating: 0, count: n)
+        var mask = pool.bytes(n)
+        var smooth = pool.floats(n)
+        smooth.withUnsafeMutableBufferPointer { s in
+            guard let base = s.baseAddress else { return }
+            let sp = Shared(base)
+            Parallel.forEachChunk(n) { r in for i in r { sp[i] = raw[i] } }
+        }
+        var scratch = pool.floats(n)
+        defer { pool.recycle(&mask); pool.recycle(&smooth); pool.recycle(&scratch) }
         let sigma = p.sigmaMicrons / px
         let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)
         var threshold = p.threshold ?? 0
@@ -27,16 +47,8 @@ enum NucleusSegmenter {
                               let l = l.baseAddress else { return }
                         GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
                         if p.threshold == nil {
-                            if var other = otsuChannel, other.count == n {
-                                otsuChannel = nil   // `other` is now the only reference: blurred without a copy
-                                other.withUnsafeMutableBufferPointer { o in
-                                    guard let o = o.baseAddress else { return }
-                                    GaussianBlur.blur(o, scratch: t, width: w, height: h, sigma: sigma)
-                                    threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(o, count: n, mask: tissue))
-                                }
-                            } else {
-                                threshold = max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
-                            }
+                            threshold = automaticThreshold
+                                ?? max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
                         }
                         switch p.foreground {
                         case .threshold:
@@ -44,16 +56,16 @@ enum NucleusSegmenter {
                             for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
                             if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
                             BinaryMorphology.fillHoles(m, width: w, height: h)
+                            // The smoothed channel is not read again: its memory holds the split's 16-bit scratch.
                             split(m, distance: t, width: w, height: h, tolerance: p.splitToleranceMicrons / px,
-                                  maxRadius: maxRadius, enabled: p.splitTouching, labels: l)
+                                  maxRadius: maxRadius, enabled: p.splitTouching, labels: l, pool: pool,
+                                  spare: UnsafeMutableRawPointer(s))
+                            UnsafeMutableRawPointer(s).bindMemory(to: Float.self, capacity: n)
                         case .laplacianOfGaussian:
-                            channel.withUnsafeBufferPointer { c in
-                                guard let c = c.baseAddress else { return }
-                                laplacianForeground(raw: c, smooth: s, scratch: t, mask: m, labels: l, width: w, height: h,
-                                                    tissue: tissue, threshold: Float(threshold), sigma: sigma,
-                                                    tolerance: p.splitToleranceMicrons / px, maxRadius: maxRadius,
-                                                    split: p.splitTouching, refine: p.refineBoundary)
-                            }
+                            laplacianForeground(raw: raw, smooth: s, scratch: t, mask: m, labels: l, width: w, height: h,
+                                                tissue: tissue, threshold: Float(threshold), sigma: sigma,
+                                                tolerance: p.splitToleranceMicrons / px, maxRadius: maxRadius,
+                                                split: p.splitTouching, refine: p.refineBoundary, pool: pool)
                         }
                     }
                 }
@@ -62,7 +74,8 @@ enum NucleusSegmenter {
         // Area filter (and, as QuPath, the mean-intensity check) with consecutive relabelling.
         var next: Int32 = 0
         labels.withUnsafeMutableBufferPointer { l in
-            channel.withUnsafeBufferPointer { c in
+            do {
+                let c = raw
                 var count: Int32 = 0
                 for i in 0..<n where l[i] > count { count = l[i] }
                 var area = [Int](repeating: 0, count: Int(count) + 1)
@@ -86,17 +99,35 @@ enum NucleusSegmenter {
             }
         }
         if let contrast = p.minNucleusContrast, next > 0 {
-            next = Int32(dropLowContrast(&labels, channel: channel, count: Int(next), width: w, height: h,
+            next = Int32(dropLowContrast(&labels, channel: raw, count: Int(next), width: w, height: h,
                                          ring: p.contrastRingMicrons / px, minContrast: contrast))
         }
         return (labels, Int(next))
+    }
+
+    /// The automatic threshold computed on another image than the detection channel (hematoxylin
+    /// when nuclei are detected on H + DAB): `channel` smoothed as the detection channel is (in
+    /// place), then Otsu within tissue, never below the floor.
+    static func automaticThreshold(of channel: inout [Float], width w: Int, height h: Int, pixelSize px: Double,
+                                   tissue: [UInt8]?, parameters p: CellParameters, pool: BufferPool) -> Double {
+        let n = w * h
+        guard n > 0, channel.count == n else { return p.minimumAutomaticThreshold }
+        var scratch = pool.floats(n)
+        defer { pool.recycle(&scratch) }
+        return channel.withUnsafeMutableBufferPointer { c in
+            scratch.withUnsafeMutableBufferPointer { t in
+                guard let c = c.baseAddress, let t = t.baseAddress else { return p.minimumAutomaticThreshold }
+                GaussianBlur.blur(c, scratch: t, width: w, height: h, sigma: p.sigmaMicrons / px)
+                return max(p.minimumAutomaticThreshold, Otsu.threshold(c, count: n, mask: tissue))
+            }
+        }
     }
 
     /// Removes nuclei whose mean detection OD exceeds that of their surroundings (the pixels of no
     /// nucleus within `ring` pixels of the nucleus's bounding box) by less than `minContrast`: pale
     /// texture in cytoplasm or background, the job of QuPath's background subtraction. Linear in
     /// the nuclei's box areas, not in the image.
-    static func dropLowContrast(_ labels: inout [Int32], channel: [Float], count: Int, width w: Int, height h: Int,
+    static func dropLowContrast(_ labels: inout [Int32], channel: RawChannel, count: Int, width w: Int, height h: Int,
                                 ring: Double, minContrast: Double) -> Int {
         let r = max(1, Int(ring.rounded()))
         var minX = [Int](repeating: Int.max, count: count + 1), maxX = [Int](repeating: -1, count: count + 1)
@@ -105,7 +136,8 @@ enum NucleusSegmenter {
         var map = [Int32](repeating: 0, count: count + 1)
         var next: Int32 = 0
         labels.withUnsafeMutableBufferPointer { l in
-            channel.withUnsafeBufferPointer { c in
+            do {
+                let c = channel
                 for y in 0..<h {
                     for x in 0..<w {
                         let k = Int(l[y * w + x])
@@ -137,14 +169,16 @@ enum NucleusSegmenter {
 
     /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
     static func split(_ m: UnsafeMutablePointer<UInt8>, distance d: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
-                      tolerance: Double, maxRadius: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>) {
+                      tolerance: Double, maxRadius: Double, enabled: Bool, labels: UnsafeMutablePointer<Int32>,
+                      pool: BufferPool? = nil, spare: UnsafeMutableRawPointer? = nil) {
         guard enabled else {
             BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels)
             return
         }
         let n = w * h
         // Distances beyond the largest plausible nucleus radius form one plateau (such blobs fail the area filter).
-        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: maxRadius, out: d)
+        DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: maxRadius, out: d, pool: pool,
+                                  spare: spare)
         let plateau = Float(maxRadius * maxRadius)
         var maxD: Float = 0
         for i in 0..<n {
@@ -152,20 +186,21 @@ enum NucleusSegmenter {
             maxD = max(maxD, d[i])
         }
         Flooding.flood(values: d, width: w, height: h, scale: 1, maxKey: min(Int(maxD) + 1, 1 << 20),
-                       level: { Double($0).squareRoot() }, dynamic: tolerance, labels: labels)
+                       level: { Double($0).squareRoot() }, dynamic: tolerance, labels: labels, pool: pool, spare: spare)
     }
 
     /// QuPath's WatershedCellDetection foreground (qupath-core-processing, WatershedCellDetection.java):
     /// LoG > 0 regions from a watershed of the LoG, kept when their raw mean exceeds the threshold,
     /// merged by a 3 x 3 dilation within LoG > 0, holes filled, split by shape, boundary refined.
-    static func laplacianForeground(raw: UnsafePointer<Float>, smooth s: UnsafeMutablePointer<Float>,
+    static func laplacianForeground(raw: RawChannel, smooth s: UnsafeMutablePointer<Float>,
                                     scratch t: UnsafeMutablePointer<Float>, mask m: UnsafeMutablePointer<UInt8>,
                                     labels l: UnsafeMutablePointer<Int32>, width w: Int, height h: Int,
                                     tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double, maxRadius: Double,
-                                    split doSplit: Bool, refine: Bool) {
+                                    split doSplit: Bool, refine: Bool, pool: BufferPool) {
         let n = w * h
         // LoG (clipped at 0, outside tissue 0) into t; the LoG > 0 mask into logPositive.
-        var logPositive = [UInt8](repeating: 0, count: n)
+        var logPositive = pool.bytes(n)
+        defer { pool.recycle(&logPositive) }
         let maxima = ChunkResults<Float>(count: Parallel.chunkRanges(h).count)
         let ranges = Parallel.chunkRanges(h)
         let tissueMask = tissue ?? []
@@ -188,10 +223,14 @@ enum NucleusSegmenter {
         }
         let maxL = maxima.values.max() ?? 0
         // Regional maxima with QuPath's 0.001 tolerance seed a watershed of the LoG.
+        // From here until the boundary refinement the smoothed channel is idle: its memory holds the
+        // floods' keys and the distance transform's column distances (16 bits per pixel).
+        let spare = UnsafeMutableRawPointer(s)
         let step: Float = 0.0005
         let regions = Flooding.flood(values: t, width: w, height: h, scale: 1 / step,
                                      maxKey: min(Int(maxL / step) + 1, 1 << 20),
-                                     level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l)
+                                     level: { Double($0) * Double(step) }, dynamic: 0.001, labels: l, pool: pool,
+                                     spare: spare)
         var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
         sum.withUnsafeMutableBufferPointer { su in
             area.withUnsafeMutableBufferPointer { ar in
@@ -204,9 +243,11 @@ enum NucleusSegmenter {
             let keepP = SharedConst(kp.baseAddress ?? UnsafePointer(m)), mp = Shared(m), lab = SharedConst(UnsafePointer(l))
             Parallel.forEachChunk(n) { r in for i in r { mp[i] = keepP[Int(lab[i])] } }
         }
-        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive)
+        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive, pool: pool)
         BinaryMorphology.fillHoles(m, width: w, height: h)
-        split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l)
+        split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l,
+              pool: pool, spare: spare)
+        spare.bindMemory(to: Float.self, capacity: n)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
         let mp = Shared(m), lab = SharedConst(UnsafePointer(l))
         Parallel.forEachChunk(h) { rows in
@@ -225,8 +266,8 @@ enum NucleusSegmenter {
             }
         }
         if refine && sigma > 1.5 {
-            let sp = Shared(s), rp = SharedConst(raw), tp = Shared(t)
-            Parallel.forEachChunk(n) { r in for i in r { sp[i] = rp[i] } }
+            let sp = Shared(s), tp = Shared(t)
+            Parallel.forEachChunk(n) { r in for i in r { sp[i] = raw[i] } }
             GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
             // The fine LoG mask reuses the LoG-positive buffer.
             logPositive.withUnsafeMutableBufferPointer { fb in
@@ -236,7 +277,7 @@ enum NucleusSegmenter {
                     laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
                     for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = tp[i] > 0 && mp[i] != 0 ? 1 : 0 }
                 }
-                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false)
+                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool)
                 Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
             }
         }

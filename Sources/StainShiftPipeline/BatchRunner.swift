@@ -63,11 +63,13 @@ public struct BatchRunner: Sendable {
         let cache = options.cacheDirectory.map(ScoreCache.init(directory:))
 
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Each worker's image-sized buffers go from one tile to the next without new page faults.
+            let pool = BufferPool()
             while let i = state.take(limit: jobs.count, stopAfter: options.stopAfter) {
                 let job = jobs[i]
                 guard case .success(let choice) = choices[job.slide] else { continue }
                 let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
-                                             resume: options.resume, threads: innerThreads)
+                                             resume: options.resume, threads: innerThreads, pool: pool)
                 slots.set(i, outcome)
                 progress.tileDone()
                 if let left = state.finish(slide: job.slide) , left == 0 {
@@ -162,7 +164,7 @@ public struct BatchRunner: Sendable {
     }
 
     private static func scoreTile(_ row: ManifestRow, choice: StainChoice, engine: ScoringEngine, cache: ScoreCache?,
-                                  resume: Bool, threads: Int) -> Outcome {
+                                  resume: Bool, threads: Int, pool: BufferPool? = nil) -> Outcome {
         func fail(_ stage: String, _ error: String) -> Outcome {
             var f = FailureRecord(line: row.line, image: row.image, stage: stage, error: error)
             f.slide = row.slide
@@ -183,7 +185,8 @@ public struct BatchRunner: Sendable {
             do { image = try ImageReader.read(row.path) } catch { return fail("read", error.description) }
             do {
                 score = try engine.score(ScoringEngine.Job(image: image, name: row.image, marker: row.marker,
-                                                           stains: choice.matrix, pixelSize: row.pixelSize, threads: threads))
+                                                           stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
+                                                           pool: pool))
             } catch {
                 return fail("score", "\(row.path): \(error)")
             }

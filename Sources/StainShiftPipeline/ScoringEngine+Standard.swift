@@ -20,7 +20,7 @@ extension ScoringEngine {
             knownMarkers: Set(markers.markers.map(\.name)),
             score: { job in
                 let marker = try markers.marker(named: job.marker)
-                return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job))
+                return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job), pool: job.pool)
             },
             scores: { name, totals in markers[name]?.scores(totals) ?? [] },
             parameters: { name in

@@ -18,6 +18,8 @@ public struct ScoringEngine: Sendable {
         public var pixelSize: Double?
         /// Threads the scorer may use inside this tile.
         public var threads: Int
+        /// The worker's buffers, reused from tile to tile (nil: allocate per tile).
+        public var pool: BufferPool? = nil
     }
 
     public var knownMarkers: Set<String>

@@ -1,3 +1,4 @@
+import StainShiftImaging
 import StainShiftCells
 import StainShiftStains
 import StainShiftTissue
@@ -18,6 +19,16 @@ public struct TileAnalysis: Sendable {
 
     /// The marker's scores of this tile.
     public var scores: [MarkerScore] { marker.scores(score.totals) }
+
+    /// Hands the planes, masks and label maps to `pool` for the next tile (they are left empty;
+    /// `score` and the cells stay).
+    public mutating func recycle(into pool: BufferPool) {
+        pool.recycle(&planes.values)
+        pool.recycle(&tissue.mask)
+        pool.recycle(&segmentation.nucleusLabels)
+        pool.recycle(&segmentation.cellLabels)
+        pool.recycle(&segmentation.membraneMask)
+    }
 }
 
 extension TileScorer {

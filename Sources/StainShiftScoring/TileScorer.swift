@@ -6,22 +6,42 @@ import StainShiftTissue
 
 extension TileScorer {
     /// Scores one tile for one marker: the additive totals and QC flags that cohorts sum.
-    public static func score(_ image: RGBImage, name: String, marker: Marker, settings: ScoringSettings) -> TileScore {
-        analyse(image, name: name, marker: marker, settings: settings).score
+    /// With a `pool` (one per worker), the tile's image-sized buffers are returned to it afterwards,
+    /// so the next tile of the same size reuses them without page faults.
+    public static func score(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
+                             pool: BufferPool? = nil) -> TileScore {
+        let pool = pool ?? .passThrough
+        var analysis = analyse(image, name: name, marker: marker, settings: settings, pool: pool)
+        analysis.recycle(into: pool)
+        return analysis.score
     }
 
     /// Scores one tile and keeps what the score came from (planes, tissue, cells, bins) for
     /// `--cells` and `--overlay`. Empty, blank or saturated tiles give valid, flagged results.
-    public static func analyse(_ image: RGBImage, name: String, marker: Marker, settings: ScoringSettings) -> TileAnalysis {
+    /// Buffers are borrowed from `pool` (see `BufferPool`). The image is needed only until tissue
+    /// and QC are done: pass one the caller no longer uses (a temporary) and it is freed then.
+    public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
+                               pool: BufferPool? = nil) -> TileAnalysis {
+        let pool = pool ?? .passThrough
         var clock = StageClock()
         let px = settings.pixelSize(for: image)
-        let planes = Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background,
-                                                threads: settings.threads)
+        var planes = StainPlanes(width: image.width, height: image.height, matrix: settings.stains,
+                                 values: pool.floats(3 * image.pixelCount))
+        Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background,
+                                 threads: settings.threads, into: &planes)
         clock.lap("deconvolution")
-        let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px)
+        let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px, pool: pool)
         let flags = TileQC.assess(image, planes: planes, tissue: tissue)
+        _ = consume image
+        let parameters = cellParameters(for: marker, pixelSizeMicrons: px)
+        // From here on only hematoxylin and DAB are read; a single tile (no reuse planned) gives the
+        // third plane's memory back.
+        if pool.capacity == 0, parameters.channel != .opticalDensitySum,
+           let k = planes.matrix.index(of: .hematoxylin), let d = planes.matrix.index(of: .dab), k < 2, d < 2 {
+            planes.releaseLastPlane()
+        }
         clock.lap("tissue+qc")
-        let segmentation = CellDetector.detect(planes, tissue: tissue, parameters: cellParameters(for: marker, pixelSizeMicrons: px))
+        let segmentation = CellDetector.detect(planes, tissue: tissue, parameters: parameters, pool: pool)
         clock.lap("cells")
         var analysis = assemble(name: name, marker: marker, planes: planes, tissue: tissue, segmentation: segmentation,
                                 qcFlags: flags, pixelSizeMicrons: px, settings: settings)

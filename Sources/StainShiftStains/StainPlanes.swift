@@ -6,8 +6,10 @@ public struct StainPlanes: Sendable {
     public private(set) var width: Int
     public private(set) var height: Int
     public private(set) var matrix: StainMatrix
-    /// `3 * width * height` values: plane 0, then plane 1, then plane 2.
+    /// `planeCount * width * height` values: plane 0, then plane 1, then plane 2.
     public var values: [Float]
+    /// Planes held: 3, or 2 after `releaseLastPlane()`.
+    public private(set) var planeCount = 3
 
     public init(width: Int, height: Int, matrix: StainMatrix, values: [Float]) {
         precondition(values.count == 3 * width * height)
@@ -26,7 +28,25 @@ public struct StainPlanes: Sendable {
 
     /// Offset of a role's plane in `values`, or nil when the matrix has no such stain.
     public func planeOffset(_ role: StainRole) -> Int? {
-        matrix.index(of: role).map { $0 * pixelCount }
+        guard let k = matrix.index(of: role), k < planeCount else { return nil }
+        return k * pixelCount
+    }
+
+    /// Drops the third plane and returns its memory to the system (the array keeps its capacity,
+    /// so a later `reshape` or pool reuse needs no new allocation). Scoring calls it once tissue
+    /// and QC are done when only hematoxylin and DAB are read after that: a 2048² tile's residual
+    /// plane is 16 MB of its peak.
+    public mutating func releaseLastPlane() {
+        let n = pixelCount
+        guard planeCount == 3, n > 0 else { return }
+        values.removeLast(n)
+        planeCount = 2
+        guard values.capacity >= 3 * n else { return }
+        values.withUnsafeMutableBufferPointer { v in
+            guard let base = v.baseAddress else { return }
+            // Past `count` but within the allocation: no Swift access, only the pages are returned.
+            PageRelease.release(UnsafeMutableRawPointer(base + 2 * n), bytes: n * MemoryLayout<Float>.stride)
+        }
     }
 
     /// A copy of one plane (convenience for tests and writers; kernels use `values` directly).
@@ -39,7 +59,15 @@ public struct StainPlanes: Sendable {
     /// pixel count changes (contents are then unspecified until overwritten).
     public mutating func reshape(width: Int, height: Int, matrix: StainMatrix) {
         precondition(width >= 0 && height >= 0)
-        if values.count != 3 * width * height { values = [Float](repeating: 0, count: 3 * width * height) }
+        let count = 3 * width * height
+        if values.count != count {
+            if planeCount == 2 && values.capacity >= count && values.count == 2 * width * height {
+                values.append(contentsOf: repeatElement(0, count: width * height))
+            } else {
+                values = [Float](repeating: 0, count: count)
+            }
+        }
+        planeCount = 3
         self.width = width; self.height = height; self.matrix = matrix
     }
 

@@ -8,8 +8,9 @@ public enum TissueDetector {
     /// every tissue-scale parameter is microns wide, so 2 µm pixels lose nothing and cost 1/16 at 20x.
     public static let workingPixelSizeMicrons = 2.0
 
+    /// The full-resolution mask comes from `pool` when given.
     public static func detect(_ image: RGBImage, planes: StainPlanes, pixelSizeMicrons: Double,
-                              parameters: TissueParameters = .init()) -> TissueMask {
+                              parameters: TissueParameters = .init(), pool: BufferPool? = nil) -> TissueMask {
         let w = planes.width, h = planes.height, n = w * h
         guard n > 0 else { return TissueMask(width: w, height: h, mask: []) }
         let px = pixelSizeMicrons.isFinite && pixelSizeMicrons > 0 ? pixelSizeMicrons : 0.5
@@ -65,7 +66,7 @@ public enum TissueDetector {
             }
         }
         guard f > 1 else { return TissueMask(width: w, height: h, mask: mask) }
-        var out = [UInt8](repeating: 0, count: n)
+        var out = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
         out.withUnsafeMutableBufferPointer { o in
             mask.withUnsafeBufferPointer { m in
                 guard let ob = o.baseAddress, let mb = m.baseAddress else { return }

@@ -1,3 +1,4 @@
+import StainShiftImaging
 import StainShiftTissue
 
 /// Seeded watershed with union-find: pixels are taken from the highest value down (raster order
@@ -24,12 +25,31 @@ package enum Flooding {
     @discardableResult
     package static func flood(values: UnsafePointer<Float>, width w: Int, height h: Int, scale: Float, maxKey: Int,
                               level: (Int) -> Double, dynamic: Double,
-                              labels out: UnsafeMutablePointer<Int32>) -> Int {
+                              labels out: UnsafeMutablePointer<Int32>, pool: BufferPool? = nil,
+                              spare: UnsafeMutableRawPointer? = nil) -> Int {
         let n = w * h
         guard n > 0 else { return 0 }
+        if let spare {
+            // The caller's idle buffer (at least 2 bytes per pixel) holds the keys; it rebinds it after.
+            let keys = spare.bindMemory(to: UInt16.self, capacity: n)
+            return flood(values: values, width: w, height: h, scale: scale, maxKey: maxKey, level: level, dynamic: dynamic,
+                         labels: out, keys: keys)
+        }
+        var keyBuffer = pool?.uint16s(n) ?? [UInt16](repeating: 0, count: n)
+        defer { pool?.recycle(&keyBuffer) }
+        return keyBuffer.withUnsafeMutableBufferPointer { kb in
+            guard let keys = kb.baseAddress else { return 0 }
+            return flood(values: values, width: w, height: h, scale: scale, maxKey: maxKey, level: level, dynamic: dynamic,
+                         labels: out, keys: keys)
+        }
+    }
+
+    /// The flood with a key buffer of `width * height` entries.
+    private static func flood(values: UnsafePointer<Float>, width w: Int, height h: Int, scale: Float, maxKey: Int,
+                              level: (Int) -> Double, dynamic: Double,
+                              labels out: UnsafeMutablePointer<Int32>, keys: UnsafeMutablePointer<UInt16>) -> Int {
+        let n = w * h
         let kmax = min(max(1, maxKey), keyLimit)
-        let keys = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
-        defer { keys.deallocate() }
         let fmax = Float(kmax)
         let src = SharedConst(values), k = Shared(keys), ptr = Shared(out)
         Parallel.forEachChunk(h) { rows in

@@ -1,3 +1,5 @@
+import StainShiftImaging
+
 /// Binary-image helpers on one-byte masks (non-zero = set): hole filling, connected components,
 /// disk dilation/erosion by distance, and 3 x 3 minimum/maximum filters.
 package enum BinaryMorphology {
@@ -97,31 +99,34 @@ package enum BinaryMorphology {
     /// (a row pass, then a column pass), rows on all cores. With `within`, the result is then
     /// cleared wherever `within` is 0 (a conditional dilation).
     package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
-                                  within: [UInt8]? = nil) {
+                                  within: [UInt8]? = nil, pool: BufferPool? = nil) {
         guard w > 0, h > 0 else { return }
-        let rowsBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: w * h)
-        defer { rowsBuffer.deallocate() }
-        let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
-        Parallel.forEachChunk(h) { rows in
-            for y in rows {
-                let row = y * w
-                for x in 0..<w {
-                    let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
-                    r[row + x] = dilate ? (a | b | c) : (a & b & c)
-                }
-            }
-        }
-        let limit = within ?? []
-        let masked = limit.count == w * h
-        limit.withUnsafeBufferPointer { lb in
-            let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
+        var temp = pool?.bytes(w * h) ?? [UInt8](repeating: 0, count: w * h)
+        defer { pool?.recycle(&temp) }
+        temp.withUnsafeMutableBufferPointer { tb in
+            guard let rowsBuffer = tb.baseAddress else { return }
+            let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
             Parallel.forEachChunk(h) { rows in
                 for y in rows {
-                    let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
+                    let row = y * w
                     for x in 0..<w {
-                        var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
-                        if masked { v &= l[row + x] }
-                        m[row + x] = v
+                        let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
+                        r[row + x] = dilate ? (a | b | c) : (a & b & c)
+                    }
+                }
+            }
+            let limit = within ?? []
+            let masked = limit.count == w * h
+            limit.withUnsafeBufferPointer { lb in
+                let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
+                Parallel.forEachChunk(h) { rows in
+                    for y in rows {
+                        let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
+                        for x in 0..<w {
+                            var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
+                            if masked { v &= l[row + x] }
+                            m[row + x] = v
+                        }
                     }
                 }
             }

@@ -27,7 +27,9 @@ extension Marker {
         formulas: [.membraneHScore, .lymphocytePercentPositive, .membraneMeanOD]))
 
     /// Calreticulin: surface (membrane) exposure is the immunogenic signal; ER calreticulin is cytoplasmic.
-    public static let crt = Marker(
+    /// The membrane is read as the brightest half of the ring with the cell's own cytoplasm unmixed
+    /// (`crtMembrane`), binned on QuPath's 0.2 / 0.4 / 0.6 like the other compartment means.
+    public static let crt = crtMembrane(Marker(
         name: "crt", displayName: "Calreticulin", primary: .membrane, secondary: .cytoplasm,
         thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
         source: "surface-exposed calreticulin marks immunogenic cell death (Obeid et al. 2007, Nat Med 13:54); "
@@ -35,7 +37,7 @@ extension Marker {
             + "whole-cell H-score, membrane/cytoplasm OD ratio",
         secondaryThresholds: nil, population: .tumour, hscoreCompartment: .cell,
         formulas: [.membranePercentPositive, .membraneHScore, .cytoplasmicPercentPositive, .cytoplasmicHScore,
-                   .wholeCellHScore, .membraneCytoplasmRatio, .membraneMeanOD, .cytoplasmicMeanOD])
+                   .wholeCellHScore, .membraneCytoplasmRatio, .membraneMeanOD, .cytoplasmicMeanOD]))
 
     /// HMGB1: nuclear in living cells; cytoplasmic after release from the nucleus (immunogenic cell death).
     /// Nuclei are found on hematoxylin: with cytoplasmic HMGB1, hematoxylin + DAB would merge each
@@ -71,6 +73,18 @@ extension Marker {
         var m = m
         m.membraneTopFraction = 0.25
         m.thresholds = membraneReading
+        return m
+    }
+
+    /// CRT's membrane reading (`MembraneSectors`): the 1 µm ring reads about 70% membrane and 30% the
+    /// cell's cytoplasm just inside it (0.6 px blur, borders a pixel off at 0.5 µm/px; regression on
+    /// the synthetic tiles' painted truth, Tests/StainShiftScoringTests/CRTMembraneTests), so the
+    /// cytoplasm share 0.3 is removed before binning. The ring mean this replaces read a 3+ membrane
+    /// (painted 0.72-0.95) at 0.3-0.6, and a partial one lower still: percent positive 6-14 points and
+    /// H-score 28-55 under the truth on seeds 21-23; this reading is within 3 and 15.
+    static func crtMembrane(_ m: Marker) -> Marker {
+        var m = m
+        m.membraneCytoplasmShare = 0.3
         return m
     }
 

@@ -51,10 +51,12 @@ extension Cell {
 /// Cells to bins to additive totals.
 public enum CellScoring {
     /// Bins every cell of `segmentation` for `marker`. With `planes`, membrane readings follow
-    /// `marker.membraneTopFraction`; without, they are the ring means.
+    /// `marker.membraneCytoplasmShare` or else `marker.membraneTopFraction`; without, they are the ring means.
     public static func calls(_ segmentation: CellSegmentation, planes: StainPlanes? = nil, marker: Marker) -> [CellCall] {
         var membrane: [Double]? = nil
-        if let planes, let f = marker.membraneTopFraction, marker.readsMembrane {
+        if let planes, let share = marker.membraneCytoplasmShare, marker.readsMembrane {
+            membrane = MembraneSectors.readings(segmentation, planes: planes, cytoplasmShare: share)
+        } else if let planes, let f = marker.membraneTopFraction, marker.readsMembrane {
             membrane = PeripheralDAB.topMeans(segmentation, planes: planes, fraction: f,
                                               ringOnly: marker.secondary == .cytoplasm || marker.primary == .cytoplasm)
         }

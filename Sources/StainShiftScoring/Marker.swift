@@ -68,6 +68,11 @@ public struct Marker: Sendable, Equatable, Codable {
     /// counts, as the 22C3 TPS definition asks, and a cell border misplaced by a pixel or two does
     /// not dilute it. Nil: ring mean (QuPath's "Membrane: DAB OD mean").
     public var membraneTopFraction: Double? = nil
+    /// When set (in [0, 1)), a cell's membrane reading is the brightest half of its ring (8 sectors
+    /// of 45°) with this share of the cell's own cytoplasm removed, `(ring - share x cytoplasm) /
+    /// (1 - share)` (see `MembraneSectors`): for markers whose cytoplasm stains too (CRT). Takes
+    /// precedence over `membraneTopFraction`.
+    public var membraneCytoplasmShare: Double? = nil
 
     public init(name: String, displayName: String, primary: Compartment, secondary: Compartment?,
                 thresholds: IntensityThresholds, pixelThresholds: IntensityThresholds,

@@ -14,7 +14,7 @@ public struct MarkerError: Error, Sendable, Equatable, CustomStringConvertible {
 /// (or the bare array). An entry named like a built-in changes only the fields it gives; a new name
 /// must give at least `primary` and `thresholds`. Keys: `name`, `display_name`, `primary`, `secondary`,
 /// `thresholds`, `secondary_thresholds`, `pixel_thresholds`, `nuclear_stain`, `population`,
-/// `hscore_compartment`, `formulas`, `membrane_top_fraction`, `source`.
+/// `hscore_compartment`, `formulas`, `membrane_top_fraction`, `membrane_cytoplasm_share`, `source`.
 public struct MarkerSet: Sendable, Equatable {
     public private(set) var markers: [Marker]
 
@@ -100,6 +100,7 @@ struct MarkerConfig: Decodable {
     var hscoreCompartment: Compartment?
     var formulas: [ScoreFormula]?
     var membraneTopFraction: Double?
+    var membraneCytoplasmShare: Double?
     var source: String?
 
     func apply(to base: Marker?, path: String) throws(MarkerError) -> Marker {
@@ -133,6 +134,12 @@ struct MarkerConfig: Decodable {
                 throw MarkerError(path: path, reason: "marker '\(key)': membrane_top_fraction must be in (0, 1]")
             }
             m.membraneTopFraction = membraneTopFraction
+        }
+        if let membraneCytoplasmShare {
+            guard membraneCytoplasmShare >= 0, membraneCytoplasmShare < 1 else {
+                throw MarkerError(path: path, reason: "marker '\(key)': membrane_cytoplasm_share must be in [0, 1)")
+            }
+            m.membraneCytoplasmShare = membraneCytoplasmShare
         }
         if let source { m.source = source } else if base != nil { m.source += "; overridden by \(path)" }
         for (label, t) in [("thresholds", m.thresholds), ("pixel_thresholds", m.pixelThresholds),

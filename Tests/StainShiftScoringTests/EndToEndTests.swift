@@ -43,16 +43,7 @@ import StainShiftTissue
 
     @Test(arguments: cases)
     func cellCountsAndScoresMatchTruth(marker: Marker, seed: UInt64, positive: Double) {
-        if marker.name == "crt" {
-            // Known weakness: where calreticulin stains the cytoplasm as darkly as the membrane, the
-            // 1 µm ring cannot tell surface from ER staining; membrane positivity is off by 5-15
-            // points on these tiles (cytoplasm within 3). Recorded so a fix shows up as a failure here.
-            withKnownIssue("CRT membrane vs cytoplasm separation", isIntermittent: true) {
-                check(marker, seed: seed, positive: positive)
-            }
-        } else {
-            check(marker, seed: seed, positive: positive)
-        }
+        check(marker, seed: seed, positive: positive)
     }
 
     func check(_ marker: Marker, seed: UInt64, positive: Double) {

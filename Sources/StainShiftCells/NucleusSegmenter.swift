@@ -82,7 +82,9 @@ enum NucleusSegmenter {
                 var sum = [Double](repeating: 0, count: Int(count) + 1)
                 area.withUnsafeMutableBufferPointer { a in
                     sum.withUnsafeMutableBufferPointer { s in
-                        for i in 0..<n { let k = Int(l[i]); a[k] += 1; s[k] += Double(c[i]) }
+                        // Background (label 0) is skipped: its sums are not used, and adding into one
+                        // slot pixel after pixel is a serial chain of dependent additions.
+                        for i in 0..<n { let k = Int(l[i]); if k != 0 { a[k] += 1; s[k] += Double(c[i]) } }
                     }
                 }
                 var map = [Int32](repeating: 0, count: Int(count) + 1)
@@ -234,7 +236,7 @@ enum NucleusSegmenter {
         var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
         sum.withUnsafeMutableBufferPointer { su in
             area.withUnsafeMutableBufferPointer { ar in
-                for i in 0..<n { let k = Int(l[i]); su[k] += Double(raw[i]); ar[k] += 1 }
+                for i in 0..<n { let k = Int(l[i]); if k != 0 { su[k] += Double(raw[i]); ar[k] += 1 } }
             }
         }
         var keep = [UInt8](repeating: 0, count: regions + 1)
@@ -243,7 +245,7 @@ enum NucleusSegmenter {
             let keepP = SharedConst(kp.baseAddress ?? UnsafePointer(m)), mp = Shared(m), lab = SharedConst(UnsafePointer(l))
             Parallel.forEachChunk(n) { r in for i in r { mp[i] = keepP[Int(lab[i])] } }
         }
-        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive, pool: pool)
+        BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive, pool: pool, spare: spare)
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l,
               pool: pool, spare: spare)
@@ -277,7 +279,9 @@ enum NucleusSegmenter {
                     laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
                     for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = tp[i] > 0 && mp[i] != 0 ? 1 : 0 }
                 }
-                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool)
+                // The fine LoG is in `fine`; the LoG buffer itself is idle and holds the row pass.
+                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool, spare: UnsafeMutableRawPointer(t))
+                UnsafeMutableRawPointer(t).bindMemory(to: Float.self, capacity: n)
                 Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
             }
         }
@@ -310,15 +314,21 @@ enum NucleusSegmenter {
 enum Otsu {
     /// Threshold of `values` (restricted to `mask != 0` when given) over [0, min(max, 3)] OD.
     static func threshold(_ v: UnsafePointer<Float>, count n: Int, mask: [UInt8]?) -> Double {
+        let m = mask ?? [], masked = m.count >= n
         var hi: Float = 0
-        for i in 0..<n where (mask?[i] ?? 1) != 0 { hi = max(hi, v[i]) }
-        hi = min(hi, 3)
-        guard hi > 0 else { return 0 }
-        var hist = [Double](repeating: 0, count: 256)
-        let scale = 255 / hi
-        for i in 0..<n where (mask?[i] ?? 1) != 0 {
-            hist[Int(min(max(v[i], 0), hi) * scale)] += 1
+        var counts = [Int](repeating: 0, count: 256)
+        m.withUnsafeBufferPointer { mb in
+            for i in 0..<n where !masked || mb[i] != 0 { hi = max(hi, v[i]) }
+            hi = min(hi, 3)
+            guard hi > 0 else { return }
+            let scale = 255 / hi
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n where !masked || mb[i] != 0 { c[Int(min(max(v[i], 0), hi) * scale)] += 1 }
+            }
         }
+        guard hi > 0 else { return 0 }
+        let scale = 255 / hi
+        let hist = counts.map(Double.init)
         let total = hist.reduce(0, +)
         let sumAll = hist.indices.reduce(0.0) { $0 + Double($1) * hist[$1] }
         var wB = 0.0, sumB = 0.0, best = 0.0, bestT = 0

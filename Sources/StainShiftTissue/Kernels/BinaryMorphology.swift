@@ -99,12 +99,26 @@ package enum BinaryMorphology {
     /// (a row pass, then a column pass), rows on all cores. With `within`, the result is then
     /// cleared wherever `within` is 0 (a conditional dilation).
     package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
-                                  within: [UInt8]? = nil, pool: BufferPool? = nil) {
+                                  within: [UInt8]? = nil, pool: BufferPool? = nil, spare: UnsafeMutableRawPointer? = nil) {
         guard w > 0, h > 0 else { return }
+        if let spare {
+            // The caller's idle buffer (at least a byte per pixel) holds the row pass.
+            filter3x3(mask, width: w, height: h, dilate: dilate, within: within,
+                      rows: spare.bindMemory(to: UInt8.self, capacity: w * h))
+            return
+        }
         var temp = pool?.bytes(w * h) ?? [UInt8](repeating: 0, count: w * h)
         defer { pool?.recycle(&temp) }
         temp.withUnsafeMutableBufferPointer { tb in
             guard let rowsBuffer = tb.baseAddress else { return }
+            filter3x3(mask, width: w, height: h, dilate: dilate, within: within, rows: rowsBuffer)
+        }
+    }
+
+    /// The filter with a row-pass buffer of `width * height` bytes.
+    private static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
+                                  within: [UInt8]?, rows rowsBuffer: UnsafeMutablePointer<UInt8>) {
+        do {
             let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
             Parallel.forEachChunk(h) { rows in
                 for y in rows {

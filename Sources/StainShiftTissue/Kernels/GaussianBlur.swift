@@ -28,43 +28,47 @@ package enum GaussianBlur {
         // Horizontal: image -> scratch, one padded row buffer per chunk.
         Parallel.forEachChunk(h) { rows in
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r + 8)
-            defer { padded.deallocate() }
+            let taps = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k.count)
+            defer { padded.deallocate(); taps.deallocate() }
+            for j in 0..<k.count { taps[j] = UnsafePointer(padded + j) }
             for y in rows {
                 let row = src.p + y * w
                 for i in 0..<(w + 2 * r + 8) { padded[i] = row[min(max(i - r, 0), w - 1)] }
-                convolveRow(k, sources: { j in UnsafePointer(padded + j) }, out: tmp.p + y * w, width: w)
+                convolveRow(k, taps: taps, out: tmp.p + y * w, width: w)
             }
         }
         // Vertical: scratch -> image, output row y reads rows y-r ... y+r (clamped).
         Parallel.forEachChunk(h) { rows in
+            let taps = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k.count)
+            defer { taps.deallocate() }
             for y in rows {
-                convolveRow(k, sources: { j in UnsafePointer(tmp.p + min(max(y + j - r, 0), h - 1) * w) },
-                            out: src.p + y * w, width: w)
+                for j in 0..<k.count { taps[j] = UnsafePointer(tmp.p + min(max(y + j - r, 0), h - 1) * w) }
+                convolveRow(k, taps: taps, out: src.p + y * w, width: w)
             }
         }
     }
 
-    /// `out[x] = sum_j k[j] * sources(j)[x]` for x in 0..<width. The kernel is symmetric, so taps
+    /// `out[x] = sum_j k[j] * taps[j][x]` for x in 0..<width. The kernel is symmetric, so taps
     /// j and 2r - j share one multiplication: `k[j] * (a + b)`.
     @inline(__always)
-    private static func convolveRow(_ k: [Float], sources: (Int) -> UnsafePointer<Float>,
+    private static func convolveRow(_ k: [Float], taps src: UnsafePointer<UnsafePointer<Float>>,
                                     out: UnsafeMutablePointer<Float>, width w: Int) {
         k.withUnsafeBufferPointer { kb in
             let taps = kb.count, r = taps / 2
             var x = 0
             while x + 8 <= w {
-                var acc = kb[r] * UnsafeRawPointer(sources(r) + x).loadUnaligned(as: SIMD8<Float>.self)
+                var acc = kb[r] * UnsafeRawPointer(src[r] + x).loadUnaligned(as: SIMD8<Float>.self)
                 for j in 0..<r {
-                    let a = UnsafeRawPointer(sources(j) + x).loadUnaligned(as: SIMD8<Float>.self)
-                    let b = UnsafeRawPointer(sources(taps - 1 - j) + x).loadUnaligned(as: SIMD8<Float>.self)
+                    let a = UnsafeRawPointer(src[j] + x).loadUnaligned(as: SIMD8<Float>.self)
+                    let b = UnsafeRawPointer(src[taps - 1 - j] + x).loadUnaligned(as: SIMD8<Float>.self)
                     acc += kb[j] * (a + b)
                 }
                 UnsafeMutableRawPointer(out + x).storeBytes(of: acc, as: SIMD8<Float>.self)
                 x += 8
             }
             while x < w {
-                var acc = kb[r] * sources(r)[x]
-                for j in 0..<r { acc += kb[j] * (sources(j)[x] + sources(taps - 1 - j)[x]) }
+                var acc = kb[r] * src[r][x]
+                for j in 0..<r { acc += kb[j] * (src[j][x] + src[taps - 1 - j][x]) }
                 out[x] = acc
                 x += 1
             }

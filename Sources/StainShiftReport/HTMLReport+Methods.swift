@@ -71,8 +71,12 @@ extension HTMLReport {
             + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
             + "as listed per slide below.",
         "Cells: nuclei are detected on the hematoxylin channel (hematoxylin + DAB for nuclear markers) and expanded "
-            + "into cells; each cell's mean DAB OD in the marker's compartment (membrane, cytoplasm, nucleus or whole cell) is binned as negative, 1+, 2+ "
-            + "or 3+ with the marker's thresholds (settings below).",
+            + "into cells (up to 5 \u{00B5}m); each cell's DAB OD reading in the marker's compartment is binned as negative, 1+, 2+ "
+            + "or 3+ with the marker's thresholds (settings below). Readings: nucleus, cytoplasm and whole cell use the "
+            + "compartment's mean; PD-L1 and HLA class I membranes use the mean of the brightest 25% of the cell's "
+            + "non-nuclear pixels, so partial membrane staining counts; calreticulin membranes use the brightest half of "
+            + "eight 45\u{00B0} sectors of the 1 \u{00B5}m ring with the cell's own cytoplasmic staining (share 0.3) "
+            + "removed, so cytoplasmic (ER) calreticulin is not read as surface exposure.",
         "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
             + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
             + "intensity, as defined for PD-L1 IHC 22C3 pharmDx. Slide scores are computed from the summed cell "

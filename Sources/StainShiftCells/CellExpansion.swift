@@ -27,23 +27,25 @@ enum CellExpansion {
                     let lab = SharedConst(nbase), off = Shared(obase), out = Shared(cbase)
                     // Columns: signed offset to the nearest nucleus row, the one above on ties.
                     Parallel.forEachChunk(w) { cols in
+                        // Branch-free selects, so the compiler can vectorise along the row.
+                        let far = Int16(-reach), near = Int16(reach)
                         for x in cols { off[x] = lab[x] != 0 ? 0 : none }
                         for y in 1..<max(h, 1) {
                             let row = y * w
                             for x in cols {
-                                if lab[row + x] != 0 { off[row + x] = 0; continue }
-                                let above = off[row - w + x]
-                                off[row + x] = above != none && Int(-above) < reach ? above - 1 : none
+                                let above = off[row - w + x]   // <= 0 or none
+                                let carried = above != none && above > far ? above &- 1 : none
+                                off[row + x] = lab[row + x] != 0 ? 0 : carried
                             }
                         }
                         if h > 1 {
                             for y in stride(from: h - 2, through: 0, by: -1) {
                                 let row = y * w
                                 for x in cols {
-                                    let below = off[row + w + x]
-                                    guard below != none, below >= 0, Int(below) < reach else { continue }
-                                    let current = off[row + x]
-                                    if current == none || Int(below) + 1 < abs(Int(current)) { off[row + x] = below + 1 }
+                                    // A nucleus pixel below within reach wins over one farther (or none) above.
+                                    let below = off[row + w + x], current = off[row + x]
+                                    let closer = below >= 0 && below < near && below &+ 1 < abs(current)
+                                    off[row + x] = closer ? below &+ 1 : current
                                 }
                             }
                         }

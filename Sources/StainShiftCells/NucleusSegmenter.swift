@@ -71,38 +71,31 @@ enum NucleusSegmenter {
                 }
             }
         }
-        // Area filter (and, as QuPath, the mean-intensity check) with consecutive relabelling.
-        var next: Int32 = 0
-        labels.withUnsafeMutableBufferPointer { l in
-            do {
-                let c = raw
-                var count: Int32 = 0
-                for i in 0..<n where l[i] > count { count = l[i] }
-                var area = [Int](repeating: 0, count: Int(count) + 1)
-                var sum = [Double](repeating: 0, count: Int(count) + 1)
-                area.withUnsafeMutableBufferPointer { a in
-                    sum.withUnsafeMutableBufferPointer { s in
-                        // Background (label 0) is skipped: its sums are not used, and adding into one
-                        // slot pixel after pixel is a serial chain of dependent additions.
-                        for i in 0..<n { let k = Int(l[i]); if k != 0 { a[k] += 1; s[k] += Double(c[i]) } }
-                    }
-                }
-                var map = [Int32](repeating: 0, count: Int(count) + 1)
-                let checkMean = p.foreground == .laplacianOfGaussian
-                for k in stride(from: 1, through: Int(count), by: 1) {
-                    let a = Double(area[k])
-                    guard a >= minArea, a <= maxArea, a > 0 else { continue }
-                    if checkMean && sum[k] / a < threshold { continue }
-                    next += 1; map[k] = next
-                }
-                map.withUnsafeBufferPointer { mp in
-                    for i in 0..<n { l[i] = mp[Int(l[i])] }
-                }
-            }
+        // Area filter (and, as QuPath, the mean-intensity check), then the contrast check, with
+        // consecutive relabelling: one pass for the statistics, one to relabel.
+        let count = labels.withUnsafeBufferPointer { l in l.reduce(Int32(0)) { max($0, $1) } }
+        let stats = RegionStats(labels, raw: raw, count: Int(count), width: w, height: h)
+        var keep = [Bool](repeating: false, count: Int(count) + 1)
+        let checkMean = p.foreground == .laplacianOfGaussian
+        for k in stride(from: 1, through: Int(count), by: 1) {
+            let a = Double(stats.area[k])
+            guard a >= minArea, a <= maxArea, a > 0 else { continue }
+            if checkMean && stats.sum[k] / a < threshold { continue }
+            keep[k] = true
         }
-        if let contrast = p.minNucleusContrast, next > 0 {
-            next = Int32(dropLowContrast(&labels, channel: raw, count: Int(next), width: w, height: h,
-                                         ring: p.contrastRingMicrons / px, minContrast: contrast))
+        if let contrast = p.minNucleusContrast {
+            keep = keepContrasted(labels, stats: stats, kept: keep, raw: raw, width: w, height: h,
+                                  ring: p.contrastRingMicrons / px, minContrast: contrast)
+        }
+        var map = [Int32](repeating: 0, count: Int(count) + 1)
+        var next: Int32 = 0
+        for k in stride(from: 1, through: Int(count), by: 1) where keep[k] { next += 1; map[k] = next }
+        labels.withUnsafeMutableBufferPointer { l in
+            map.withUnsafeBufferPointer { mp in
+                guard let lb = l.baseAddress, let mb = mp.baseAddress else { return }
+                let lp = Shared(lb), mapped = SharedConst(mb)
+                Parallel.forEachChunk(n) { r in for i in r { lp[i] = mapped[Int(lp[i])] } }
+            }
         }
         return (labels, Int(next))
     }
@@ -125,48 +118,27 @@ enum NucleusSegmenter {
         }
     }
 
-    /// Removes nuclei whose mean detection OD exceeds that of their surroundings (the pixels of no
-    /// nucleus within `ring` pixels of the nucleus's bounding box) by less than `minContrast`: pale
-    /// texture in cytoplasm or background, the job of QuPath's background subtraction. Linear in
-    /// the nuclei's box areas, not in the image.
-    static func dropLowContrast(_ labels: inout [Int32], channel: RawChannel, count: Int, width w: Int, height h: Int,
-                                ring: Double, minContrast: Double) -> Int {
+    /// Of the `kept` nuclei, those whose mean detection OD exceeds that of their surroundings (the
+    /// pixels of no kept nucleus within `ring` pixels of the nucleus's bounding box) by at least
+    /// `minContrast`: pale texture in cytoplasm or background is dropped, the job of QuPath's
+    /// background subtraction. Linear in the nuclei's box areas, not in the image.
+    static func keepContrasted(_ labels: [Int32], stats: RegionStats, kept: [Bool], raw c: RawChannel, width w: Int,
+                               height h: Int, ring: Double, minContrast: Double) -> [Bool] {
         let r = max(1, Int(ring.rounded()))
-        var minX = [Int](repeating: Int.max, count: count + 1), maxX = [Int](repeating: -1, count: count + 1)
-        var minY = [Int](repeating: Int.max, count: count + 1), maxY = [Int](repeating: -1, count: count + 1)
-        var inner = [Double](repeating: 0, count: count + 1), innerN = [Int](repeating: 0, count: count + 1)
-        var map = [Int32](repeating: 0, count: count + 1)
-        var next: Int32 = 0
-        labels.withUnsafeMutableBufferPointer { l in
-            do {
-                let c = channel
-                for y in 0..<h {
-                    for x in 0..<w {
-                        let k = Int(l[y * w + x])
-                        guard k > 0 else { continue }
-                        inner[k] += Double(c[y * w + x]); innerN[k] += 1
-                        if x < minX[k] { minX[k] = x }
-                        if x > maxX[k] { maxX[k] = x }
-                        if y < minY[k] { minY[k] = y }
-                        if y > maxY[k] { maxY[k] = y }
+        var keep = kept
+        labels.withUnsafeBufferPointer { l in
+            for k in kept.indices where kept[k] && stats.area[k] > 0 {
+                var outer = 0.0, outerN = 0
+                for y in max(0, stats.minY[k] - r)...min(h - 1, stats.maxY[k] + r) {
+                    for x in max(0, stats.minX[k] - r)...min(w - 1, stats.maxX[k] + r) where !kept[Int(l[y * w + x])] {
+                        outer += Double(c[y * w + x]); outerN += 1
                     }
                 }
-                for k in Swift.stride(from: 1, through: count, by: 1) {
-                    guard innerN[k] > 0 else { continue }
-                    var outer = 0.0, outerN = 0
-                    for y in max(0, minY[k] - r)...min(h - 1, maxY[k] + r) {
-                        for x in max(0, minX[k] - r)...min(w - 1, maxX[k] + r) where l[y * w + x] == 0 {
-                            outer += Double(c[y * w + x]); outerN += 1
-                        }
-                    }
-                    // A nucleus with no free surroundings (packed among others) is kept.
-                    let keep = outerN == 0 || inner[k] / Double(innerN[k]) - outer / Double(outerN) >= minContrast
-                    if keep { next += 1; map[k] = next }
-                }
-                for i in 0..<(w * h) { l[i] = map[Int(l[i])] }
+                // A nucleus with no free surroundings (packed among others) is kept.
+                keep[k] = outerN == 0 || stats.sum[k] / Double(stats.area[k]) - outer / Double(outerN) >= minContrast
             }
         }
-        return Int(next)
+        return keep
     }
 
     /// Splits a 0/1 mask into nuclei: exact distance transform, then flooding from its h-maxima.
@@ -341,5 +313,36 @@ enum Otsu {
             if between > best { best = between; bestT = t }
         }
         return (Double(bestT) + 1) / Double(scale)
+    }
+}
+
+/// Per-label pixel count, detection OD sum (in raster order) and bounding box, from one pass.
+struct RegionStats {
+    var area: [Int], sum: [Double]
+    var minX: [Int], maxX: [Int], minY: [Int], maxY: [Int]
+
+    init(_ labels: [Int32], raw c: RawChannel, count: Int, width w: Int, height h: Int) {
+        area = [Int](repeating: 0, count: count + 1); sum = [Double](repeating: 0, count: count + 1)
+        minX = [Int](repeating: Int.max, count: count + 1); maxX = [Int](repeating: -1, count: count + 1)
+        minY = [Int](repeating: Int.max, count: count + 1); maxY = [Int](repeating: -1, count: count + 1)
+        labels.withUnsafeBufferPointer { l in
+            area.withUnsafeMutableBufferPointer { a in
+                sum.withUnsafeMutableBufferPointer { s in
+                    for y in 0..<h {
+                        for x in 0..<w {
+                            // Background (label 0) is skipped: adding into one slot pixel after pixel
+                            // would be a serial chain of dependent additions.
+                            let k = Int(l[y * w + x])
+                            guard k > 0 else { continue }
+                            a[k] += 1; s[k] += Double(c[y * w + x])
+                            if x < minX[k] { minX[k] = x }
+                            if x > maxX[k] { maxX[k] = x }
+                            if y < minY[k] { minY[k] = y }
+                            if y > maxY[k] { maxY[k] = y }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -8,6 +8,8 @@
 #   one per core       tiles scored side by side on all cores (`xargs -P nproc`): the throughput
 #                      of a machine working through a cohort;
 #   CPU                pixels per CPU-second (user + sys): comparable when other jobs share the machine.
+# And StainShift's own batch path: `stainshift score-slide` over the tiles listed 4 times (one
+# worker per core, buffers reused from tile to tile, as `stainshift run` does for a cohort).
 # The tiles are scored as PNG (zlib: decoding is ~15% of the work) and as LZW TIFF.
 # Targets (issue 4): >= 20 MPix/s on all cores, >= 10x scikit-image, peak RSS < 10x the tile's RGB size.
 # Usage: Benchmarks/scoring/bench.sh [TILES=6] [SIZE=2048] [MARKER=pdl1]
@@ -62,6 +64,26 @@ read -r tP_wall tP_cpu tP_rss < <(run "$cores" tif "${ours[@]}")
 read -r s1_wall s1_cpu s1_rss < <(run 1 png "${skimage[@]}")
 read -r sP_wall sP_cpu sP_rss < <(run "$cores" png "${skimage[@]}")
 
+# Batch: one process for 4 x the tiles; wall time of the whole run.
+batch() { # EXT -> "wall cpu maxrss_kb"
+    local manifest="$work/batch-$1.tsv"
+    printf 'patient\ttimepoint\tmarker\tslide\timage\n' > "$manifest"
+    # Distinct names (a manifest lists each image once).
+    for round in 1 2 3 4; do
+        for t in "$work"/tile*."$1"; do
+            ln -sf "$t" "$work/batch$round-$(basename "$t")"
+            printf 'P1\tpre\t%s\tS1\t%s\n' "$marker" "$work/batch$round-$(basename "$t")" >> "$manifest"
+        done
+    done
+    local start end
+    start=$(date +%s.%N)
+    /usr/bin/time -o "$work/batch.time" -f "TIME %U %S %M" "$bin" score-slide "$manifest" --slide S1 -o "$work/part.json" --quiet
+    end=$(date +%s.%N)
+    awk -v w="$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" '/^TIME/ { print w, $2 + $3, $4 }' "$work/batch.time"
+}
+read -r bP_wall bP_cpu bP_rss < <(batch png)
+read -r bT_wall bT_cpu bT_rss < <(batch tif)
+
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $tiles tiles = $mpix MPix"
 printf '%-44s %12s %12s %9s %14s\n' "" "one at a time" "one per core" "CPU" "peak RSS MB"
 row() { printf '%-44s %12s %12s %9s %8d (%sx)\n' "$1" "$(rate "$2")" "$(rate "$3")" "$(rate "$4")" $(( $5 / 1024 )) \
@@ -69,10 +91,14 @@ row() { printf '%-44s %12s %12s %9s %8d (%sx)\n' "$1" "$(rate "$2")" "$(rate "$3
 row "stainshift score, PNG tiles (MPix/s)" "$o1_wall" "$oP_wall" "$oP_cpu" "$oP_rss"
 row "stainshift score, LZW TIFF tiles (MPix/s)" "$t1_wall" "$tP_wall" "$tP_cpu" "$tP_rss"
 row "scikit-image textbook pipeline, PNG (MPix/s)" "$s1_wall" "$sP_wall" "$sP_cpu" "$sP_rss"
+batch_rate() { awk -v p="$mpix" -v t="$1" 'BEGIN { printf "%.1f", 4 * p / t }'; }
+printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, PNG (MPix/s)" "" "$(batch_rate "$bP_wall")" "$(batch_rate "$bP_cpu")" $(( bP_rss / 1024 ))
+printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, TIFF (MPix/s)" "" "$(batch_rate "$bT_wall")" "$(batch_rate "$bT_cpu")" $(( bT_rss / 1024 ))
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 echo "stainshift (one per core, PNG) / scikit-image as written (one at a time): $(ratio "$s1_wall" "$oP_wall")"
 echo "stainshift / scikit-image, both one per core (like for like):            $(ratio "$sP_wall" "$oP_wall")"
 echo "stainshift / scikit-image per CPU-second:                                 $(ratio "$sP_cpu" "$oP_cpu")"
+echo "stainshift batch (PNG) / scikit-image as written (one at a time):           $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
 for t in "$work"/tile1.png "$work"/tile2.png; do
     "$bin" score "$t" --marker "$marker" --json "$t.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1].split('/')[-1], 'cells', d['cells']['total'], 'percent_positive', d['scores']['percent_positive'], 'flags', d['qc']['flags'])" "$t.json" >&2

@@ -3,6 +3,7 @@ import StainShiftCohort
 import StainShiftImaging
 import StainShiftScoring
 import StainShiftStains
+import StainShiftTissue
 
 /// Settings of a batch that do not change scores (except `defaultStains`, which is recorded).
 public struct BatchOptions: Sendable {
@@ -68,8 +69,10 @@ public struct BatchRunner: Sendable {
             while let i = state.take(limit: jobs.count, stopAfter: options.stopAfter) {
                 let job = jobs[i]
                 guard case .success(let choice) = choices[job.slide] else { continue }
-                let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
-                                             resume: options.resume, threads: innerThreads, pool: pool)
+                // With a tile per core, each tile's kernels stay on its worker's thread.
+                let score = { Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
+                                             resume: options.resume, threads: innerThreads, pool: pool) }
+                let outcome = workers > 1 && innerThreads == 1 ? Parallel.serially(score) : score()
                 slots.set(i, outcome)
                 progress.tileDone()
                 if let left = state.finish(slide: job.slide) , left == 0 {

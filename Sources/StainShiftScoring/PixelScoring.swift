@@ -58,7 +58,7 @@ public enum PixelScoring {
 /// Splits `count` independent work items over `threads` workers (nil: all cores).
 public enum Workers {
     public static func forEach(_ count: Int, threads: Int?, _ body: (Int) -> Void) {
-        let workers = max(1, min(count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let workers = Parallel.isSerial ? 1 : max(1, min(count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
         if workers <= 1 {
             for i in 0..<count { body(i) }
             return

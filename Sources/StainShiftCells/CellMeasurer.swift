@@ -21,10 +21,10 @@ enum CellMeasurer {
                 cl.withUnsafeBufferPointer { clb in
                     membrane.withUnsafeBufferPointer { mb in
                         let box = Box(v: v, nl: nlb, cl: clb, mem: mb)
-                        let out = ResultSlots(count: bands.count)
+                        let out = ChunkResults<[Double]>(bands.count, chunks: bands.count)
                         Parallel.forEachChunk(bands.count, chunks: bands.count) { r in
-                            for b in r { out.set(b, accumulate(box, rows: bands[b], width: w, pixels: n,
-                                                               hOff: hOff, dOff: dOff, count: count)) }
+                            for b in r { out.set(b..<(b + 1), accumulate(box, rows: bands[b], width: w, pixels: n,
+                                                                         hOff: hOff, dOff: dOff, count: count)) }
                         }
                         return out.values
                     }
@@ -102,12 +102,6 @@ enum CellMeasurer {
     private struct Box: @unchecked Sendable {
         let v: UnsafeBufferPointer<Float>, nl: UnsafeBufferPointer<Int32>, cl: UnsafeBufferPointer<Int32>
         let mem: UnsafeBufferPointer<UInt8>
-    }
-
-    private final class ResultSlots: @unchecked Sendable {
-        var values: [[Double]]
-        init(count: Int) { values = [[Double]](repeating: [], count: count) }
-        func set(_ i: Int, _ v: [Double]) { values[i] = v }
     }
 
     private static func accumulate(_ b: Box, rows: Range<Int>, width w: Int, pixels n: Int, hOff: Int, dOff: Int?,

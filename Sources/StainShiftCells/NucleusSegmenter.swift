@@ -175,8 +175,7 @@ enum NucleusSegmenter {
         // LoG (clipped at 0, outside tissue 0) into t; the LoG > 0 mask into logPositive.
         var logPositive = pool.bytes(n)
         defer { pool.recycle(&logPositive) }
-        let maxima = ChunkResults<Float>(count: Parallel.chunkRanges(h).count)
-        let ranges = Parallel.chunkRanges(h)
+        let maxima = ChunkResults<Float>(h)
         let tissueMask = tissue ?? []
         let inTissueOnly = tissueMask.count == n
         logPositive.withUnsafeMutableBufferPointer { lpb in
@@ -191,7 +190,7 @@ enum NucleusSegmenter {
                         let v = tp[i]
                         if v > 0 && (!inTissueOnly || tm[i] != 0) { lp[i] = 1; top = max(top, v) } else { tp[i] = 0 }
                     }
-                    if let c = ranges.firstIndex(of: rows) { maxima.set(c, top) }
+                    maxima.set(rows, top)
                 }
             }
         }

@@ -42,32 +42,25 @@ public enum TileQC {
     public static func blackPixelFraction(_ image: RGBImage) -> Double {
         let n = image.pixelCount
         guard n > 0 else { return 0 }
-        let counts = ChunkCounts(Parallel.chunkRanges(n).count)
         switch image.samples {
-        case .uint8(let s):
-            let limit = UInt8(255 * blackFraction)
-            s.withUnsafeBufferPointer { b in
-                guard let base = b.baseAddress else { return }
-                let p = SharedPointer(UnsafeMutablePointer(mutating: base))
-                Parallel.forEachChunk(n) { r in
-                    var black = 0
-                    for i in r where max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) <= limit { black += 1 }
-                    counts.add(r, n, Double(black))
-                }
-            }
-        case .uint16(let s):
-            let limit = UInt16(65535 * blackFraction)
-            s.withUnsafeBufferPointer { b in
-                guard let base = b.baseAddress else { return }
-                let p = SharedPointer(UnsafeMutablePointer(mutating: base))
-                Parallel.forEachChunk(n) { r in
-                    var black = 0
-                    for i in r where max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) <= limit { black += 1 }
-                    counts.add(r, n, Double(black))
-                }
+        case .uint8(let s): return Double(countBlack(s, pixels: n, limit: UInt8(255 * blackFraction))) / Double(n)
+        case .uint16(let s): return Double(countBlack(s, pixels: n, limit: UInt16(65535 * blackFraction))) / Double(n)
+        }
+    }
+
+    /// Pixels of interleaved RGB `samples` whose largest channel is at most `limit`, over all cores.
+    static func countBlack<T: FixedWidthInteger & UnsignedInteger & Sendable>(_ samples: [T], pixels n: Int, limit: T) -> Int {
+        let counts = ChunkResults<Int>(n)
+        samples.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            let p = SharedPointer(UnsafeMutablePointer(mutating: base))
+            Parallel.forEachChunk(n) { r in
+                var black = 0
+                for i in r where max(p[3 * i], p[3 * i + 1], p[3 * i + 2]) <= limit { black += 1 }
+                counts.set(r, black)
             }
         }
-        return counts.total(0) / Double(n)
+        return counts.values.reduce(0, +)
     }
 
     /// Variance of the Laplacian (neighbours `step` pixels away) of hematoxylin OD over interior
@@ -78,7 +71,7 @@ public enum TileQC {
         guard w >= 2 * d + 1, h >= 2 * d + 1, tissue.width == w, tissue.height == h,
               let o = planes.planeOffset(.hematoxylin) else { return nil }
         let rows = h - 2 * d
-        let sums = ChunkCounts(Parallel.chunkRanges(rows).count, fields: 3)
+        let sums = ChunkResults<(sum: Double, squares: Double, count: Int)>(rows)
         planes.values.withUnsafeBufferPointer { vb in
             tissue.mask.withUnsafeBufferPointer { mb in
                 guard let vbase = vb.baseAddress, let mbase = mb.baseAddress else { return }
@@ -94,35 +87,14 @@ public enum TileQC {
                             sum += l; sum2 += l * l; count += 1
                         }
                     }
-                    sums.add(r, rows, sum, sum2, Double(count))
+                    sums.set(r, (sum, sum2, count))
                 }
             }
         }
-        let count = sums.total(2)
+        var sum = 0.0, sum2 = 0.0, count = 0
+        for part in sums.values { sum += part.sum; sum2 += part.squares; count += part.count }
         guard count > 1 else { return nil }
-        let mean = sums.total(0) / count
-        return max(0, sums.total(1) / count - mean * mean)
-    }
-}
-
-/// Per-chunk partial sums for `Parallel.forEachChunk`, totalled in chunk order.
-final class ChunkCounts: @unchecked Sendable {
-    private let values: UnsafeMutablePointer<Double>
-    private let fields: Int, chunks: Int
-    init(_ chunks: Int, fields: Int = 1) {
-        self.chunks = max(chunks, 1); self.fields = fields
-        values = .allocate(capacity: self.chunks * fields)
-        values.initialize(repeating: 0, count: self.chunks * fields)
-    }
-    deinit { values.deallocate() }
-    /// Records chunk `range` of `0..<count`; each chunk writes only its own slots.
-    func add(_ range: Range<Int>, _ count: Int, _ v: Double...) {
-        let c = Parallel.chunkRanges(count).firstIndex(of: range) ?? 0
-        for (k, x) in v.enumerated() { values[c * fields + k] = x }
-    }
-    func total(_ field: Int) -> Double {
-        var t = 0.0
-        for c in 0..<chunks { t += values[c * fields + field] }
-        return t
+        let mean = sum / Double(count)
+        return max(0, sum2 / Double(count) - mean * mean)
     }
 }

@@ -102,8 +102,7 @@ package enum Flooding {
         }
         // (3) Events: pixels whose flooded neighbours lie in two or more initial basins, in flood
         // order (key descending, raster ascending), encoded as (keyLimit - key) << 32 | pixel.
-        let ranges = Parallel.chunkRanges(h)
-        let chunkEvents = ChunkResults<[UInt64]>(count: ranges.count)
+        let chunkEvents = ChunkResults<[UInt64]>(h)
         Parallel.forEachChunk(h) { rows in
             var found: [UInt64] = []
             for y in rows {
@@ -127,7 +126,7 @@ package enum Flooding {
                     if mixed { found.append(UInt64(keyLimit - Int(kp)) << 32 | UInt64(p)) }
                 }
             }
-            if let c = ranges.firstIndex(of: rows) { chunkEvents.set(c, found) }
+            chunkEvents.set(rows, found)
         }
         var events = chunkEvents.values.flatMap { $0 }
         events.sort()
@@ -210,19 +209,4 @@ struct Grid: Sendable {
             if right { body(p + w + 1) }
         }
     }
-}
-
-/// One result slot per chunk of `Parallel.forEachChunk`, filled concurrently, read after.
-final class ChunkResults<T>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<T?>
-    let count: Int
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: max(count, 1))
-        slots.initialize(repeating: nil, count: max(count, 1))
-    }
-    deinit { slots.deinitialize(count: max(count, 1)); slots.deallocate() }
-    /// Each chunk writes only its own slot.
-    func set(_ i: Int, _ value: T) { slots[i] = value }
-    var values: [T] { (0..<count).compactMap { slots[$0] } }
 }

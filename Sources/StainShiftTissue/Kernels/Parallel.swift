@@ -58,3 +58,27 @@ package struct SharedPointer<T>: @unchecked Sendable {
         nonmutating set { p[i] = newValue }
     }
 }
+
+/// One value per chunk of a `Parallel.forEachChunk(count, chunks:)` call, for kernels that keep an
+/// accumulator per chunk: each chunk writes only its own slot, and `values` reads them in chunk
+/// order, so totals do not depend on the number of cores.
+package final class ChunkResults<T>: @unchecked Sendable {
+    private let ranges: [Range<Int>]
+    private let slots: UnsafeMutablePointer<T?>
+
+    package init(_ count: Int, chunks: Int = Parallel.defaultChunks) {
+        ranges = Parallel.chunkRanges(count, chunks: chunks)
+        slots = .allocate(capacity: max(ranges.count, 1))
+        slots.initialize(repeating: nil, count: max(ranges.count, 1))
+    }
+
+    deinit { slots.deinitialize(count: max(ranges.count, 1)); slots.deallocate() }
+
+    /// Stores the result of the chunk covering `range` (as passed to the chunk's body).
+    package func set(_ range: Range<Int>, _ value: T) {
+        if let c = ranges.firstIndex(of: range) { slots[c] = value }
+    }
+
+    /// The chunks' values in chunk order (chunks that stored nothing are skipped).
+    package var values: [T] { (0..<ranges.count).compactMap { slots[$0] } }
+}

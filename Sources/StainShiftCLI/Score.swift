@@ -48,17 +48,11 @@ struct Score: ParsableCommand {
             settings.pixelSizeMicrons = pixelSize
             settings.threads = threads
             let start = Date()
-            // Without an overlay the decoded image goes to the scorer, which frees it after QC.
-            var picture: RGBImage? = try ImageReader.read(image, options: ReadOptions(page: page))
+            let img = try ImageReader.read(image, options: ReadOptions(page: page))
             let decoded = Date()
-            let analysis: TileAnalysis
-            if overlay == nil, let img = picture.take() {
-                analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
-            } else if let img = picture {
-                analysis = TileScorer.analyse(img, name: image, marker: chosen, settings: settings)
-            } else {
-                return
-            }
+            // The overlay needs the image afterwards; otherwise the scorer takes it and frees it after QC.
+            let picture: RGBImage? = overlay == nil ? nil : img
+            let analysis = TileScorer.analyse(consume img, name: image, marker: chosen, settings: settings)
             if timings {
                 let stages = [("decode", decoded.timeIntervalSince(start))] + analysis.timings.map { ($0.stage, $0.seconds) }
                 Stderr.line("stainshift score: timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", "))

@@ -118,29 +118,27 @@ package enum BinaryMorphology {
     /// The filter with a row-pass buffer of `width * height` bytes.
     private static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
                                   within: [UInt8]?, rows rowsBuffer: UnsafeMutablePointer<UInt8>) {
-        do {
-            let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
-            Parallel.forEachChunk(h) { rows in
-                for y in rows {
-                    let row = y * w
-                    for x in 0..<w {
-                        let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
-                        r[row + x] = dilate ? (a | b | c) : (a & b & c)
-                    }
+        let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
+        Parallel.forEachChunk(h) { rows in
+            for y in rows {
+                let row = y * w
+                for x in 0..<w {
+                    let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
+                    r[row + x] = dilate ? (a | b | c) : (a & b & c)
                 }
             }
-            let limit = within ?? []
-            let masked = limit.count == w * h
-            limit.withUnsafeBufferPointer { lb in
-                let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
-                Parallel.forEachChunk(h) { rows in
-                    for y in rows {
-                        let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
-                        for x in 0..<w {
-                            var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
-                            if masked { v &= l[row + x] }
-                            m[row + x] = v
-                        }
+        }
+        let limit = within ?? []
+        let masked = limit.count == w * h
+        limit.withUnsafeBufferPointer { lb in
+            let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
+            Parallel.forEachChunk(h) { rows in
+                for y in rows {
+                    let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
+                    for x in 0..<w {
+                        var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
+                        if masked { v &= l[row + x] }
+                        m[row + x] = v
                     }
                 }
             }

@@ -41,85 +41,83 @@ package enum DistanceTransform {
         // Column distances (16-bit) beyond the limit are clamped to `cap`, which no row search can beat.
         let lim = Float(min(max(limit, 1), Double(w + h + 2), 65_000))
         let cap = UInt16(lim.rounded(.up) + 1)
-        do {
-            let o = SharedPointer(out), g = SharedPointer(columns)
-            let m = SharedPointer(UnsafeMutablePointer(mutating: mask))
-            let want: UInt8 = featureNonZero ? 1 : 0
-            let fr = nearest.map { SharedPointer($0) }
-            // Pass 1: column distance, feature row in `nearest` (when wanted).
-            Parallel.forEachChunk(w) { cols in
-                for y in 0..<h {
-                    let row = y * w
-                    for x in cols {
-                        let isFeature = (m[row + x] != 0 ? 1 : 0) == want
-                        let d: UInt16 = isFeature ? 0 : (y > 0 ? min(g[row - w + x] &+ 1, cap) : cap)
-                        g[row + x] = d
-                        if let fr { fr[row + x] = isFeature ? Int32(y) : (y > 0 && d < cap ? fr[row - w + x] : -1) }
-                    }
+        let o = SharedPointer(out), g = SharedPointer(columns)
+        let m = SharedPointer(UnsafeMutablePointer(mutating: mask))
+        let want: UInt8 = featureNonZero ? 1 : 0
+        let fr = nearest.map { SharedPointer($0) }
+        // Pass 1: column distance, feature row in `nearest` (when wanted).
+        Parallel.forEachChunk(w) { cols in
+            for y in 0..<h {
+                let row = y * w
+                for x in cols {
+                    let isFeature = (m[row + x] != 0 ? 1 : 0) == want
+                    let d: UInt16 = isFeature ? 0 : (y > 0 ? min(g[row - w + x] &+ 1, cap) : cap)
+                    g[row + x] = d
+                    if let fr { fr[row + x] = isFeature ? Int32(y) : (y > 0 && d < cap ? fr[row - w + x] : -1) }
                 }
-                if h > 1 {
-                    for y in stride(from: h - 2, through: 0, by: -1) {
-                        let row = y * w
-                        for x in cols where g[row + w + x] &+ 1 < g[row + x] {
-                            g[row + x] = g[row + w + x] &+ 1
-                            if let fr { fr[row + x] = fr[row + w + x] }
-                        }
+            }
+            if h > 1 {
+                for y in stride(from: h - 2, through: 0, by: -1) {
+                    let row = y * w
+                    for x in cols where g[row + w + x] &+ 1 < g[row + x] {
+                        g[row + x] = g[row + w + x] &+ 1
+                        if let fr { fr[row + x] = fr[row + w + x] }
                     }
                 }
             }
-            // Pass 2: bounded search along each row.
-            let exact = lim * lim
-            let lim2 = Int(exact.rounded(.up))
-            Parallel.forEachChunk(h) { rows in
-                let nextNear = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)
-                let featureRow = UnsafeMutablePointer<Int32>.allocate(capacity: w)
-                defer { nextNear.deallocate(); featureRow.deallocate() }
-                let reach = Int(lim.rounded(.up))
-                for y in rows {
-                    let row = y * w
-                    let gr = g.p + row
-                    if let fr { for x in 0..<w { featureRow[x] = fr[row + x] } }
-                    // Nearest column at or after x with a finite column distance; pixels with none within
-                    // reach on either side are unreachable without searching.
-                    nextNear[w] = Int.max / 2
-                    for x in stride(from: w - 1, through: 0, by: -1) { nextNear[x] = gr[x] < cap ? x : nextNear[x + 1] }
-                    var prevNear = Int.min / 2
-                    for x in 0..<w {
-                        let g0 = gr[x]
-                        if g0 < cap { prevNear = x }
-                        if x - prevNear > reach && nextNear[x] - x > reach {
-                            o[row + x] = unreachable
-                            if let fr { fr[row + x] = -1 }
-                            continue
+        }
+        // Pass 2: bounded search along each row.
+        let exact = lim * lim
+        let lim2 = Int(exact.rounded(.up))
+        Parallel.forEachChunk(h) { rows in
+            let nextNear = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)
+            let featureRow = UnsafeMutablePointer<Int32>.allocate(capacity: w)
+            defer { nextNear.deallocate(); featureRow.deallocate() }
+            let reach = Int(lim.rounded(.up))
+            for y in rows {
+                let row = y * w
+                let gr = g.p + row
+                if let fr { for x in 0..<w { featureRow[x] = fr[row + x] } }
+                // Nearest column at or after x with a finite column distance; pixels with none within
+                // reach on either side are unreachable without searching.
+                nextNear[w] = Int.max / 2
+                for x in stride(from: w - 1, through: 0, by: -1) { nextNear[x] = gr[x] < cap ? x : nextNear[x + 1] }
+                var prevNear = Int.min / 2
+                for x in 0..<w {
+                    let g0 = gr[x]
+                    if g0 < cap { prevNear = x }
+                    if x - prevNear > reach && nextNear[x] - x > reach {
+                        o[row + x] = unreachable
+                        if let fr { fr[row + x] = -1 }
+                        continue
+                    }
+                    if g0 == 0 {
+                        o[row + x] = 0
+                        if let fr { fr[row + x] = Int32(truncatingIfNeeded: row + x) }
+                        continue
+                    }
+                    var best = g0 < cap ? Int(g0) * Int(g0) : Int.max
+                    var bx = x
+                    var dx = 1
+                    while true {
+                        let d2 = dx * dx
+                        if d2 >= best || d2 >= lim2 { break }
+                        if x - dx >= 0 {
+                            let gl = gr[x - dx]
+                            if gl < cap { let c = d2 + Int(gl) * Int(gl); if c < best { best = c; bx = x - dx } }
                         }
-                        if g0 == 0 {
-                            o[row + x] = 0
-                            if let fr { fr[row + x] = Int32(truncatingIfNeeded: row + x) }
-                            continue
+                        if x + dx < w {
+                            let gg = gr[x + dx]
+                            if gg < cap { let c = d2 + Int(gg) * Int(gg); if c < best { best = c; bx = x + dx } }
                         }
-                        var best = g0 < cap ? Int(g0) * Int(g0) : Int.max
-                        var bx = x
-                        var dx = 1
-                        while true {
-                            let d2 = dx * dx
-                            if d2 >= best || d2 >= lim2 { break }
-                            if x - dx >= 0 {
-                                let gl = gr[x - dx]
-                                if gl < cap { let c = d2 + Int(gl) * Int(gl); if c < best { best = c; bx = x - dx } }
-                            }
-                            if x + dx < w {
-                                let gg = gr[x + dx]
-                                if gg < cap { let c = d2 + Int(gg) * Int(gg); if c < best { best = c; bx = x + dx } }
-                            }
-                            dx += 1
-                        }
-                        if Float(best) < exact {
-                            o[row + x] = Float(best)
-                            if let fr { fr[row + x] = featureRow[bx] * Int32(truncatingIfNeeded: w) + Int32(truncatingIfNeeded: bx) }
-                        } else {
-                            o[row + x] = unreachable
-                            if let fr { fr[row + x] = -1 }
-                        }
+                        dx += 1
+                    }
+                    if Float(best) < exact {
+                        o[row + x] = Float(best)
+                        if let fr { fr[row + x] = featureRow[bx] * Int32(truncatingIfNeeded: w) + Int32(truncatingIfNeeded: bx) }
+                    } else {
+                        o[row + x] = unreachable
+                        if let fr { fr[row + x] = -1 }
                     }
                 }
             }

@@ -67,14 +67,25 @@ package enum Flooding {
         // (1) Pointer to the neighbour joined: -1 background, p itself for a new basin's first pixel.
         Parallel.forEachChunk(h) { rows in
             for y in rows {
+                let innerRow = y > 0 && y < h - 1
                 for x in 0..<w {
                     let p = y * w + x
                     let kp = k[p]
                     guard kp > 0 else { ptr[p] = -1; continue }
                     var best = p, bestKey = -1
-                    grid.forEachNeighbour(x, y) { q in
+                    // An earlier (raster) neighbour is already flooded at an equal key, a later one only
+                    // at a higher key.
+                    @inline(__always) func consider(_ q: Int, earlier: Bool) {
                         let kq = k[q]
-                        if (kq > kp || (kq == kp && q < p)) && Int(kq) > bestKey { bestKey = Int(kq); best = q }
+                        if (earlier ? kq >= kp : kq > kp) && Int(kq) > bestKey { bestKey = Int(kq); best = q }
+                    }
+                    if innerRow && x > 0 && x < w - 1 {
+                        consider(p - w - 1, earlier: true); consider(p - w, earlier: true)
+                        consider(p - w + 1, earlier: true); consider(p - 1, earlier: true)
+                        consider(p + 1, earlier: false); consider(p + w - 1, earlier: false)
+                        consider(p + w, earlier: false); consider(p + w + 1, earlier: false)
+                    } else {
+                        grid.forEachNeighbour(x, y) { q in consider(q, earlier: q < p) }
                     }
                     ptr[p] = Int32(truncatingIfNeeded: best)
                 }
@@ -143,7 +154,9 @@ package enum Flooding {
                 let px = basinPixel[Int(b)]
                 return (keys[Int(px)], px)
             }
-            var roots = [Int32](repeating: 0, count: 8)
+            var roots: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (0, 0, 0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &roots) { raw in
+            let roots = raw.bindMemory(to: Int32.self)
             for e in events {
                 let p = Int(e & 0xFFFF_FFFF)
                 let kp = keys[p], y = p / w, x = p - y * w
@@ -171,6 +184,7 @@ package enum Flooding {
                         keep = find(target)
                     }
                 }
+            }
             }
             for b in 0..<basins { uf[b] = find(Int32(truncatingIfNeeded: b)) }
         }

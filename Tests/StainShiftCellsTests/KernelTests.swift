@@ -149,3 +149,27 @@ import StainShiftTissue
         }
     }
 }
+
+/// `Parallel.serially`: the same chunks, in chunk order, all on the calling thread.
+@Suite struct SerialChunksTests {
+    @Test func seriallyRunsTheSameChunksInOrderOnTheCallingThread() {
+        let order = ChunkResults<Int>(1000)
+        let seen = ChunkResults<Range<Int>>(1000)
+        let start = Counter()
+        #expect(!Parallel.isSerial)
+        Parallel.serially {
+            #expect(Parallel.isSerial)
+            Parallel.forEachChunk(1000) { r in order.set(r, start.next()); seen.set(r, r) }
+        }
+        #expect(!Parallel.isSerial)
+        #expect(order.values == Array(0..<Parallel.defaultChunks))
+        #expect(seen.values == Parallel.chunkRanges(1000))
+    }
+
+    /// A counter touched only from one thread (the test fails, not races, if chunks ran elsewhere
+    /// concurrently: the order would not be 0, 1, 2, ...).
+    final class Counter: @unchecked Sendable {
+        private var value = 0
+        func next() -> Int { defer { value += 1 }; return value }
+    }
+}

@@ -124,3 +124,23 @@ import StainShiftImaging
         #expect(dab.colour(amount: -3) == (255, 255, 255))
     }
 }
+
+/// Releasing the residual plane keeps hematoxylin and DAB as they were, and a later reshape gives
+/// three planes again.
+@Suite struct ReleaseLastPlaneTests {
+    @Test func hematoxylinAndDABSurviveAndReshapeRestoresThreePlanes() {
+        let w = 1024, h = 64
+        var samples = [UInt8](repeating: 0, count: 3 * w * h)
+        for i in samples.indices { samples[i] = UInt8(truncatingIfNeeded: (i * 37) % 251) }
+        let image = RGBImage(width: w, height: h, samples: .uint8(samples))
+        let full = Deconvolution.deconvolve(image, matrix: StainPresets.hDAB)
+        var planes = full
+        planes.releaseLastPlane()
+        #expect(planes.planeCount == 2 && planes.values.count == 2 * w * h)
+        #expect(planes.planeOffset(.hematoxylin) == 0 && planes.planeOffset(.dab) == w * h)
+        #expect(planes.planeOffset(.residual) == nil)
+        #expect(planes.plane(.hematoxylin) == full.plane(.hematoxylin) && planes.plane(.dab) == full.plane(.dab))
+        Deconvolution.deconvolve(image, matrix: StainPresets.hDAB, into: &planes)
+        #expect(planes.planeCount == 3 && planes.values == full.values)
+    }
+}

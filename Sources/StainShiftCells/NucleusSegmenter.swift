@@ -153,14 +153,31 @@ enum NucleusSegmenter {
         // Distances beyond the largest plausible nucleus radius form one plateau (such blobs fail the area filter).
         DistanceTransform.squared(mask: m, featureNonZero: false, width: w, height: h, limit: maxRadius, out: d, pool: pool,
                                   spare: spare)
+        // (Background pixels are features of this transform: their distance is already 0.)
         let plateau = Float(maxRadius * maxRadius)
-        var maxD: Float = 0
-        for i in 0..<n {
-            if m[i] == 0 { d[i] = 0 } else if d[i] >= DistanceTransform.unreachable { d[i] = plateau }
-            maxD = max(maxD, d[i])
-        }
+        let maxD = clampUnreachable(d, count: n, to: plateau)
         Flooding.flood(values: d, width: w, height: h, scale: 1, maxKey: min(Int(maxD) + 1, 1 << 20),
                        level: { Double($0).squareRoot() }, dynamic: tolerance, labels: labels, pool: pool, spare: spare)
+    }
+
+    /// Replaces `DistanceTransform.unreachable` in `d[0..<n]` by `plateau`; returns the largest value.
+    static func clampUnreachable(_ d: UnsafeMutablePointer<Float>, count n: Int, to plateau: Float) -> Float {
+        var top = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            var v = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
+            v.replace(with: plateau, where: v .>= DistanceTransform.unreachable)
+            UnsafeMutableRawPointer(d + i).storeBytes(of: v, as: SIMD8<Float>.self)
+            top = pointwiseMax(top, v)
+            i += 8
+        }
+        var maxD = top.max()
+        while i < n {
+            if d[i] >= DistanceTransform.unreachable { d[i] = plateau }
+            maxD = max(maxD, d[i])
+            i += 1
+        }
+        return maxD
     }
 
     /// QuPath's WatershedCellDetection foreground (qupath-core-processing, WatershedCellDetection.java):
@@ -286,16 +303,47 @@ enum Otsu {
     /// Threshold of `values` (restricted to `mask != 0` when given) over [0, min(max, 3)] OD.
     static func threshold(_ v: UnsafePointer<Float>, count n: Int, mask: [UInt8]?) -> Double {
         let m = mask ?? [], masked = m.count >= n
-        var hi: Float = 0
         var counts = [Int](repeating: 0, count: 256)
-        m.withUnsafeBufferPointer { mb in
-            for i in 0..<n where !masked || mb[i] != 0 { hi = max(hi, v[i]) }
+        // Eight pixels at a time; a mask word of all ones (inside tissue) or all zeros (outside) takes
+        // the vector path or is skipped, a mixed word goes pixel by pixel.
+        let allIn: UInt64 = 0x0101_0101_0101_0101
+        let hi = m.withUnsafeBufferPointer { mb -> Float in
+            @inline(__always) func word(_ i: Int) -> UInt64 {
+                masked ? UnsafeRawPointer(mb.baseAddress! + i).loadUnaligned(as: UInt64.self) : allIn
+            }
+            var top = SIMD8<Float>(repeating: 0), hi: Float = 0
+            var i = 0
+            while i + 8 <= n {
+                let bits = word(i)
+                if bits == allIn {
+                    top = pointwiseMax(top, UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self))
+                } else if bits != 0 {
+                    for j in 0..<8 where mb[i + j] != 0 { hi = max(hi, v[i + j]) }
+                }
+                i += 8
+            }
+            hi = max(hi, top.max())
+            while i < n { if !masked || mb[i] != 0 { hi = max(hi, v[i]) }; i += 1 }
             hi = min(hi, 3)
-            guard hi > 0 else { return }
+            guard hi > 0 else { return hi }
             let scale = 255 / hi
             counts.withUnsafeMutableBufferPointer { c in
-                for i in 0..<n where !masked || mb[i] != 0 { c[Int(min(max(v[i], 0), hi) * scale)] += 1 }
+                @inline(__always) func bin(_ x: Float) -> Int { Int(min(max(x, 0), hi) * scale) }
+                var i = 0
+                while i + 8 <= n {
+                    let bits = word(i)
+                    if bits == allIn {
+                        let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let b = pointwiseMin(pointwiseMax(x, .zero), SIMD8(repeating: hi)) * scale
+                        for j in 0..<8 { c[Int(b[j])] += 1 }
+                    } else if bits != 0 {
+                        for j in 0..<8 where mb[i + j] != 0 { c[bin(v[i + j])] += 1 }
+                    }
+                    i += 8
+                }
+                while i < n { if !masked || mb[i] != 0 { c[bin(v[i])] += 1 }; i += 1 }
             }
+            return hi
         }
         guard hi > 0 else { return 0 }
         let scale = 255 / hi

@@ -65,23 +65,38 @@ enum PeripheralDAB {
         return out
     }
 
-    /// Sum of the `k` largest of `a[0..<n]` by quickselect (Hoare 1961), reordering `a` in place.
+    /// Sum of the `k` largest of `a[0..<n]` (1 <= k <= n), reordering `a` in place: quickselect
+    /// (Hoare 1961) on a median-of-three pivot with a branch-free Lomuto partition (larger values to
+    /// the front; the comparison is added as 0 or 1, so no unpredictable branch per element). When nothing in the range exceeds the pivot,
+    /// a second pass gathers the values equal to it, so runs of ties end the search at once.
     static func topSum(_ a: UnsafeMutablePointer<Float>, _ n: Int, _ k: Int) -> Double {
-        var lo = 0, hi = n - 1
-        let target = k - 1
-        while lo < hi {
-            let x = a[lo], y = a[(lo + hi) / 2], z = a[hi]
+        let target = min(max(k, 1), n) - 1
+        // Invariant: a[0..<lo] >= a[lo..<hi] >= a[hi..<n], and lo <= target < hi.
+        var lo = 0, hi = n
+        search: while hi - lo > 1 {
+            let x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1]
             let pivot = max(min(x, y), min(max(x, y), z))
-            var i = lo, j = hi
-            while i <= j {
-                while a[i] > pivot { i += 1 }
-                while a[j] < pivot { j -= 1 }
-                if i <= j { let t = a[i]; a[i] = a[j]; a[j] = t; i += 1; j -= 1 }
+            var s = lo
+            for i in lo..<hi {
+                let v = a[i]
+                a[i] = a[s]; a[s] = v
+                s &+= Int(unsafeBitCast(v > pivot, to: UInt8.self))
             }
-            if target <= j { hi = j } else if target >= i { lo = i } else { break }
+            if target < s { hi = s; continue }
+            if s > lo { lo = s; continue }
+            // The pivot is the range's largest value: gather its ties.
+            var e = lo
+            for i in lo..<hi {
+                let v = a[i]
+                a[i] = a[e]; a[e] = v
+                e &+= Int(unsafeBitCast(v == pivot, to: UInt8.self))
+            }
+            // (e == lo only for a NaN pivot, which no decoded image yields: stop rather than spin.)
+            if target < e || e == lo { break search }
+            lo = e
         }
         var sum = 0.0
-        for i in 0..<k { sum += Double(a[i]) }
+        for i in 0...target { sum += Double(a[i]) }
         return sum
     }
 }

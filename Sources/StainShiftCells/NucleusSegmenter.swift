@@ -347,11 +347,15 @@ enum Otsu {
         }
         guard hi > 0 else { return 0 }
         let scale = 255 / hi
-        let hist = counts.map(Double.init)
+        return (Double(bestBin(counts.map(Double.init))) + 1) / Double(scale)
+    }
+
+    /// The bin `t` whose split (bins 0...t against the rest) maximises the between-class variance.
+    static func bestBin(_ hist: [Double]) -> Int {
         let total = hist.reduce(0, +)
         let sumAll = hist.indices.reduce(0.0) { $0 + Double($1) * hist[$1] }
         var wB = 0.0, sumB = 0.0, best = 0.0, bestT = 0
-        for t in 0..<255 {
+        for t in 0..<(hist.count - 1) {
             wB += hist[t]; sumB += Double(t) * hist[t]
             let wF = total - wB
             guard wB > 0, wF > 0 else { continue }
@@ -359,7 +363,7 @@ enum Otsu {
             let between = wB * wF * (mB - mF) * (mB - mF)
             if between > best { best = between; bestT = t }
         }
-        return (Double(bestT) + 1) / Double(scale)
+        return bestT
     }
 }
 

@@ -1,9 +1,9 @@
 import Testing
 @testable import StainShiftCells
 
-/// The vectorised Otsu threshold against the scalar definition (256-bin histogram over
-/// [0, min(max, 3)] OD within the mask), on sizes that leave a ragged tail of fewer than 8 pixels
-/// and on masks with runs inside, runs outside and mixed 8-pixel words.
+/// The vectorised Otsu histogram against the scalar definition (256 bins over [0, min(max, 3)] OD
+/// within the mask; the split itself is `Otsu.bestBin`), on sizes that leave a ragged tail of
+/// fewer than 8 pixels and on masks with runs inside, runs outside and mixed 8-pixel words.
 @Suite struct OtsuTests {
     static func reference(_ v: [Float], mask: [UInt8]?) -> Double {
         let inside = v.indices.filter { mask == nil || mask![$0] != 0 }
@@ -12,18 +12,7 @@ import Testing
         let scale = 255 / hi
         var hist = [Double](repeating: 0, count: 256)
         for i in inside { hist[Int(min(max(v[i], 0), hi) * scale)] += 1 }
-        let total = hist.reduce(0, +)
-        let sumAll = hist.indices.reduce(0.0) { $0 + Double($1) * hist[$1] }
-        var wB = 0.0, sumB = 0.0, best = 0.0, bestT = 0
-        for t in 0..<255 {
-            wB += hist[t]; sumB += Double(t) * hist[t]
-            let wF = total - wB
-            guard wB > 0, wF > 0 else { continue }
-            let mB = sumB / wB, mF = (sumAll - sumB) / wF
-            let between = wB * wF * (mB - mF) * (mB - mF)
-            if between > best { best = between; bestT = t }
-        }
-        return (Double(bestT) + 1) / Double(scale)
+        return (Double(Otsu.bestBin(hist)) + 1) / Double(scale)
     }
 
     @Test(arguments: [1, 7, 8, 9, 100, 1_003])

@@ -65,9 +65,7 @@ enum CellExpansion {
                         defer { g2.deallocate(); finiteBefore.deallocate() }
                         g2.initialize(repeating: big, count: padded)
                         finiteBefore.initialize(repeating: 0, count: padded + 1)
-                        @inline(__always) func load(_ i: Int) -> SIMD8<Int32> {
-                            UnsafeRawPointer(g2 + i).loadUnaligned(as: SIMD8<Int32>.self)
-                        }
+                        @inline(__always) func load(_ i: Int) -> SIMD8<Int32> { load8(g2 + i) }
                         for y in rows {
                             let row = y * w
                             // finiteBefore[i]: columns with a nucleus within reach among g2[0..<i].
@@ -89,7 +87,7 @@ enum CellExpansion {
                                 var dx = 1
                                 while dx <= reach {
                                     let d2 = SIMD8<Int32>(repeating: Int32(dx * dx))
-                                    guard any(best .> d2) else { break }
+                                    guard anyLane(best .> d2) else { break }
                                     let left = load(reach + x0 - dx) &+ d2
                                     let closerLeft = left .< best
                                     best.replace(with: left, where: closerLeft)

@@ -168,7 +168,7 @@ enum NucleusSegmenter {
             var v = UnsafeRawPointer(d + i).loadUnaligned(as: SIMD8<Float>.self)
             v.replace(with: plateau, where: v .>= DistanceTransform.unreachable)
             UnsafeMutableRawPointer(d + i).storeBytes(of: v, as: SIMD8<Float>.self)
-            top = pointwiseMax(top, v)
+            top = lanesMax(top, v)
             i += 8
         }
         var maxD = top.max()
@@ -316,7 +316,7 @@ enum Otsu {
             while i + 8 <= n {
                 let bits = word(i)
                 if bits == allIn {
-                    top = pointwiseMax(top, UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self))
+                    top = lanesMax(top, UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self))
                 } else if bits != 0 {
                     for j in 0..<8 where mb[i + j] != 0 { hi = max(hi, v[i + j]) }
                 }
@@ -334,7 +334,7 @@ enum Otsu {
                     let bits = word(i)
                     if bits == allIn {
                         let x = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let b = pointwiseMin(pointwiseMax(x, .zero), SIMD8(repeating: hi)) * scale
+                        let b = lanesMin(lanesMax(x, .zero), SIMD8(repeating: hi)) * scale
                         for j in 0..<8 { c[Int(b[j])] += 1 }
                     } else if bits != 0 {
                         for j in 0..<8 where mb[i + j] != 0 { c[bin(v[i + j])] += 1 }

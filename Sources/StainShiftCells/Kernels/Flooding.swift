@@ -53,14 +53,20 @@ package enum Flooding {
         let fmax = Float(kmax)
         let src = SharedConst(values), k = Shared(keys), ptr = Shared(out)
         Parallel.forEachChunk(h) { rows in
-            for i in (rows.lowerBound * w)..<(rows.upperBound * w) {
+            // Eight pixels at a time: key = trunc(v * scale) clamped to 1...kmax where v > 0, else 0.
+            var i = rows.lowerBound * w
+            let end = rows.upperBound * w
+            while i + 8 <= end {
+                let v = UnsafeRawPointer(src.p + i).loadUnaligned(as: SIMD8<Float>.self)
+                var s = lanesMin(lanesMax(v * scale, SIMD8(repeating: 1)), SIMD8(repeating: fmax))
+                s.replace(with: 0, where: .!(v .> 0))
+                for j in 0..<8 { k[i + j] = UInt16(s[j]) }
+                i += 8
+            }
+            while i < end {
                 let v = src[i]
-                var key = 0
-                if v > 0 {
-                    let s = v * scale
-                    key = s >= fmax ? kmax : max(1, Int(s))
-                }
-                k[i] = UInt16(truncatingIfNeeded: key)
+                k[i] = v > 0 ? UInt16(min(max(v * scale, 1), fmax)) : 0
+                i += 1
             }
         }
         let grid = Grid(width: w, height: h)

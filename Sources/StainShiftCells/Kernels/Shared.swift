@@ -16,3 +16,31 @@ struct SharedConst<T>: @unchecked Sendable {
     init(_ p: UnsafePointer<T>) { self.p = p }
     @inline(__always) subscript(i: Int) -> T { p[i] }
 }
+
+/// Whether any lane of `v` is non-zero: the four 64-bit quarters OR-ed together (the standard
+/// library's mask reductions and `.!=` go lane by lane, a loop in the middle of per-pixel kernels).
+@inline(__always)
+func anyNonZero(_ v: SIMD8<Int32>) -> Bool {
+    let words = unsafeBitCast(v, to: SIMD4<UInt64>.self)
+    return (words[0] | words[1] | words[2] | words[3]) != 0
+}
+
+/// Whether any lane of `mask` is set.
+@inline(__always)
+func anyLane(_ mask: SIMDMask<SIMD8<Int32>>) -> Bool {
+    anyNonZero(unsafeBitCast(mask, to: SIMD8<Int32>.self))
+}
+
+/// `SIMD8<Int32>` loaded from `p` (no alignment needed).
+@inline(__always)
+func load8(_ p: UnsafePointer<Int32>) -> SIMD8<Int32> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Int32>.self)
+}
+
+/// Lane-wise maximum and minimum by compare and select (the standard library's generic
+/// `pointwiseMax`/`pointwiseMin` are not inlined into the kernels).
+@inline(__always)
+func lanesMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+
+@inline(__always)
+func lanesMin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }

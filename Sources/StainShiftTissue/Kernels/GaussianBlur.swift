@@ -33,7 +33,9 @@ package enum GaussianBlur {
             for j in 0..<k.count { taps[j] = UnsafePointer(padded + j) }
             for y in rows {
                 let row = src.p + y * w
-                for i in 0..<(w + 2 * r + 8) { padded[i] = row[min(max(i - r, 0), w - 1)] }
+                padded.initialize(repeating: row[0], count: r)
+                (padded + r).update(from: row, count: w)
+                (padded + r + w).initialize(repeating: row[w - 1], count: r + 8)
                 convolveRow(k, taps: taps, out: tmp.p + y * w, width: w)
             }
         }

@@ -150,6 +150,42 @@ import StainShiftTissue
     }
 }
 
+@Suite struct Filter3x3Tests {
+    /// 3 x 3 dilation and erosion (edges replicated), optionally limited to a second mask, against
+    /// the definition, on widths around the 8-pixel words and heights of 1 and 2.
+    @Test(arguments: [(1, 1, 1), (2, 9, 2), (3, 10, 5), (4, 17, 13), (5, 33, 1), (6, 64, 40)])
+    func filter3x3MatchesTheDefinition(seed: Int, width w: Int, height h: Int) {
+        var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15
+        func random() -> UInt8 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 62 == 0 ? 1 : 0
+        }
+        let mask = (0..<(w * h)).map { _ in random() }, within = (0..<(w * h)).map { _ in 1 - random() }
+        for dilate in [true, false] {
+            for limit in [nil, within] {
+                var want = [UInt8](repeating: 0, count: w * h)
+                for y in 0..<h {
+                    for x in 0..<w {
+                        var any = false, all = true
+                        for dy in -1...1 {
+                            for dx in -1...1 {
+                                let v = mask[min(max(y + dy, 0), h - 1) * w + min(max(x + dx, 0), w - 1)] != 0
+                                any = any || v; all = all && v
+                            }
+                        }
+                        want[y * w + x] = (dilate ? any : all) && (limit.map { $0[y * w + x] != 0 } ?? true) ? 1 : 0
+                    }
+                }
+                var got = mask
+                got.withUnsafeMutableBufferPointer {
+                    BinaryMorphology.filter3x3($0.baseAddress!, width: w, height: h, dilate: dilate, within: limit)
+                }
+                #expect(got == want, "seed \(seed) \(w)x\(h) dilate \(dilate) limited \(limit != nil)")
+            }
+        }
+    }
+}
+
 /// `Parallel.serially`: the same chunks, in chunk order, all on the calling thread.
 @Suite struct SerialChunksTests {
     @Test func seriallyRunsTheSameChunksInOrderOnTheCallingThread() {

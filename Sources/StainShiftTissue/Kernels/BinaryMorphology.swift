@@ -118,14 +118,24 @@ package enum BinaryMorphology {
     /// The filter with a row-pass buffer of `width * height` bytes.
     private static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
                                   within: [UInt8]?, rows rowsBuffer: UnsafeMutablePointer<UInt8>) {
+        // Eight pixels per 64-bit word (the mask holds 0 and 1, so OR and AND act per byte); the
+        // ragged ends of each row go pixel by pixel.
         let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
         Parallel.forEachChunk(h) { rows in
             for y in rows {
-                let row = y * w
-                for x in 0..<w {
-                    let a = m[row + max(x - 1, 0)], b = m[row + x], c = m[row + min(x + 1, w - 1)]
-                    r[row + x] = dilate ? (a | b | c) : (a & b & c)
+                let src = m.p + y * w, out = r.p + y * w
+                @inline(__always) func pixel(_ x: Int) {
+                    let a = src[max(x - 1, 0)], b = src[x], c = src[min(x + 1, w - 1)]
+                    out[x] = dilate ? (a | b | c) : (a & b & c)
                 }
+                pixel(0)
+                var x = 1
+                while x + 9 <= w {
+                    let a = word(src + x - 1), b = word(src + x), c = word(src + x + 1)
+                    put(dilate ? (a | b | c) : (a & b & c), out + x)
+                    x += 8
+                }
+                while x < w { pixel(x); x += 1 }
             }
         }
         let limit = within ?? []
@@ -134,14 +144,32 @@ package enum BinaryMorphology {
             let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
             Parallel.forEachChunk(h) { rows in
                 for y in rows {
-                    let up = max(y - 1, 0) * w, row = y * w, down = min(y + 1, h - 1) * w
-                    for x in 0..<w {
-                        var v = dilate ? (r[up + x] | r[row + x] | r[down + x]) : (r[up + x] & r[row + x] & r[down + x])
-                        if masked { v &= l[row + x] }
-                        m[row + x] = v
+                    let up = r.p + max(y - 1, 0) * w, mid = r.p + y * w, down = r.p + min(y + 1, h - 1) * w
+                    let out = m.p + y * w, lim = l.p + y * w
+                    var x = 0
+                    while x + 8 <= w {
+                        let a = word(up + x), b = word(mid + x), c = word(down + x)
+                        var v = dilate ? (a | b | c) : (a & b & c)
+                        if masked { v &= word(lim + x) }
+                        put(v, out + x)
+                        x += 8
+                    }
+                    while x < w {
+                        var v = dilate ? (up[x] | mid[x] | down[x]) : (up[x] & mid[x] & down[x])
+                        if masked { v &= lim[x] }
+                        out[x] = v
+                        x += 1
                     }
                 }
             }
         }
+    }
+
+    @inline(__always)
+    private static func word(_ p: UnsafePointer<UInt8>) -> UInt64 { UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
+
+    @inline(__always)
+    private static func put(_ v: UInt64, _ p: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: UInt64.self)
     }
 }

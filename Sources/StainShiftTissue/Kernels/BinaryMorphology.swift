@@ -17,27 +17,67 @@ package enum BinaryMorphology {
         while let t = stack.popLast() {
             let i = Int(t)
             guard mask[i] == 0 else { continue }
-            let y = i / w, row = y * w
-            var left = i - row, right = left
-            while left > 0 && mask[row + left - 1] == 0 { left -= 1 }
-            while right < w - 1 && mask[row + right + 1] == 0 { right += 1 }
-            for x in left...right { mask[row + x] = 2 }
+            let y = i / w, row = y * w, line = mask + row
+            let left = lastSet(line, before: i - row, from: 0) + 1, right = firstSet(line, from: i - row + 1, to: w) - 1
+            (line + left).update(repeating: 2, count: right - left + 1)
             // One seed per run of unset pixels in the rows above and below.
-            for side in 0..<2 {
-                let other = side == 0 ? row - w : row + w
-                guard other >= 0 && other < n else { continue }
-                var x = left
+            for other in stride(from: row - w, through: row + w, by: 2 * w) where other >= 0 && other < n {
+                let o = mask + other
+                var x = firstClear(o, from: left, to: right + 1)
                 while x <= right {
-                    if mask[other + x] == 0 {
-                        stack.append(Int32(truncatingIfNeeded: other + x))
-                        while x <= right && mask[other + x] == 0 { x += 1 }
-                    } else {
-                        x += 1
-                    }
+                    stack.append(Int32(truncatingIfNeeded: other + x))
+                    x = firstClear(o, from: firstSet(o, from: x, to: right + 1), to: right + 1)
                 }
             }
         }
-        for i in 0..<n { mask[i] = mask[i] == 2 ? 0 : 1 }
+        // 2 (reached from the border) -> 0, 0 and 1 -> 1, eight pixels per word.
+        var i = 0
+        while i + 8 <= n { put(~(word(mask + i) >> 1) & ones, mask + i); i += 8 }
+        while i < n { mask[i] = mask[i] == 2 ? 0 : 1; i += 1 }
+    }
+
+    // Run scans eight pixels per 64-bit word (byte k of a word is pixel k: little-endian).
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+
+    /// The first x in `from..<to` with `p[x] != 0`, or `to`.
+    @inline(__always)
+    private static func firstSet(_ p: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int {
+        var x = from
+        while x + 8 <= end {
+            let v = word(p + x)
+            if v != 0 { return x + v.trailingZeroBitCount / 8 }
+            x += 8
+        }
+        while x < end && p[x] == 0 { x += 1 }
+        return x
+    }
+
+    /// The first x in `from..<to` with `p[x] == 0`, or `to`. (A zero byte is the lowest byte whose
+    /// bit 7 survives `(v - 0x01...01) & ~v & 0x80...80`; the mask's bytes are all below 0x80.)
+    @inline(__always)
+    private static func firstClear(_ p: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int {
+        var x = from
+        while x + 8 <= end {
+            let v = word(p + x)
+            let zero = (v &- ones) & ~v & (ones << 7)
+            if zero != 0 { return x + zero.trailingZeroBitCount / 8 }
+            x += 8
+        }
+        while x < end && p[x] != 0 { x += 1 }
+        return x
+    }
+
+    /// The last x in `from..<before` with `p[x] != 0`, or `from - 1`.
+    @inline(__always)
+    private static func lastSet(_ p: UnsafePointer<UInt8>, before end: Int, from start: Int) -> Int {
+        var x = end
+        while x - 8 >= start {
+            let v = word(p + x - 8)
+            if v != 0 { return x - 1 - v.leadingZeroBitCount / 8 }
+            x -= 8
+        }
+        while x > start && p[x - 1] == 0 { x -= 1 }
+        return x - 1
     }
 
     /// Labels connected components of set pixels (4- or 8-connected) into `labels` (1...count, 0 unset),

@@ -286,8 +286,17 @@ enum NucleusSegmenter {
             let up = max(y - 1, 0) * w, down = min(y + 1, h - 1) * w, row = y * w
             out[row] = 4 * s[row] - s[row] - s[row + min(1, w - 1)] - s[up] - s[down]
             if w > 2 {
-                for x in 1..<(w - 1) {
+                // Eight pixels at a time, the same operations in the same order as the scalar tail.
+                @inline(__always) func v(_ i: Int) -> SIMD8<Float> { UnsafeRawPointer(s + i).loadUnaligned(as: SIMD8<Float>.self) }
+                var x = 1
+                while x + 9 <= w {
+                    let r = 4 * v(row + x) - v(row + x - 1) - v(row + x + 1) - v(up + x) - v(down + x)
+                    UnsafeMutableRawPointer(out + row + x).storeBytes(of: r, as: SIMD8<Float>.self)
+                    x += 8
+                }
+                while x < w - 1 {
                     out[row + x] = 4 * s[row + x] - s[row + x - 1] - s[row + x + 1] - s[up + x] - s[down + x]
+                    x += 1
                 }
             }
             if w > 1 {

@@ -209,3 +209,26 @@ import StainShiftTissue
         func next() -> Int { defer { value += 1 }; return value }
     }
 }
+
+/// The 5-point Laplacian (eight pixels per step inside a row) against its definition with
+/// replicated edges, on widths below, at and around the vector width.
+@Suite struct LaplacianTests {
+    @Test(arguments: [1, 2, 3, 8, 9, 10, 17, 33])
+    func matchesTheDefinition(width w: Int) {
+        let h = 4
+        let s: [Float] = (0..<(w * h)).map { Float(($0 * 37) % 101) / 50 }
+        var out = [Float](repeating: .nan, count: w * h)
+        s.withUnsafeBufferPointer { sp in
+            out.withUnsafeMutableBufferPointer { op in
+                NucleusSegmenter.laplacian(sp.baseAddress!, into: op.baseAddress!, width: w, height: h, rows: 0..<h)
+            }
+        }
+        func at(_ x: Int, _ y: Int) -> Float { s[min(max(y, 0), h - 1) * w + min(max(x, 0), w - 1)] }
+        for y in 0..<h {
+            for x in 0..<w {
+                let want = 4 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1)
+                #expect(out[y * w + x] == want, "width \(w), pixel \(x),\(y)")
+            }
+        }
+    }
+}

@@ -85,17 +85,19 @@ enum CellExpansion {
                                 guard finiteBefore[min(x0 + 8 + 2 * reach, padded)] != finiteBefore[x0] else { continue }
                                 var best = load(reach + x0), step = SIMD8<Int32>(repeating: 0)
                                 var dx = 1
+                                // Selects without masks: with t = c - best (no overflow below 2^30),
+                                // t >> 31 is all ones exactly in the lanes where c is closer.
+                                @inline(__always) func consider(_ c: SIMD8<Int32>, _ offset: Int32) {
+                                    let t = c &- best, closer = t &>> 31
+                                    best &+= t & closer
+                                    step ^= (step ^ SIMD8(repeating: offset)) & closer
+                                }
                                 while dx <= reach {
                                     let d2 = SIMD8<Int32>(repeating: Int32(dx * dx))
-                                    guard anyLane(best .> d2) else { break }
-                                    let left = load(reach + x0 - dx) &+ d2
-                                    let closerLeft = left .< best
-                                    best.replace(with: left, where: closerLeft)
-                                    step.replace(with: Int32(-dx), where: closerLeft)
-                                    let right = load(reach + x0 + dx) &+ d2
-                                    let closerRight = right .< best
-                                    best.replace(with: right, where: closerRight)
-                                    step.replace(with: Int32(dx), where: closerRight)
+                                    // Stop when no lane can improve: no lane with d2 - best < 0.
+                                    guard anySignBit(d2 &- best) else { break }
+                                    consider(load(reach + x0 - dx) &+ d2, Int32(-dx))
+                                    consider(load(reach + x0 + dx) &+ d2, Int32(dx))
                                     dx += 1
                                 }
                                 for j in 0..<min(8, w - x0) where best[j] <= limitSquared {

@@ -18,31 +18,38 @@ import StainShiftTissue
         return m
     }
 
-    @Test func distanceTransformMatchesBruteForce() {
-        let w = 37, h = 23
+    /// Both row passes (with nearest features: scalar; without: eight pixels at a time) against
+    /// brute force, at limits below and above the gaps and on widths around the vector width.
+    @Test(arguments: [(37, 23, 6.0), (37, 23, 2.5), (9, 12, 4.0), (1, 15, 3.0), (70, 9, 40.0)])
+    func distanceTransformMatchesBruteForce(width w: Int, height h: Int, limit: Double) {
         var rng = SplitMix(7)
         let mask = (0..<(w * h)).map { _ in UInt8(rng.unit() < 0.04 ? 1 : 0) }
-        var d = [Float](repeating: 0, count: w * h)
-        var near = [Int32](repeating: 0, count: w * h)
-        mask.withUnsafeBufferPointer { m in
-            d.withUnsafeMutableBufferPointer { db in
-                near.withUnsafeMutableBufferPointer { nb in
-                    DistanceTransform.squared(mask: m.baseAddress!, featureNonZero: true, width: w, height: h, limit: 6,
-                                              out: db.baseAddress!, nearest: nb.baseAddress!)
+        for withNearest in [true, false] {
+            var d = [Float](repeating: 0, count: w * h)
+            var near = [Int32](repeating: 0, count: w * h)
+            mask.withUnsafeBufferPointer { m in
+                d.withUnsafeMutableBufferPointer { db in
+                    near.withUnsafeMutableBufferPointer { nb in
+                        DistanceTransform.squared(mask: m.baseAddress!, featureNonZero: true, width: w, height: h, limit: limit,
+                                                  out: db.baseAddress!, nearest: withNearest ? nb.baseAddress! : nil)
+                    }
                 }
             }
-        }
-        for y in 0..<h {
-            for x in 0..<w {
-                var best = Int.max
-                for yy in 0..<h { for xx in 0..<w where mask[yy * w + xx] != 0 { best = min(best, (x - xx) * (x - xx) + (y - yy) * (y - yy)) } }
-                let i = y * w + x
-                if best < 36 {
-                    #expect(d[i] == Float(best), "pixel \(x),\(y)")
-                    let f = Int(near[i])
-                    #expect(f >= 0 && mask[f] != 0 && (f % w - x) * (f % w - x) + (f / w - y) * (f / w - y) == best)
-                } else {
-                    #expect(d[i] == DistanceTransform.unreachable && near[i] == -1, "pixel \(x),\(y) beyond the limit")
+            for y in 0..<h {
+                for x in 0..<w {
+                    var best = Int.max
+                    for yy in 0..<h { for xx in 0..<w where mask[yy * w + xx] != 0 { best = min(best, (x - xx) * (x - xx) + (y - yy) * (y - yy)) } }
+                    let i = y * w + x
+                    if Double(best) < limit * limit {
+                        #expect(d[i] == Float(best), "pixel \(x),\(y), nearest \(withNearest)")
+                        let f = Int(near[i])
+                        if withNearest {
+                            #expect(f >= 0 && mask[f] != 0 && (f % w - x) * (f % w - x) + (f / w - y) * (f / w - y) == best)
+                        }
+                    } else {
+                        #expect(d[i] == DistanceTransform.unreachable, "pixel \(x),\(y) beyond the limit, nearest \(withNearest)")
+                        if withNearest { #expect(near[i] == -1) }
+                    }
                 }
             }
         }

@@ -17,18 +17,12 @@ struct SharedConst<T>: @unchecked Sendable {
     @inline(__always) subscript(i: Int) -> T { p[i] }
 }
 
-/// Whether any lane of `v` is non-zero: the four 64-bit quarters OR-ed together (the standard
-/// library's mask reductions and `.!=` go lane by lane, a loop in the middle of per-pixel kernels).
+/// Whether any lane of `v` is negative: the sign bits of the four 64-bit quarters OR-ed together
+/// (the standard library's mask reductions go lane by lane, a loop inside per-pixel kernels).
 @inline(__always)
-func anyNonZero(_ v: SIMD8<Int32>) -> Bool {
+func anySignBit(_ v: SIMD8<Int32>) -> Bool {
     let words = unsafeBitCast(v, to: SIMD4<UInt64>.self)
-    return (words[0] | words[1] | words[2] | words[3]) != 0
-}
-
-/// Whether any lane of `mask` is set.
-@inline(__always)
-func anyLane(_ mask: SIMDMask<SIMD8<Int32>>) -> Bool {
-    anyNonZero(unsafeBitCast(mask, to: SIMD8<Int32>.self))
+    return (words[0] | words[1] | words[2] | words[3]) & 0x8000_0000_8000_0000 != 0
 }
 
 /// `SIMD8<Int32>` loaded from `p` (no alignment needed).

@@ -69,6 +69,10 @@ package enum DistanceTransform {
         // Pass 2: bounded search along each row.
         let exact = lim * lim
         let lim2 = Int(exact.rounded(.up))
+        if nearest == nil && cap <= 16_384 {
+            rowPassVector(columns: g, out: o, width: w, height: h, cap: cap, reach: Int(lim.rounded(.up)), exact: exact)
+            return
+        }
         Parallel.forEachChunk(h) { rows in
             let nextNear = UnsafeMutablePointer<Int>.allocate(capacity: w + 1)
             let featureRow = UnsafeMutablePointer<Int32>.allocate(capacity: w)
@@ -120,6 +124,56 @@ package enum DistanceTransform {
                         if let fr { fr[row + x] = -1 }
                     }
                 }
+            }
+        }
+    }
+
+    /// Pass 2 without nearest features, eight pixels at a time: the same candidates in the same
+    /// order (own column, then dx = -1, +1, -2, +2, ..., kept only when strictly closer) from a
+    /// padded row of squared column distances (`big` where none is within the limit). Squares of
+    /// column distances up to 16 384 and of dx stay below `big`.
+    private static func rowPassVector(columns g: SharedPointer<UInt16>, out o: SharedPointer<Float>, width w: Int,
+                                      height h: Int, cap: UInt16, reach: Int, exact: Float) {
+        let big = Int32(1 << 30)
+        Parallel.forEachChunk(h) { rows in
+            let padded = w + 2 * reach + 8
+            let g2 = UnsafeMutablePointer<Int32>.allocate(capacity: padded)
+            defer { g2.deallocate() }
+            g2.initialize(repeating: big, count: padded)
+            let result = UnsafeMutablePointer<Int32>.allocate(capacity: w + 8)
+            defer { result.deallocate() }
+            @inline(__always) func load(_ i: Int) -> SIMD8<Int32> { UnsafeRawPointer(g2 + i).loadUnaligned(as: SIMD8<Int32>.self) }
+            // Integer select without masks: with t = c - best (no overflow below 2^30), t >> 31 is all
+            // ones exactly where c < best.
+            @inline(__always) func lower(_ best: inout SIMD8<Int32>, _ c: SIMD8<Int32>) {
+                let t = c &- best
+                best &+= t & (t &>> 31)
+            }
+            let limitSquared = Int32(min(Double(exact).rounded(.up), Double(big)))
+            for y in rows {
+                let row = y * w
+                for x in 0..<w {
+                    let c = g[row + x]
+                    g2[reach + x] = c < cap ? Int32(c) &* Int32(c) : big
+                }
+                var x0 = 0
+                while x0 < w {
+                    var best = load(reach + x0)
+                    var dx = 1
+                    while dx <= reach && Int32(dx * dx) < limitSquared {
+                        let d2 = SIMD8<Int32>(repeating: Int32(dx * dx))
+                        // Stop when no lane can improve: no lane with d2 - best < 0.
+                        let words = unsafeBitCast(d2 &- best, to: SIMD4<UInt64>.self)
+                        guard (words[0] | words[1] | words[2] | words[3]) & 0x8000_0000_8000_0000 != 0 else { break }
+                        lower(&best, load(reach + x0 - dx) &+ d2)
+                        lower(&best, load(reach + x0 + dx) &+ d2)
+                        dx += 1
+                    }
+                    UnsafeMutableRawPointer(result + x0).storeBytes(of: best, as: SIMD8<Int32>.self)
+                    x0 += 8
+                }
+                // Float(best) < exact is best < ceil(exact) for integers below 2^24.
+                for x in 0..<w { o[row + x] = result[x] < limitSquared ? Float(result[x]) : unreachable }
             }
         }
     }

@@ -147,33 +147,54 @@ enum Perimeter {
         guard n > 0 else { return per }
         var border = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
         defer { pool?.recycle(&border) }
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = y * w + x, k = labels[i]
-                guard k != 0 else { continue }
-                if x == 0 || x == w - 1 || y == 0 || y == h - 1 || labels[i - 1] != k || labels[i + 1] != k
-                    || labels[i - w] != k || labels[i + w] != k { border[i] = 1 }
-            }
-        }
         var weights = [Double](repeating: 0, count: 50)
         for c in [5, 7, 15, 17, 25, 27] { weights[c] = 1 }
         for c in [21, 33] { weights[c] = 2.0.squareRoot() }
         for c in [13, 23] { weights[c] = (1 + 2.0.squareRoot()) / 2 }
-        for y in 0..<h {
-            for x in 0..<w {
-                let i = y * w + x
-                guard border[i] != 0 else { continue }
-                let k = labels[i]
-                var code = 1
-                for dy in -1...1 {
-                    for dx in -1...1 where dx != 0 || dy != 0 {
-                        let xx = x + dx, yy = y + dy
-                        guard xx >= 0, xx < w, yy >= 0, yy < h else { continue }
-                        let j = yy * w + xx
-                        if border[j] != 0 && labels[j] == k { code += (dx == 0 || dy == 0) ? 2 : 10 }
+        labels.withUnsafeBufferPointer { lb in
+            border.withUnsafeMutableBufferPointer { bb in
+                guard let l = lb.baseAddress, let b = bb.baseAddress else { return }
+                // Border: a labelled pixel on the image edge or with a 4-neighbour of another label.
+                for y in 0..<h {
+                    let edgeRow = y == 0 || y == h - 1
+                    for x in 0..<w {
+                        let i = y * w + x, k = l[i]
+                        guard k != 0 else { continue }
+                        if edgeRow || x == 0 || x == w - 1 || l[i - 1] != k || l[i + 1] != k || l[i - w] != k || l[i + w] != k {
+                            b[i] = 1
+                        }
                     }
                 }
-                per[Int(k)] += weights[min(code, 49)]
+                // Code: 1 + 2 per 4-neighbour and 10 per diagonal neighbour on the same label's border.
+                @inline(__always) func same(_ j: Int, _ k: Int32) -> Bool { b[j] != 0 && l[j] == k }
+                for y in 0..<h {
+                    let innerRow = y > 0 && y < h - 1
+                    for x in 0..<w {
+                        let i = y * w + x
+                        guard b[i] != 0 else { continue }
+                        let k = l[i]
+                        var code = 1
+                        if innerRow && x > 0 && x < w - 1 {
+                            if same(i - w, k) { code += 2 }
+                            if same(i + w, k) { code += 2 }
+                            if same(i - 1, k) { code += 2 }
+                            if same(i + 1, k) { code += 2 }
+                            if same(i - w - 1, k) { code += 10 }
+                            if same(i - w + 1, k) { code += 10 }
+                            if same(i + w - 1, k) { code += 10 }
+                            if same(i + w + 1, k) { code += 10 }
+                        } else {
+                            for dy in -1...1 {
+                                for dx in -1...1 where dx != 0 || dy != 0 {
+                                    let xx = x + dx, yy = y + dy
+                                    guard xx >= 0, xx < w, yy >= 0, yy < h else { continue }
+                                    if same(yy * w + xx, k) { code += (dx == 0 || dy == 0) ? 2 : 10 }
+                                }
+                            }
+                        }
+                        per[Int(k)] += weights[min(code, 49)]
+                    }
+                }
             }
         }
         return per

@@ -239,3 +239,19 @@ import StainShiftTissue
         }
     }
 }
+
+/// Nucleus perimeters against scikit-image's `measure.perimeter(mask, neighborhood=4)`, whose
+/// values for these shapes were computed with scikit-image 0.26 (`Benchmarks/.venv`).
+@Suite struct PerimeterTests {
+    @Test func matchesScikitImage() {
+        let w = 30, h = 24
+        var labels = [Int32](repeating: 0, count: w * h)
+        for y in 3..<13 { for x in 4..<14 { labels[y * w + x] = 1 } }                                  // square 10 x 10
+        for y in 0..<h { for x in 0..<w where (y - 12) * (y - 12) + (x - 21) * (x - 21) <= 36 { labels[y * w + x] = 2 } }
+        for x in 2..<12 { labels[20 * w + x] = 3 }                                                       // line 1 x 10
+        for y in 0..<5 { for x in 25..<30 { labels[y * w + x] = 4 } }                                   // corner square
+        let got = Perimeter.perimeters(labels, width: w, height: h, count: 4)
+        let want = [0, 36.0, 38.62741699796952, 8.0, 16.0]
+        for k in 1...4 { #expect(abs(got[k] - want[k]) < 1e-9, "region \(k): \(got[k]) vs \(want[k])") }
+    }
+}

@@ -110,27 +110,32 @@ enum CellMeasurer {
         for c in 0...count {
             for k in 0..<4 { a[c * stride + k * 5 + 2] = -.infinity; a[c * stride + k * 5 + 4] = -.infinity }
         }
-        @inline(__always) func add(_ base: Int, _ hv: Double, _ dv: Double) {
-            a[base] += 1; a[base + 1] += hv; a[base + 3] += dv
-            if hv > a[base + 2] { a[base + 2] = hv }
-            if dv > a[base + 4] { a[base + 4] = dv }
-        }
-        for y in rows {
-            for x in 0..<w {
-                let i = y * w + x
-                let c = Int(b.cl[i]), nu = Int(b.nl[i])
-                guard c > 0 || nu > 0 else { continue }
-                let hv = Double(b.v[hOff + i]), dv = dOff.map { Double(b.v[$0 + i]) } ?? 0
-                if nu > 0, nu <= count {
-                    let o = nu * stride
-                    add(o, hv, dv)
-                    a[o + 20] += Double(x) + 0.5; a[o + 21] += Double(y) + 0.5
-                }
-                if c > 0, c <= count {
-                    let o = c * stride
-                    add(o + 15, hv, dv)
-                    if nu == 0 { add(o + 5, hv, dv) }
-                    if b.mem[i] != 0 { add(o + 10, hv, dv) }
+        a.withUnsafeMutableBufferPointer { ab in
+            guard let a = ab.baseAddress, let v = b.v.baseAddress, let cl = b.cl.baseAddress, let nl = b.nl.baseAddress,
+                  let mem = b.mem.baseAddress else { return }
+            @inline(__always) func add(_ base: Int, _ hv: Double, _ dv: Double) {
+                a[base] += 1; a[base + 1] += hv; a[base + 3] += dv
+                if hv > a[base + 2] { a[base + 2] = hv }
+                if dv > a[base + 4] { a[base + 4] = dv }
+            }
+            let hp = v + hOff, dp = dOff.map { v + $0 }
+            for y in rows {
+                for x in 0..<w {
+                    let i = y * w + x
+                    let c = Int(cl[i]), nu = Int(nl[i])
+                    guard c > 0 || nu > 0 else { continue }
+                    let hv = Double(hp[i]), dv = dp.map { Double($0[i]) } ?? 0
+                    if nu > 0, nu <= count {
+                        let o = nu * stride
+                        add(o, hv, dv)
+                        a[o + 20] += Double(x) + 0.5; a[o + 21] += Double(y) + 0.5
+                    }
+                    if c > 0, c <= count {
+                        let o = c * stride
+                        add(o + 15, hv, dv)
+                        if nu == 0 { add(o + 5, hv, dv) }
+                        if mem[i] != 0 { add(o + 10, hv, dv) }
+                    }
                 }
             }
         }

@@ -124,7 +124,8 @@ enum CellExpansion {
         let n = w * h
         var ring = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
         guard n > 0 else { return ring }
-        let reach = max(0, thickness - 0.5)
+        // Rings up to 126 pixels wide: row distances then stay below 128, as the word test below needs.
+        let reach = min(max(0, thickness - 0.5), 126)
         let r = reach > 0.5 ? Int(reach.rounded(.up)) : 0
         // halfWidth[dy + r]: largest dx with dx² + dy² < reach² (-1: no pixel in that row of the disk).
         var halfWidth = [Int](repeating: -1, count: 2 * r + 1)
@@ -134,7 +135,7 @@ enum CellExpansion {
             while Double((dx + 1) * (dx + 1) + dy * dy) < reach * reach { dx += 1 }
             halfWidth[dy + r] = dx
         }
-        let cap = UInt8(min(r + 1, 255))
+        let cap = UInt8(r + 1)
         var rowDistance = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
         defer { pool?.recycle(&rowDistance) }
         cells.withUnsafeBufferPointer { c in
@@ -146,36 +147,65 @@ enum CellExpansion {
                     Parallel.forEachChunk(h) { rows in
                         for y in rows {
                             let row = y * w
-                            var last = -Int(cap)
+                            // Rows beyond the image compare with the pixel's own row: no edge there.
+                            let up = y > 0 ? row - w : row, down = y + 1 < h ? row + w : row
+                            let capped = Int(cap)
+                            var last = -capped
                             for x in 0..<w {
                                 let i = row + x, k = cp[i]
-                                if k != 0 && ((x > 0 && cp[i - 1] != k) || (x + 1 < w && cp[i + 1] != k)
-                                    || (y > 0 && cp[i - w] != k) || (y + 1 < h && cp[i + w] != k)) { last = x }
-                                d[i] = UInt8(min(x - last, Int(cap)))
+                                let left = x > 0 ? cp[i - 1] : k, right = x + 1 < w ? cp[i + 1] : k
+                                let differs = (left ^ k) | (right ^ k) | (cp[up + x] ^ k) | (cp[down + x] ^ k)
+                                if k != 0 && differs != 0 { last = x }
+                                d[i] = UInt8(truncatingIfNeeded: min(x &- last, capped))
                             }
-                            last = w + Int(cap)
-                            for x in stride(from: w - 1, through: 0, by: -1) {
+                            last = w + capped
+                            var x = w - 1
+                            while x >= 0 {
                                 let i = row + x
                                 if d[i] == 0 { last = x }
-                                let right = UInt8(min(last - x, Int(cap)))
-                                if right < d[i] { d[i] = right }
+                                d[i] = min(d[i], UInt8(truncatingIfNeeded: min(last &- x, capped)))
+                                x -= 1
                             }
                         }
                     }
-                    // Per pixel of a cell: any row within the disk with an edge pixel close enough.
-                    halfWidth.withUnsafeBufferPointer { hw in
-                        guard let hwb = hw.baseAddress else { return }
-                        let half = SharedConst(hwb)
-                        Parallel.forEachChunk(h) { rows in
-                            for y in rows {
-                                let row = y * w
-                                for x in 0..<w where cp[row + x] != 0 {
-                                    var hit = false
-                                    for dy in max(-r, -y)...min(r, h - 1 - y) {
-                                        let limit = half[dy + r]
-                                        if limit >= 0 && Int(d[row + dy * w + x]) <= limit { hit = true; break }
+                    // Per pixel of a cell: any row within the disk with an edge pixel close enough,
+                    // eight pixels per 64-bit word: with distances below 128, byte (0x80 + limit) - d
+                    // keeps its top bit exactly when d <= limit (and never borrows from its neighbour).
+                    let rowsInDisk = (-r...r).filter { halfWidth[$0 + r] >= 0 }
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let bias = rowsInDisk.map { (0x80 + UInt64(halfWidth[$0 + r])) &* ones }
+                    rowsInDisk.withUnsafeBufferPointer { rb in
+                        bias.withUnsafeBufferPointer { bb in
+                            guard let rowsBase = rb.baseAddress, let biasBase = bb.baseAddress else { return }
+                            let dys = SharedConst(rowsBase), limits = SharedConst(biasBase), count = rb.count
+                            Parallel.forEachChunk(h) { rows in
+                                for y in rows {
+                                    let row = y * w
+                                    var x = 0
+                                    while x < w {
+                                        let span = min(8, w - x)
+                                        var hit: UInt64 = 0
+                                        for j in 0..<count {
+                                            let yy = y + dys[j]
+                                            guard yy >= 0 && yy < h else { continue }
+                                            let src = d.p + yy * w + x
+                                            var word = 0x7F7F_7F7F_7F7F_7F7F as UInt64   // past the row's end: far
+                                            if span == 8 {
+                                                word = UnsafeRawPointer(src).loadUnaligned(as: UInt64.self)
+                                            } else {
+                                                for k in 0..<span {
+                                                    word = word & ~(0xFF << (8 * UInt64(k))) | UInt64(src[k]) << (8 * UInt64(k))
+                                                }
+                                            }
+                                            hit |= (limits[j] &- word) & (ones << 7)
+                                        }
+                                        if hit != 0 {
+                                            for k in 0..<span where hit & (0x80 << (8 * UInt64(k))) != 0 && cp[row + x + k] != 0 {
+                                                out[row + x + k] = 1
+                                            }
+                                        }
+                                        x += 8
                                     }
-                                    if hit { out[row + x] = 1 }
                                 }
                             }
                         }

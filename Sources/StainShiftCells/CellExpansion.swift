@@ -18,7 +18,7 @@ enum CellExpansion {
         let limit = distance * distance
         let none = Int16.max   // no nucleus pixel within `reach` rows
         // Signed offsets stored as their 16-bit patterns, so the buffer can come from the pool.
-        var offsets = pool?.uint16s(n) ?? [UInt16](repeating: 0, count: n)
+        var offsets = pool?.uint16sToOverwrite(n) ?? [UInt16](repeating: 0, count: n)
         defer { pool?.recycle(&offsets) }
         var cells = pool?.labels(n) ?? [Int32](repeating: 0, count: n)
         nuclei.withUnsafeBufferPointer { nb in
@@ -136,7 +136,7 @@ enum CellExpansion {
             halfWidth[dy + r] = dx
         }
         let cap = UInt8(r + 1)
-        var rowDistance = pool?.bytes(n) ?? [UInt8](repeating: 0, count: n)
+        var rowDistance = pool?.bytesToOverwrite(n) ?? [UInt8](repeating: 0, count: n)
         defer { pool?.recycle(&rowDistance) }
         cells.withUnsafeBufferPointer { c in
             rowDistance.withUnsafeMutableBufferPointer { rd in

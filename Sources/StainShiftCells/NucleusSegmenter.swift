@@ -26,13 +26,13 @@ enum NucleusSegmenter {
         var labels = pool.labels(n)
         guard n > 0 else { return (labels, 0) }
         var mask = pool.bytes(n)
-        var smooth = pool.floats(n)
+        var smooth = pool.floatsToOverwrite(n)
         smooth.withUnsafeMutableBufferPointer { s in
             guard let base = s.baseAddress else { return }
             let sp = Shared(base)
             Parallel.forEachChunk(n) { r in for i in r { sp[i] = raw[i] } }
         }
-        var scratch = pool.floats(n)
+        var scratch = pool.floatsToOverwrite(n)
         defer { pool.recycle(&mask); pool.recycle(&smooth); pool.recycle(&scratch) }
         let sigma = p.sigmaMicrons / px
         let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)

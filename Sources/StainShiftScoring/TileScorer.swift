@@ -26,7 +26,7 @@ extension TileScorer {
         var clock = StageClock()
         let px = settings.pixelSize(for: image)
         var planes = StainPlanes(width: image.width, height: image.height, matrix: settings.stains,
-                                 values: pool.floats(3 * image.pixelCount))
+                                 values: pool.floatsToOverwrite(3 * image.pixelCount))
         Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background,
                                  threads: settings.threads, into: &planes)
         clock.lap("deconvolution")

@@ -1,8 +1,9 @@
 import Testing
 import StainShiftImaging
 
-/// The pool hands buffers out filled, takes them back empty, reuses the same storage, and keeps
-/// at most its capacity per type; the pass-through pool keeps nothing.
+/// The pool hands buffers out filled (or, for stages that overwrite them, as they are), takes them
+/// back empty, reuses the same storage, and keeps at most its capacity per type; the pass-through
+/// pool keeps nothing.
 @Suite struct BufferPoolTests {
     @Test func recycledBuffersAreReusedAndRefilled() {
         let pool = BufferPool()
@@ -22,6 +23,25 @@ import StainShiftImaging
         pool.recycle(&c)
         let d = pool.labels(5000)
         #expect(d.count == 5000 && d.allSatisfy { $0 == 0 })
+    }
+
+    @Test func buffersToOverwriteSkipTheFill() {
+        let pool = BufferPool()
+        // Fresh: zeroed, as every Swift array is.
+        var a = pool.floatsToOverwrite(100)
+        #expect(a.count == 100 && a.allSatisfy { $0 == 0 })
+        for i in a.indices { a[i] = Float(i) }
+        let storage = a.withUnsafeBufferPointer { $0.baseAddress }
+        pool.recycle(&a)
+        // Reused: the same storage, the old contents kept (the caller overwrites them), trimmed to size.
+        let b = pool.floatsToOverwrite(60)
+        #expect(b.count == 60 && b.withUnsafeBufferPointer { $0.baseAddress } == storage)
+        #expect(b[59] == 59)
+        var u = pool.uint16sToOverwrite(8), m = pool.bytesToOverwrite(8)
+        #expect(u.count == 8 && m.count == 8)
+        pool.recycle(&u); pool.recycle(&m)
+        // A filled request after an overwrite one is filled again.
+        #expect(pool.bytes(8, repeating: 3).allSatisfy { $0 == 3 })
     }
 
     @Test func capacityBoundsWhatIsHeldAndKeepsTheLargest() {

@@ -35,7 +35,7 @@ package enum Flooding {
             return flood(values: values, width: w, height: h, scale: scale, maxKey: maxKey, level: level, dynamic: dynamic,
                          labels: out, keys: keys)
         }
-        var keyBuffer = pool?.uint16s(n) ?? [UInt16](repeating: 0, count: n)
+        var keyBuffer = pool?.uint16sToOverwrite(n) ?? [UInt16](repeating: 0, count: n)
         defer { pool?.recycle(&keyBuffer) }
         return keyBuffer.withUnsafeMutableBufferPointer { kb in
             guard let keys = kb.baseAddress else { return 0 }

@@ -147,7 +147,7 @@ package enum BinaryMorphology {
                       rows: spare.bindMemory(to: UInt8.self, capacity: w * h))
             return
         }
-        var temp = pool?.bytes(w * h) ?? [UInt8](repeating: 0, count: w * h)
+        var temp = pool?.bytesToOverwrite(w * h) ?? [UInt8](repeating: 0, count: w * h)
         defer { pool?.recycle(&temp) }
         temp.withUnsafeMutableBufferPointer { tb in
             guard let rowsBuffer = tb.baseAddress else { return }

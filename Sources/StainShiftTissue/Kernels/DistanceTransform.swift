@@ -25,7 +25,7 @@ package enum DistanceTransform {
                     nearest: nearest, columns: spare.bindMemory(to: UInt16.self, capacity: w * h))
             return
         }
-        var columnBuffer = pool?.uint16s(w * h) ?? [UInt16](repeating: 0, count: w * h)
+        var columnBuffer = pool?.uint16sToOverwrite(w * h) ?? [UInt16](repeating: 0, count: w * h)
         defer { pool?.recycle(&columnBuffer) }
         columnBuffer.withUnsafeMutableBufferPointer { cb in
             guard let columns = cb.baseAddress else { return }

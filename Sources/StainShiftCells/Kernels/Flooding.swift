@@ -97,17 +97,18 @@ package enum Flooding {
                 }
             }
         }
-        // (2) Initial basins: first pixels get ids in raster order, stored as -(id + 2); every other
-        // pixel follows its pointers to one of them (pointers go to higher keys or earlier pixels,
-        // so they end), and the path is overwritten with the code.
+        // (2) Initial basins: every pixel follows its pointers (they go to higher keys or earlier
+        // pixels, so they end) to a pixel already coded or to a basin's first pixel (pointing at
+        // itself), which then gets the next id, stored as -(id + 2); the path is overwritten with the
+        // code. Ids only name basins: merges go by peaks and final labels by raster order.
         var basinPixel: [Int32] = []
-        for p in 0..<n where out[p] == Int32(truncatingIfNeeded: p) {
-            out[p] = -Int32(truncatingIfNeeded: basinPixel.count) - 2
-            basinPixel.append(Int32(truncatingIfNeeded: p))
-        }
         for p in 0..<n where out[p] >= 0 {
-            var r = Int(out[p])
-            while out[r] >= 0 { r = Int(out[r]) }
+            var r = p
+            while out[r] >= 0 && Int(out[r]) != r { r = Int(out[r]) }
+            if out[r] >= 0 {
+                out[r] = -Int32(truncatingIfNeeded: basinPixel.count) - 2
+                basinPixel.append(Int32(truncatingIfNeeded: r))
+            }
             let code = out[r]
             var q = p
             while out[q] >= 0 { let next = Int(out[q]); out[q] = code; q = next }

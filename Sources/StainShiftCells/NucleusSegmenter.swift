@@ -391,27 +391,36 @@ struct RegionStats {
     var minX: [Int], maxX: [Int], minY: [Int], maxY: [Int]
 
     init(_ labels: [Int32], raw c: RawChannel, count: Int, width w: Int, height h: Int) {
-        area = [Int](repeating: 0, count: count + 1); sum = [Double](repeating: 0, count: count + 1)
-        minX = [Int](repeating: Int.max, count: count + 1); maxX = [Int](repeating: -1, count: count + 1)
-        minY = [Int](repeating: Int.max, count: count + 1); maxY = [Int](repeating: -1, count: count + 1)
-        labels.withUnsafeBufferPointer { l in
-            area.withUnsafeMutableBufferPointer { a in
-                sum.withUnsafeMutableBufferPointer { s in
-                    for y in 0..<h {
-                        for x in 0..<w {
-                            // Background (label 0) is skipped: adding into one slot pixel after pixel
-                            // would be a serial chain of dependent additions.
-                            let k = Int(l[y * w + x])
-                            guard k > 0 else { continue }
-                            a[k] += 1; s[k] += Double(c[y * w + x])
-                            if x < minX[k] { minX[k] = x }
-                            if x > maxX[k] { maxX[k] = x }
-                            if y < minY[k] { minY[k] = y }
-                            if y > maxY[k] { maxY[k] = y }
+        var area = [Int](repeating: 0, count: count + 1), sum = [Double](repeating: 0, count: count + 1)
+        // Per label: minX, -maxX, minY, -maxY (all kept as minima).
+        var box = [Int](repeating: Int.max, count: 4 * (count + 1))
+        labels.withUnsafeBufferPointer { lb in
+            area.withUnsafeMutableBufferPointer { ab in
+                sum.withUnsafeMutableBufferPointer { sb in
+                    box.withUnsafeMutableBufferPointer { bb in
+                        guard let l = lb.baseAddress, let a = ab.baseAddress, let s = sb.baseAddress,
+                              let b = bb.baseAddress else { return }
+                        for y in 0..<h {
+                            for x in 0..<w {
+                                // Background (label 0) is skipped: adding into one slot pixel after pixel
+                                // would be a serial chain of dependent additions.
+                                let k = Int(l[y * w + x])
+                                guard k > 0 else { continue }
+                                a[k] += 1; s[k] += Double(c[y * w + x])
+                                let o = 4 * k
+                                b[o] = min(b[o], x); b[o + 1] = min(b[o + 1], -x)
+                                b[o + 2] = min(b[o + 2], y); b[o + 3] = min(b[o + 3], -y)
+                            }
                         }
                     }
                 }
             }
         }
+        self.area = area; self.sum = sum
+        // Labels without pixels keep the old empty box: min Int.max, max -1.
+        minX = (0...count).map { box[4 * $0] }
+        maxX = (0...count).map { box[4 * $0 + 1] == Int.max ? -1 : -box[4 * $0 + 1] }
+        minY = (0...count).map { box[4 * $0 + 2] }
+        maxY = (0...count).map { box[4 * $0 + 3] == Int.max ? -1 : -box[4 * $0 + 3] }
     }
 }

@@ -103,6 +103,9 @@ package enum Flooding {
         // code. Ids only name basins: merges go by peaks and final labels by raster order.
         var basinPixel: [Int32] = []
         for p in 0..<n where out[p] >= 0 {
+            // Every earlier pixel is coded by now: a pointer back takes its code at once.
+            let t = Int(out[p])
+            if t < p { out[p] = out[t]; continue }
             var r = p
             while out[r] >= 0 && Int(out[r]) != r { r = Int(out[r]) }
             if out[r] >= 0 {

@@ -99,6 +99,7 @@ echo "stainshift (one per core, PNG) / scikit-image as written (one at a time): 
 echo "stainshift / scikit-image, both one per core (like for like):            $(ratio "$sP_wall" "$oP_wall")"
 echo "stainshift / scikit-image per CPU-second:                                 $(ratio "$sP_cpu" "$oP_cpu")"
 echo "stainshift batch (PNG) / scikit-image as written (one at a time):           $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
+echo "stainshift batch (LZW TIFF) / scikit-image as written (PNG, one at a time): $(awk -v b="$(batch_rate "$bT_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
 for t in "$work"/tile1.png "$work"/tile2.png; do
     "$bin" score "$t" --marker "$marker" --json "$t.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1].split('/')[-1], 'cells', d['cells']['total'], 'percent_positive', d['scores']['percent_positive'], 'flags', d['qc']['flags'])" "$t.json" >&2

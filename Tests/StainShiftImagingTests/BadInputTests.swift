@@ -33,7 +33,7 @@ import Testing
         let dir = try Scratch()
         defer { dir.cleanup() }
         let empty = dir.path("empty.tif")
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
         #expect(refused(empty)?.reason == "file is empty (0 bytes)")
         #expect(refused(dir.path("missing.tif"))?.reason == "no such file")
         #expect(refused(dir.url.path)?.reason == "is a directory, not an image")
@@ -48,7 +48,7 @@ import Testing
             for size in [1, 7, 64, 4096] {
                 let path = dir.path("random-\(i)-\(size).bin")
                 let body = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
-                FileManager.default.createFile(atPath: path, contents: Data(head + body))
+                #expect(FileManager.default.createFile(atPath: path, contents: Data(head + body)))
                 let error = refused(path)
                 if head.isEmpty, let error { #expect(error.reason.contains("not a TIFF or PNG") || error.reason.contains("invalid")) }
             }
@@ -69,7 +69,7 @@ import Testing
             for fraction in [0.02, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99] {
                 let cut = max(1, Int(Double(data.count) * fraction))
                 let path = dir.path("cut-\(cut)-" + URL(fileURLWithPath: source).lastPathComponent)
-                FileManager.default.createFile(atPath: path, contents: data.prefix(cut))
+                #expect(FileManager.default.createFile(atPath: path, contents: data.prefix(cut)))
                 refused(path)
             }
         }
@@ -92,7 +92,7 @@ import Testing
         for (tag, type, count, value) in entries { bytes += le16(tag) + le16(type) + le32(count) + le32(value) }
         bytes += le32(0)
         bytes += [UInt8](repeating: 0, count: 208 - bytes.count)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let error = refused(path)
         #expect(error?.reason == "100000 x 100000 pixels exceeds the limit of \(ReadOptions.defaultMaxPixels) pixels")
         #expect(try ImageReader.info(path).width == 100_000)
@@ -104,7 +104,7 @@ import Testing
         var bytes = PNGBuilder(width: 4, height: 4, samples: pattern(width: 4, height: 4, channels: 3).map(Int.init)).encode()
         bytes[29] ^= 0xFF  // last byte of the IHDR CRC
         let path = dir.path("crc.png")
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         let error = refused(path)
         #expect(error?.reason.contains("CRC") == true)
     }
@@ -113,7 +113,7 @@ import Testing
         let dir = try Scratch()
         defer { dir.cleanup() }
         let path = dir.path("zero.png")
-        FileManager.default.createFile(atPath: path, contents: Data(PNGBuilder(width: 0, height: 4, samples: []).encode()))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(PNGBuilder(width: 0, height: 4, samples: []).encode())))
         refused(path)
         let tiff = dir.path("zero.tif")
         var bytes: [UInt8] = [0x49, 0x49, 42, 0, 8, 0, 0, 0, 3, 0]
@@ -121,7 +121,7 @@ import Testing
             bytes += [UInt8(tag & 0xFF), UInt8(tag >> 8), 4, 0, 1, 0, 0, 0] + (0..<4).map { UInt8((value >> (8 * $0)) & 0xFF) }
         }
         bytes += [0, 0, 0, 0]
-        FileManager.default.createFile(atPath: tiff, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: tiff, contents: Data(bytes)))
         refused(tiff)
     }
 

@@ -12,6 +12,12 @@ struct RawChannel: @unchecked Sendable {
         if let q = second { return (pointer[i] + q[i]) * scale }
         return pointer[i] * scale
     }
+
+    /// Writes row `y` (`width` values) to `out`: the row source of `GaussianBlur.blur(rows:...)`.
+    func rowReader(width w: Int) -> @Sendable (Int, UnsafeMutablePointer<Float>) -> Void {
+        let channel = self
+        return { y, out in for x in 0..<w { out[x] = channel[y * w + x] } }
+    }
 }
 
 /// Nucleus labels on one detection channel at the working resolution.
@@ -27,11 +33,6 @@ enum NucleusSegmenter {
         guard n > 0 else { return (labels, 0) }
         var mask = pool.bytes(n)
         var smooth = pool.floatsToOverwrite(n)
-        smooth.withUnsafeMutableBufferPointer { s in
-            guard let base = s.baseAddress else { return }
-            let sp = Shared(base)
-            Parallel.forEachChunk(n) { r in for i in r { sp[i] = raw[i] } }
-        }
         var scratch = pool.floatsToOverwrite(n)
         defer { pool.recycle(&mask); pool.recycle(&smooth); pool.recycle(&scratch) }
         let sigma = p.sigmaMicrons / px
@@ -45,7 +46,8 @@ enum NucleusSegmenter {
                     labels.withUnsafeMutableBufferPointer { l in
                         guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
                               let l = l.baseAddress else { return }
-                        GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: sigma)
+                        GaussianBlur.blur(rows: raw.rowReader(width: w), into: s, scratch: t, width: w, height: h,
+                                          sigma: sigma)
                         if p.threshold == nil {
                             threshold = automaticThreshold
                                 ?? max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
@@ -266,8 +268,7 @@ enum NucleusSegmenter {
         }
         if refine && sigma > 1.5 {
             let sp = Shared(s), tp = Shared(t)
-            Parallel.forEachChunk(n) { r in for i in r { sp[i] = raw[i] } }
-            GaussianBlur.blur(s, scratch: t, width: w, height: h, sigma: 1)
+            GaussianBlur.blur(rows: raw.rowReader(width: w), into: s, scratch: t, width: w, height: h, sigma: 1)
             // The fine LoG mask reuses the LoG-positive buffer.
             logPositive.withUnsafeMutableBufferPointer { fb in
                 guard let fine = fb.baseAddress else { return }

@@ -255,3 +255,31 @@ import StainShiftTissue
         for k in 1...4 { #expect(abs(got[k] - want[k]) < 1e-9, "region \(k): \(got[k]) vs \(want[k])") }
     }
 }
+
+/// Blurring rows written by a source equals copying them into the image and blurring in place
+/// (both sigmas), and a sigma below 0.05 pixel copies the rows unchanged.
+@Suite struct GaussianRowsTests {
+    @Test(arguments: [0.01, 1.0, 2.5])
+    func rowSourceMatchesCopyThenBlur(sigma: Double) {
+        let w = 37, h = 11
+        let values: [Float] = (0..<(w * h)).map { Float(($0 * 53) % 97) / 40 }
+        var inPlace = values, fromRows = [Float](repeating: -1, count: w * h)
+        var scratch = [Float](repeating: 0, count: w * h)
+        inPlace.withUnsafeMutableBufferPointer { ip in
+            scratch.withUnsafeMutableBufferPointer { sp in
+                GaussianBlur.blur(ip.baseAddress!, scratch: sp.baseAddress!, width: w, height: h, sigma: sigma)
+            }
+        }
+        values.withUnsafeBufferPointer { vb in
+            let source = SharedPointer(UnsafeMutablePointer(mutating: vb.baseAddress!))
+            fromRows.withUnsafeMutableBufferPointer { fp in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    GaussianBlur.blur(rows: { y, out in out.update(from: source.p + y * w, count: w) }, into: fp.baseAddress!,
+                                      scratch: sp.baseAddress!, width: w, height: h, sigma: sigma)
+                }
+            }
+        }
+        #expect(fromRows == inPlace)
+        if sigma < 0.05 { #expect(fromRows == values) } else { #expect(fromRows != values) }
+    }
+}

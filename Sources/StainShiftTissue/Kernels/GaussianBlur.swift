@@ -21,21 +21,36 @@ package enum GaussianBlur {
     /// A sigma below 0.05 pixel leaves the image unchanged.
     package static func blur(_ image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
                              width w: Int, height h: Int, sigma: Double) {
-        guard sigma >= 0.05, w > 0, h > 0 else { return }
+        guard sigma >= 0.05 else { return }
+        let src = SharedPointer(image)
+        blur(rows: { y, row in row.update(from: src.p + y * w, count: w) }, into: image, scratch: scratch,
+             width: w, height: h, sigma: sigma)
+    }
+
+    /// Blurs the image whose row `y` `rows(y, out)` writes (`width` floats) into `image`, without
+    /// first copying it there: for a source that is computed (a scaled sum of stain planes). A sigma
+    /// below 0.05 pixel copies the rows unchanged.
+    package static func blur(rows source: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void,
+                             into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                             width w: Int, height h: Int, sigma: Double) {
+        guard w > 0, h > 0 else { return }
+        let src = SharedPointer(image), tmp = SharedPointer(scratch)
+        guard sigma >= 0.05 else {
+            Parallel.forEachChunk(h) { rows in for y in rows { source(y, src.p + y * w) } }
+            return
+        }
         let k = kernel(sigma: sigma)
         let r = k.count / 2
-        let src = SharedPointer(image), tmp = SharedPointer(scratch)
-        // Horizontal: image -> scratch, one padded row buffer per chunk.
+        // Horizontal: source -> scratch, one padded row buffer per chunk (edges replicated).
         Parallel.forEachChunk(h) { rows in
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r + 8)
             let taps = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k.count)
             defer { padded.deallocate(); taps.deallocate() }
             for j in 0..<k.count { taps[j] = UnsafePointer(padded + j) }
             for y in rows {
-                let row = src.p + y * w
-                padded.initialize(repeating: row[0], count: r)
-                (padded + r).update(from: row, count: w)
-                (padded + r + w).initialize(repeating: row[w - 1], count: r + 8)
+                source(y, padded + r)
+                padded.initialize(repeating: padded[r], count: r)
+                (padded + r + w).initialize(repeating: padded[r + w - 1], count: r + 8)
                 convolveRow(k, taps: taps, out: tmp.p + y * w, width: w)
             }
         }

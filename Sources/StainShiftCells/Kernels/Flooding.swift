@@ -149,8 +149,16 @@ package enum Flooding {
             }
             chunkEvents.set(rows, found)
         }
-        var events = chunkEvents.values.flatMap { $0 }
-        events.sort()
+        // The chunks found their events in raster order, so a stable counting sort by key gives flood
+        // order (the encoded values ascending) in linear time.
+        // (Buckets keyLimit - key, 0...kmax after subtracting the smallest, keyLimit - kmax.)
+        let found = chunkEvents.values.flatMap { $0 }
+        let lowest = keyLimit - kmax
+        var start = [Int](repeating: 0, count: kmax + 2)
+        for e in found { start[Int(e >> 32) - lowest + 1] += 1 }
+        for b in 1..<start.count { start[b] += start[b - 1] }
+        var events = [UInt64](repeating: 0, count: found.count)
+        for e in found { let b = Int(e >> 32) - lowest; events[start[b]] = e; start[b] += 1 }
         // Replay the meetings: the union-find over basins merges exactly as the priority flood does.
         var parent = (0..<basins).map { Int32($0) }
         let levels = (0...kmax).map(level)

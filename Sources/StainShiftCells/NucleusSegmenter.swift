@@ -254,7 +254,13 @@ enum NucleusSegmenter {
         var sum = [Double](repeating: 0, count: regions + 1), area = [Int](repeating: 0, count: regions + 1)
         sum.withUnsafeMutableBufferPointer { su in
             area.withUnsafeMutableBufferPointer { ar in
-                for i in 0..<n { let k = Int(l[i]); if k != 0 { su[k] += Double(raw[i]); ar[k] += 1 } }
+                // Explicit planes (the channel's subscript would test for the second plane per pixel).
+                let a = raw.pointer, scale = raw.scale
+                if let b = raw.second {
+                    for i in 0..<n { let k = Int(l[i]); if k != 0 { su[k] += Double((a[i] + b[i]) * scale); ar[k] += 1 } }
+                } else {
+                    for i in 0..<n { let k = Int(l[i]); if k != 0 { su[k] += Double(a[i] * scale); ar[k] += 1 } }
+                }
             }
         }
         var keep = [UInt8](repeating: 0, count: regions + 1)
@@ -271,17 +277,15 @@ enum NucleusSegmenter {
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
         let mp = Shared(m), lab = SharedConst(UnsafePointer(l))
         Parallel.forEachChunk(h) { rows in
+            // A labelled pixel is kept unless its right or lower neighbour lies in another nucleus
+            // (beyond the image, the pixel itself stands in); computed without branches.
+            @inline(__always) func other(_ q: Int32, _ k: Int32) -> UInt8 { (q != 0 ? 1 : 0) & (q != k ? 1 : 0) }
             for y in rows {
+                let down = y + 1 < h ? w : 0
                 for x in 0..<w {
                     let i = y * w + x, k = lab[i]
-                    guard k != 0 else { mp[i] = 0; continue }
-                    var line = false
-                    if x + 1 < w, lab[i + 1] != 0, lab[i + 1] != k { line = true }
-                    if y + 1 < h {
-                        let below = lab[i + w]
-                        if below != 0 && below != k { line = true }
-                    }
-                    mp[i] = line ? 0 : 1
+                    let right = x + 1 < w ? lab[i + 1] : k
+                    mp[i] = (k != 0 ? 1 : 0) & ~(other(right, k) | other(lab[i + down], k)) & 1
                 }
             }
         }
@@ -294,7 +298,7 @@ enum NucleusSegmenter {
                 let fp = Shared(fine)
                 Parallel.forEachChunk(h) { rows in
                     laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
-                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = tp[i] > 0 && mp[i] != 0 ? 1 : 0 }
+                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = (tp[i] > 0 ? 1 : 0) & mp[i] }
                 }
                 // The fine LoG is in `fine`; the LoG buffer itself is idle and holds the row pass.
                 BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool, spare: UnsafeMutableRawPointer(t))

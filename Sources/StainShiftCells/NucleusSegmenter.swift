@@ -219,26 +219,21 @@ enum NucleusSegmenter {
                                     tissue: [UInt8]?, threshold: Float, sigma: Double, tolerance: Double, maxRadius: Double,
                                     split doSplit: Bool, refine: Bool, pool: BufferPool) {
         let n = w * h
-        // LoG (clipped at 0, outside tissue 0) into t; the LoG > 0 mask into logPositive.
-        var logPositive = pool.bytes(n)
-        defer { pool.recycle(&logPositive) }
+        // LoG (clipped at 0, outside tissue 0) into t.
         let maxima = ChunkResults<Float>(h)
         let tissueMask = tissue ?? []
         let inTissueOnly = tissueMask.count == n
-        logPositive.withUnsafeMutableBufferPointer { lpb in
-            tissueMask.withUnsafeBufferPointer { tb in
-                guard let lpBase = lpb.baseAddress else { return }
-                let lp = Shared(lpBase), tp = Shared(t), sp = SharedConst(UnsafePointer(s))
-                let tm = SharedConst(tb.baseAddress ?? UnsafePointer(lpBase))
-                Parallel.forEachChunk(h) { rows in
-                    laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
-                    var top: Float = 0
-                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) {
-                        let v = tp[i]
-                        if v > 0 && (!inTissueOnly || tm[i] != 0) { lp[i] = 1; top = max(top, v) } else { tp[i] = 0 }
-                    }
-                    maxima.set(rows, top)
+        tissueMask.withUnsafeBufferPointer { tb in
+            let tp = Shared(t), sp = SharedConst(UnsafePointer(s))
+            let tm = SharedConst(tb.baseAddress ?? UnsafePointer(m))
+            Parallel.forEachChunk(h) { rows in
+                laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
+                var top: Float = 0
+                for i in (rows.lowerBound * w)..<(rows.upperBound * w) {
+                    let v = tp[i]
+                    if v > 0 && (!inTissueOnly || tm[i] != 0) { top = max(top, v) } else { tp[i] = 0 }
                 }
+                maxima.set(rows, top)
             }
         }
         let maxL = maxima.values.max() ?? 0
@@ -269,6 +264,11 @@ enum NucleusSegmenter {
             let keepP = SharedConst(kp.baseAddress ?? UnsafePointer(m)), mp = Shared(m), lab = SharedConst(UnsafePointer(l))
             Parallel.forEachChunk(n) { r in for i in r { mp[i] = keepP[Int(lab[i])] } }
         }
+        // The LoG > 0 mask (bytes 2n..<3n of the idle smoothed buffer: the keys are done with, and
+        // the dilation's row pass takes bytes 0..<n) limits the dilation.
+        let logPositive = (spare + 2 * n).bindMemory(to: UInt8.self, capacity: n)
+        let positive = Shared(logPositive), log = SharedConst(UnsafePointer(t))
+        Parallel.forEachChunk(n) { r in for i in r { positive[i] = log[i] > 0 ? 1 : 0 } }
         BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive, pool: pool, spare: spare)
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, tolerance: tolerance, maxRadius: maxRadius, enabled: doSplit, labels: l,
@@ -292,19 +292,17 @@ enum NucleusSegmenter {
         if refine && sigma > 1.5 {
             let sp = Shared(s), tp = Shared(t)
             GaussianBlur.blur(rows: raw.rowReader(width: w), into: s, scratch: t, width: w, height: h, sigma: 1)
-            // The fine LoG mask reuses the LoG-positive buffer.
-            logPositive.withUnsafeMutableBufferPointer { fb in
-                guard let fine = fb.baseAddress else { return }
-                let fp = Shared(fine)
-                Parallel.forEachChunk(h) { rows in
-                    laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
-                    for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = (tp[i] > 0 ? 1 : 0) & mp[i] }
-                }
-                // The fine LoG is in `fine`; the LoG buffer itself is idle and holds the row pass.
-                BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool, spare: UnsafeMutableRawPointer(t))
-                UnsafeMutableRawPointer(t).bindMemory(to: Float.self, capacity: n)
-                Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
+            // The fine LoG mask lives in the label buffer, idle until the final labelling.
+            let fp = Shared(UnsafeMutableRawPointer(l).bindMemory(to: UInt8.self, capacity: n))
+            Parallel.forEachChunk(h) { rows in
+                laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
+                for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = (tp[i] > 0 ? 1 : 0) & mp[i] }
             }
+            // The fine LoG is in `fp`; the LoG buffer itself is idle and holds the row pass.
+            BinaryMorphology.filter3x3(m, width: w, height: h, dilate: false, pool: pool, spare: UnsafeMutableRawPointer(t))
+            UnsafeMutableRawPointer(t).bindMemory(to: Float.self, capacity: n)
+            Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
+            UnsafeMutableRawPointer(l).bindMemory(to: Int32.self, capacity: n)
         }
         BinaryMorphology.fillHoles(m, width: w, height: h)
         // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.

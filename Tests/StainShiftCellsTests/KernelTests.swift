@@ -184,8 +184,14 @@ import StainShiftTissue
                     }
                 }
                 var got = mask
-                got.withUnsafeMutableBufferPointer {
-                    BinaryMorphology.filter3x3($0.baseAddress!, width: w, height: h, dilate: dilate, within: limit)
+                got.withUnsafeMutableBufferPointer { g in
+                    if let limit {
+                        limit.withUnsafeBufferPointer {
+                            BinaryMorphology.filter3x3(g.baseAddress!, width: w, height: h, dilate: dilate, within: $0.baseAddress!)
+                        }
+                    } else {
+                        BinaryMorphology.filter3x3(g.baseAddress!, width: w, height: h, dilate: dilate)
+                    }
                 }
                 #expect(got == want, "seed \(seed) \(w)x\(h) dilate \(dilate) limited \(limit != nil)")
             }

@@ -139,7 +139,8 @@ package enum BinaryMorphology {
     /// (a row pass, then a column pass), rows on all cores. With `within`, the result is then
     /// cleared wherever `within` is 0 (a conditional dilation).
     package static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
-                                  within: [UInt8]? = nil, pool: BufferPool? = nil, spare: UnsafeMutableRawPointer? = nil) {
+                                  within: UnsafePointer<UInt8>? = nil, pool: BufferPool? = nil,
+                                  spare: UnsafeMutableRawPointer? = nil) {
         guard w > 0, h > 0 else { return }
         if let spare {
             // The caller's idle buffer (at least a byte per pixel) holds the row pass.
@@ -157,7 +158,7 @@ package enum BinaryMorphology {
 
     /// The filter with a row-pass buffer of `width * height` bytes.
     private static func filter3x3(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int, dilate: Bool,
-                                  within: [UInt8]?, rows rowsBuffer: UnsafeMutablePointer<UInt8>) {
+                                  within: UnsafePointer<UInt8>?, rows rowsBuffer: UnsafeMutablePointer<UInt8>) {
         // Eight pixels per 64-bit word (the mask holds 0 and 1, so OR and AND act per byte); the
         // ragged ends of each row go pixel by pixel.
         let m = SharedPointer(mask), r = SharedPointer(rowsBuffer)
@@ -178,28 +179,25 @@ package enum BinaryMorphology {
                 while x < w { pixel(x); x += 1 }
             }
         }
-        let limit = within ?? []
-        let masked = limit.count == w * h
-        limit.withUnsafeBufferPointer { lb in
-            let l = SharedPointer(UnsafeMutablePointer(mutating: lb.baseAddress ?? UnsafePointer(rowsBuffer)))
-            Parallel.forEachChunk(h) { rows in
-                for y in rows {
-                    let up = r.p + max(y - 1, 0) * w, mid = r.p + y * w, down = r.p + min(y + 1, h - 1) * w
-                    let out = m.p + y * w, lim = l.p + y * w
-                    var x = 0
-                    while x + 8 <= w {
-                        let a = word(up + x), b = word(mid + x), c = word(down + x)
-                        var v = dilate ? (a | b | c) : (a & b & c)
-                        if masked { v &= word(lim + x) }
-                        put(v, out + x)
-                        x += 8
-                    }
-                    while x < w {
-                        var v = dilate ? (up[x] | mid[x] | down[x]) : (up[x] & mid[x] & down[x])
-                        if masked { v &= lim[x] }
-                        out[x] = v
-                        x += 1
-                    }
+        let masked = within != nil
+        let l = SharedPointer(UnsafeMutablePointer(mutating: within ?? UnsafePointer(rowsBuffer)))
+        Parallel.forEachChunk(h) { rows in
+            for y in rows {
+                let up = r.p + max(y - 1, 0) * w, mid = r.p + y * w, down = r.p + min(y + 1, h - 1) * w
+                let out = m.p + y * w, lim = l.p + y * w
+                var x = 0
+                while x + 8 <= w {
+                    let a = word(up + x), b = word(mid + x), c = word(down + x)
+                    var v = dilate ? (a | b | c) : (a & b & c)
+                    if masked { v &= word(lim + x) }
+                    put(v, out + x)
+                    x += 8
+                }
+                while x < w {
+                    var v = dilate ? (up[x] | mid[x] | down[x]) : (up[x] & mid[x] & down[x])
+                    if masked { v &= lim[x] }
+                    out[x] = v
+                    x += 1
                 }
             }
         }

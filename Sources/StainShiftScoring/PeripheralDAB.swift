@@ -13,35 +13,52 @@ enum PeripheralDAB {
         var maxLabel = 0
         for c in seg.cells { maxLabel = max(maxLabel, Int(c.label)) }
         guard maxLabel > 0 else { return nil }
-        // Counting sort of the cells' non-nuclear DAB values by label: one flat buffer.
-        var counts = [Int](repeating: 0, count: maxLabel + 2)
+        // Counting sort of the cells' non-nuclear DAB values by label: one flat buffer. Without the
+        // ring-only restriction a cell's non-nuclear pixels are its cytoplasm, whose pixel count the
+        // measurement already has; the gather checks those counts and recounts if any is off.
         let ring = seg.membraneMask
-        seg.cellLabels.withUnsafeBufferPointer { cl in
-            seg.nucleusLabels.withUnsafeBufferPointer { nl in
-                for i in 0..<n {
-                    let l = Int(cl[i])
-                    if l > 0, l <= maxLabel, nl[i] != cl[i], !ringOnly || ring[i] != 0 { counts[l + 1] += 1 }
-                }
-            }
+        @inline(__always) func counted(_ cl: UnsafeBufferPointer<Int32>, _ nl: UnsafeBufferPointer<Int32>, _ i: Int) -> Int? {
+            let l = Int(cl[i])
+            return l > 0 && l <= maxLabel && nl[i] != cl[i] && (!ringOnly || ring[i] != 0) ? l : nil
         }
-        for l in 1...(maxLabel + 1) { counts[l] += counts[l - 1] }
-        let start = counts
-        var fill = counts
-        var values = [Float](repeating: 0, count: start[maxLabel + 1])
-        planes.values.withUnsafeBufferPointer { v in
-            seg.cellLabels.withUnsafeBufferPointer { cl in
-                seg.nucleusLabels.withUnsafeBufferPointer { nl in
-                    values.withUnsafeMutableBufferPointer { out in
-                        for i in 0..<n {
-                            let l = Int(cl[i])
-                            guard l > 0, l <= maxLabel, nl[i] != cl[i], !ringOnly || ring[i] != 0 else { continue }
-                            out[fill[l]] = v[dOff + i]
-                            fill[l] += 1
+        /// Start of each label's values, and the values; nil when `counts` do not match the pixels.
+        func gather(_ counts: [Int]) -> (start: [Int], values: [Float])? {
+            var start = counts
+            for l in 1...(maxLabel + 1) { start[l] += start[l - 1] }
+            var fill = start
+            var values = [Float](repeating: 0, count: start[maxLabel + 1])
+            var consistent = true
+            planes.values.withUnsafeBufferPointer { v in
+                seg.cellLabels.withUnsafeBufferPointer { cl in
+                    seg.nucleusLabels.withUnsafeBufferPointer { nl in
+                        values.withUnsafeMutableBufferPointer { out in
+                            for i in 0..<n {
+                                guard let l = counted(cl, nl, i) else { continue }
+                                guard fill[l] < start[l + 1] else { consistent = false; continue }
+                                out[fill[l]] = v[dOff + i]
+                                fill[l] += 1
+                            }
                         }
                     }
                 }
             }
+            guard consistent, (1...maxLabel).allSatisfy({ fill[$0] == start[$0 + 1] }) else { return nil }
+            return (start, values)
         }
+        var measured = [Int](repeating: 0, count: maxLabel + 2)
+        for c in seg.cells where c.label > 0 { measured[Int(c.label) + 1] = c.cytoplasm.pixelCount }
+        func recount() -> [Int] {
+            var counts = [Int](repeating: 0, count: maxLabel + 2)
+            seg.cellLabels.withUnsafeBufferPointer { cl in
+                seg.nucleusLabels.withUnsafeBufferPointer { nl in
+                    for i in 0..<n { if let l = counted(cl, nl, i) { counts[l + 1] += 1 } }
+                }
+            }
+            return counts
+        }
+        guard let gathered = (ringOnly ? nil : gather(measured)) ?? gather(recount()) else { return nil }
+        let start = gathered.start
+        var values = gathered.values
         // Cells are independent: selection per cell in parallel, each writing its own slot.
         let cells = seg.cells
         let scale = Double(seg.odScale)

@@ -99,6 +99,12 @@ enum CellMeasurer {
         return s
     }
 
+    /// Count, sums and maxima of hematoxylin and DAB over a run of pixels.
+    private struct Run {
+        var count: Double
+        var sumH = 0.0, maxH = -Double.infinity, sumD = 0.0, maxD = -Double.infinity
+    }
+
     private struct Box: @unchecked Sendable {
         let v: UnsafeBufferPointer<Float>, nl: UnsafeBufferPointer<Int32>, cl: UnsafeBufferPointer<Int32>
         let mem: UnsafeBufferPointer<UInt8>
@@ -113,29 +119,44 @@ enum CellMeasurer {
         a.withUnsafeMutableBufferPointer { ab in
             guard let a = ab.baseAddress, let v = b.v.baseAddress, let cl = b.cl.baseAddress, let nl = b.nl.baseAddress,
                   let mem = b.mem.baseAddress else { return }
-            @inline(__always) func add(_ base: Int, _ hv: Double, _ dv: Double) {
-                a[base] += 1; a[base + 1] += hv; a[base + 3] += dv
-                if hv > a[base + 2] { a[base + 2] = hv }
-                if dv > a[base + 4] { a[base + 4] = dv }
+            // Pixels come in runs of the same cell, nucleus and ring flag along a row: each run is
+            // summed in registers and added once per compartment (instead of a chain of dependent
+            // updates per pixel).
+            @inline(__always) func add(_ base: Int, _ run: Run) {
+                a[base] += run.count; a[base + 1] += run.sumH; a[base + 3] += run.sumD
+                if run.maxH > a[base + 2] { a[base + 2] = run.maxH }
+                if run.maxD > a[base + 4] { a[base + 4] = run.maxD }
             }
             let hp = v + hOff, dp = dOff.map { v + $0 }
             for y in rows {
-                for x in 0..<w {
-                    let i = y * w + x
-                    let c = Int(cl[i]), nu = Int(nl[i])
-                    guard c > 0 || nu > 0 else { continue }
-                    let hv = Double(hp[i]), dv = dp.map { Double($0[i]) } ?? 0
-                    if nu > 0, nu <= count {
-                        let o = nu * stride
-                        add(o, hv, dv)
-                        a[o + 20] += Double(x) + 0.5; a[o + 21] += Double(y) + 0.5
+                let row = y * w
+                var x = 0
+                while x < w {
+                    let i = row + x
+                    let c = cl[i], nu = nl[i], ring = mem[i]
+                    guard c > 0 || nu > 0 else { x += 1; continue }
+                    var end = x + 1
+                    while end < w && cl[row + end] == c && nl[row + end] == nu && mem[row + end] == ring { end += 1 }
+                    var run = Run(count: Double(end - x))
+                    for j in i..<(row + end) {
+                        let hv = Double(hp[j]), dv = dp.map { Double($0[j]) } ?? 0
+                        run.sumH += hv; run.sumD += dv
+                        if hv > run.maxH { run.maxH = hv }
+                        if dv > run.maxD { run.maxD = dv }
                     }
-                    if c > 0, c <= count {
-                        let o = c * stride
-                        add(o + 15, hv, dv)
-                        if nu == 0 { add(o + 5, hv, dv) }
-                        if mem[i] != 0 { add(o + 10, hv, dv) }
+                    if nu > 0, Int(nu) <= count {
+                        let o = Int(nu) * stride
+                        add(o, run)
+                        // Sum of x + 0.5 over the run, and y + 0.5 per pixel.
+                        a[o + 20] += run.count * (Double(x + end - 1) / 2 + 0.5); a[o + 21] += run.count * (Double(y) + 0.5)
                     }
+                    if c > 0, Int(c) <= count {
+                        let o = Int(c) * stride
+                        add(o + 15, run)
+                        if nu == 0 { add(o + 5, run) }
+                        if ring != 0 { add(o + 10, run) }
+                    }
+                    x = end
                 }
             }
         }

@@ -407,7 +407,7 @@ enum Otsu {
     }
 }
 
-/// Per-label pixel count, detection OD sum (in raster order) and bounding box, from one pass.
+/// Per-label pixel count, detection OD sum and bounding box, from one pass.
 struct RegionStats {
     var area: [Int], sum: [Double]
     var minX: [Int], maxX: [Int], minY: [Int], maxY: [Int]
@@ -423,14 +423,22 @@ struct RegionStats {
                         guard let l = lb.baseAddress, let a = ab.baseAddress, let s = sb.baseAddress,
                               let b = bb.baseAddress else { return }
                         for y in 0..<h {
-                            for x in 0..<w {
-                                // Background (label 0) is skipped: adding into one slot pixel after pixel
-                                // would be a serial chain of dependent additions.
-                                let k = Int(l[y * w + x])
-                                guard k > 0 else { continue }
-                                a[k] += 1; s[k] += Double(c[y * w + x])
+                            // Run by run along the row (a chain of dependent updates per pixel would be
+                            // slower); background (label 0) is skipped.
+                            let row = y * w
+                            var x = 0
+                            while x < w {
+                                let label = l[row + x]
+                                var end = x + 1
+                                while end < w && l[row + end] == label { end += 1 }
+                                defer { x = end }
+                                guard label > 0 else { continue }
+                                let k = Int(label)
+                                var run = 0.0
+                                for j in (row + x)..<(row + end) { run += Double(c[j]) }
+                                a[k] += end - x; s[k] += run
                                 let o = 4 * k
-                                b[o] = min(b[o], x); b[o + 1] = min(b[o + 1], -x)
+                                b[o] = min(b[o], x); b[o + 1] = min(b[o + 1], 1 - end)
                                 b[o + 2] = min(b[o + 2], y); b[o + 3] = min(b[o + 3], -y)
                             }
                         }

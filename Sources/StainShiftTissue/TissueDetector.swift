@@ -20,7 +20,6 @@ public enum TissueDetector {
         // Total OD (QuPath's "optical density sum"), box-averaged over f x f blocks (the last partial
         // row/column joins the block before it); block rows in parallel, each summed in raster order.
         let weights = planes.matrix.stains.map { Float($0.r + $0.g + $0.b) }
-        let column = (0..<w).map { min($0 / f, W - 1) }
         var od = [Float](repeating: 0, count: N)
         planes.values.withUnsafeBufferPointer { v in
             od.withUnsafeMutableBufferPointer { o in
@@ -28,18 +27,23 @@ public enum TissueDetector {
                 let src = SharedPointer(UnsafeMutablePointer(mutating: vb)), dst = SharedPointer(ob)
                 let w0 = weights[0], w1 = weights[1], w2 = weights[2]
                 Parallel.forEachChunk(H) { blockRows in
-                    var counts = [Float](repeating: 0, count: W)
                     for Y in blockRows {
-                        for j in 0..<W { counts[j] = 0 }
                         let last = Y == H - 1 ? h : (Y + 1) * f
                         for y in (Y * f)..<last {
-                            for x in 0..<w {
-                                let i = y * w + x, j = column[x]
-                                dst[Y * W + j] += w0 * src[i] + w1 * src[n + i] + w2 * src[2 * n + i]
-                                counts[j] += 1
+                            // Block by block, each block's pixels added in order in a register.
+                            for j in 0..<W {
+                                let end = j == W - 1 ? w : (j + 1) * f
+                                var sum = dst[Y * W + j]
+                                for i in (y * w + j * f)..<(y * w + end) {
+                                    sum += w0 * src[i] + w1 * src[n + i] + w2 * src[2 * n + i]
+                                }
+                                dst[Y * W + j] = sum
                             }
                         }
-                        for j in 0..<W { dst[Y * W + j] /= max(counts[j], 1) }
+                        for j in 0..<W {
+                            let pixels = Float((last - Y * f) * ((j == W - 1 ? w : (j + 1) * f) - j * f))
+                            dst[Y * W + j] /= max(pixels, 1)
+                        }
                     }
                 }
             }
@@ -71,6 +75,7 @@ public enum TissueDetector {
             mask.withUnsafeBufferPointer { m in
                 guard let ob = o.baseAddress, let mb = m.baseAddress else { return }
                 let dst = SharedPointer(ob), src = SharedPointer(UnsafeMutablePointer(mutating: mb))
+                let column = (0..<w).map { min($0 / f, W - 1) }
                 Parallel.forEachChunk(h) { rows in
                     for y in rows {
                         let Y = min(y / f, H - 1)

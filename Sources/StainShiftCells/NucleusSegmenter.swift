@@ -154,17 +154,28 @@ enum NucleusSegmenter {
             free.withUnsafeBufferPointer { fb in
                 guard let lp = l.baseAddress, let f = fb.baseAddress else { return }
                 for k in kept.indices where kept[k] && stats.area[k] > 0 {
-                    var outer = 0.0, outerN = 0.0
+                    // Two sums of each kind (alternate pixels), so consecutive pixels do not wait on
+                    // one another's additions.
+                    var outer = (0.0, 0.0), outerN = (0.0, 0.0)
                     let x0 = max(0, stats.minX[k] - r), x1 = min(w - 1, stats.maxX[k] + r)
                     for y in max(0, stats.minY[k] - r)...min(h - 1, stats.maxY[k] + r) {
                         let row = y * w
-                        for x in x0...x1 {
-                            let weight = f[Int(lp[row + x])]
-                            outer += weight * Double(c[row + x]); outerN += weight
+                        var x = x0
+                        while x < x1 {
+                            let a = f[Int(lp[row + x])], b = f[Int(lp[row + x + 1])]
+                            outer.0 += a * Double(c[row + x]); outerN.0 += a
+                            outer.1 += b * Double(c[row + x + 1]); outerN.1 += b
+                            x += 2
+                        }
+                        if x == x1 {
+                            let a = f[Int(lp[row + x])]
+                            outer.0 += a * Double(c[row + x]); outerN.0 += a
                         }
                     }
+                    let surroundings = outer.0 + outer.1, surroundingN = outerN.0 + outerN.1
                     // A nucleus with no free surroundings (packed among others) is kept.
-                    keep[k] = outerN == 0 || stats.sum[k] / Double(stats.area[k]) - outer / outerN >= minContrast
+                    keep[k] = surroundingN == 0
+                        || stats.sum[k] / Double(stats.area[k]) - surroundings / surroundingN >= minContrast
                 }
             }
         }

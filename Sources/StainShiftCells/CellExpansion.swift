@@ -155,7 +155,7 @@ enum CellExpansion {
                                 let i = row + x, k = cp[i]
                                 let left = x > 0 ? cp[i - 1] : k, right = x + 1 < w ? cp[i + 1] : k
                                 let differs = (left ^ k) | (right ^ k) | (cp[up + x] ^ k) | (cp[down + x] ^ k)
-                                if k != 0 && differs != 0 { last = x }
+                                last = (k != 0) && (differs != 0) ? x : last
                                 d[i] = UInt8(truncatingIfNeeded: min(x &- last, capped))
                             }
                             last = w + capped
@@ -199,7 +199,12 @@ enum CellExpansion {
                                             }
                                             hit |= (limits[j] &- word) & (ones << 7)
                                         }
-                                        if hit != 0 {
+                                        if hit != 0 && span == 8 {
+                                            // Byte k is 1 for a ring pixel: a hit on a cell pixel.
+                                            var inCell: UInt64 = 0
+                                            for k in 0..<8 { inCell |= UInt64(cp[row + x + k] != 0 ? 1 : 0) << (8 * UInt64(k)) }
+                                            UnsafeMutableRawPointer(out.p + row + x).storeBytes(of: (hit >> 7) & inCell, as: UInt64.self)
+                                        } else if hit != 0 {
                                             for k in 0..<span where hit & (0x80 << (8 * UInt64(k))) != 0 && cp[row + x + k] != 0 {
                                                 out[row + x + k] = 1
                                             }

@@ -82,8 +82,11 @@ package enum Flooding {
                     // An earlier (raster) neighbour is already flooded at an equal key, a later one only
                     // at a higher key.
                     @inline(__always) func consider(_ q: Int, earlier: Bool) {
-                        let kq = k[q]
-                        if (earlier ? kq >= kp : kq > kp) && Int(kq) > bestKey { bestKey = Int(kq); best = q }
+                        // Selects rather than a branch: which neighbour wins is unpredictable.
+                        let kq = Int(k[q]), floor = earlier ? Int(kp) : Int(kp) + 1
+                        let better = (kq >= floor) && (kq > bestKey)
+                        bestKey = better ? kq : bestKey
+                        best = better ? q : best
                     }
                     if innerRow && x > 0 && x < w - 1 {
                         consider(p - w - 1, earlier: true); consider(p - w, earlier: true)

@@ -134,18 +134,29 @@ package enum Flooding {
                     let p = y * w + x
                     let kp = k[p]
                     guard kp > 0 else { continue }
-                    // Inside a basin (all eight neighbours in p's own basin) nothing can meet.
+                    var first: Int32 = 0, mixed = false
                     if x > 0 && x < w - 1 && y > 0 && y < h - 1 {
+                        // Inside a basin (all eight neighbours in p's own basin) nothing can meet.
                         let c = ptr[p]
                         if ptr[p - w - 1] == c && ptr[p - w] == c && ptr[p - w + 1] == c && ptr[p - 1] == c
                             && ptr[p + 1] == c && ptr[p + w - 1] == c && ptr[p + w] == c && ptr[p + w + 1] == c { continue }
-                    }
-                    var first: Int32 = 0, mixed = false
-                    grid.forEachNeighbour(x, y) { q in
-                        let kq = k[q]
-                        guard kq > kp || (kq == kp && q < p) else { return }
-                        let b = ptr[q]
-                        if first == 0 { first = b } else if b != first { mixed = true }
+                        // Flooded before p: an earlier neighbour at p's key or above, a later one above it.
+                        // Selects rather than branches (which neighbours count is unpredictable).
+                        @inline(__always) func look(_ q: Int, _ lowest: Int) {
+                            let flooded = Int(k[q]) >= lowest, b = ptr[q]
+                            mixed = mixed || (flooded && first != 0 && b != first)
+                            first = flooded && first == 0 ? b : first
+                        }
+                        let kEarlier = Int(kp), kLater = Int(kp) + 1
+                        look(p - w - 1, kEarlier); look(p - w, kEarlier); look(p - w + 1, kEarlier); look(p - 1, kEarlier)
+                        look(p + 1, kLater); look(p + w - 1, kLater); look(p + w, kLater); look(p + w + 1, kLater)
+                    } else {
+                        grid.forEachNeighbour(x, y) { q in
+                            let kq = k[q]
+                            guard kq > kp || (kq == kp && q < p) else { return }
+                            let b = ptr[q]
+                            if first == 0 { first = b } else if b != first { mixed = true }
+                        }
                     }
                     if mixed { found.append(UInt64(keyLimit - Int(kp)) << 32 | UInt64(p)) }
                 }

@@ -193,10 +193,14 @@ package enum Flooding {
                 let p = Int(e & 0xFFFF_FFFF)
                 let kp = keys[p], y = p / w, x = p - y * w
                 var nr = 0, best = 0, bestKey = -1
+                // Neighbours in one basin share its root (nothing merges during the scan): found once.
+                var lastCode: Int32 = 0, lastRoot: Int32 = 0
                 grid.forEachNeighbour(x, y) { q in
                     let kq = keys[q]
                     guard kq > kp || (kq == kp && q < p) else { return }
-                    let r = find(-out[q] - 2)
+                    let code = out[q]
+                    if code != lastCode { lastCode = code; lastRoot = find(-code - 2) }
+                    let r = lastRoot
                     var seen = -1
                     for m in 0..<nr where roots[m] == r { seen = m; break }
                     if seen < 0 { roots[nr] = r; seen = nr; nr += 1 }

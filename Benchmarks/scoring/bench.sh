@@ -5,8 +5,9 @@
 #
 # Three ways of running each, every tile in its own process (as a batch scheduler would):
 #   one at a time      latency of one tile, its internal parallelism only;
-#   one per core       tiles scored side by side on all cores (`xargs -P nproc`): the throughput
-#                      of a machine working through a cohort;
+#   one per core       tiles scored side by side on all cores (`xargs -P nproc`, each process with
+#                      `--threads 1`, as a scheduler giving each job one core runs it): the
+#                      throughput of a machine working through a cohort;
 #   CPU                pixels per CPU-second (user + sys): comparable when other jobs share the machine.
 # And StainShift's own batch path: `stainshift score-slide` over the tiles listed 4 times (one
 # worker per core, buffers reused from tile to tile, as `stainshift run` does for a cohort),
@@ -59,9 +60,9 @@ ours=("$bin" score --marker "$marker" --json /dev/null)
 skimage=("$venv/bin/python" "$here/skimage_pipeline.py")
 
 read -r o1_wall o1_cpu o1_rss < <(run 1 png "${ours[@]}")
-read -r oP_wall oP_cpu oP_rss < <(run "$cores" png "${ours[@]}")
+read -r oP_wall oP_cpu oP_rss < <(run "$cores" png "${ours[@]}" --threads 1)
 read -r t1_wall t1_cpu t1_rss < <(run 1 tif "${ours[@]}")
-read -r tP_wall tP_cpu tP_rss < <(run "$cores" tif "${ours[@]}")
+read -r tP_wall tP_cpu tP_rss < <(run "$cores" tif "${ours[@]}" --threads 1)
 read -r s1_wall s1_cpu s1_rss < <(run 1 png "${skimage[@]}")
 read -r sP_wall sP_cpu sP_rss < <(run "$cores" png "${skimage[@]}")
 

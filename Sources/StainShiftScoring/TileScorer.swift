@@ -22,6 +22,10 @@ extension TileScorer {
     /// and QC are done: pass one the caller no longer uses (a temporary) and it is freed then.
     public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
                                pool: BufferPool? = nil) -> TileAnalysis {
+        // One thread asked for (a scheduler running a tile per core): every kernel runs its chunks on
+        // this thread (the same chunks, so the same results).
+        let wasSerial = Parallel.setSerial(Parallel.isSerial || settings.threads == 1)
+        defer { Parallel.setSerial(wasSerial) }
         let pool = pool ?? .passThrough
         var clock = StageClock()
         let px = settings.pixelSize(for: image)

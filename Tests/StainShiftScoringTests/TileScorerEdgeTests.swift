@@ -137,3 +137,25 @@ import StainShiftTissue
         #expect(abs(whole.tissuePixels - sum.tissuePixels) <= sum.tissuePixels / 100)
     }
 }
+
+/// `--threads 1` (a tile per core): the scorer runs every kernel on the calling thread, gives the
+/// same score as with all cores, and leaves the thread's mode as it found it.
+@Suite struct SingleThreadScoringTests {
+    @Test func oneThreadGivesTheSameScoreAndRestoresTheMode() {
+        var spec = TileSpec(marker: .pdl1, width: 256, height: 256)
+        spec.positiveFraction = 0.35
+        let (image, _) = SyntheticTile.generate(spec, seed: 7)
+        var one = ScoringSettings(), all = ScoringSettings()
+        one.threads = 1
+        #expect(!Parallel.isSerial)
+        let serial = TileScorer.score(image, name: "t", marker: .pdl1, settings: one)
+        #expect(!Parallel.isSerial)
+        let parallel = TileScorer.score(image, name: "t", marker: .pdl1, settings: all)
+        #expect(serial == parallel)
+        // Inside a batch worker's serial section the mode stays on afterwards.
+        Parallel.serially {
+            _ = TileScorer.score(image, name: "t", marker: .pdl1, settings: all)
+            #expect(Parallel.isSerial)
+        }
+    }
+}

@@ -25,14 +25,23 @@ package enum Parallel {
     /// busy with a tile each: splitting each tile's loops over the cores again only adds
     /// synchronisation and cache traffic (about a tenth of a tile's CPU time on 2 cores).
     package static func serially<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = pthread_getspecific(serialKey)
-        pthread_setspecific(serialKey, UnsafeRawPointer(bitPattern: 1))
-        defer { pthread_setspecific(serialKey, previous) }
+        let previous = setSerial(true)
+        defer { setSerial(previous) }
         return try body()
     }
 
     /// Whether the calling thread is inside `serially`.
     package static var isSerial: Bool { pthread_getspecific(serialKey) != nil }
+
+    /// Turns serial running on or off for the calling thread and returns the previous state, for a
+    /// caller that cannot wrap its work in `serially` (one that consumes an argument) and restores
+    /// the state with a `defer`.
+    @discardableResult
+    package static func setSerial(_ on: Bool) -> Bool {
+        let previous = isSerial
+        pthread_setspecific(serialKey, on ? UnsafeRawPointer(bitPattern: 1) : nil)
+        return previous
+    }
 
     private static let serialKey: pthread_key_t = {
         var key = pthread_key_t()

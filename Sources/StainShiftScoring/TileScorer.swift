@@ -22,10 +22,11 @@ extension TileScorer {
     /// and QC are done: pass one the caller no longer uses (a temporary) and it is freed then.
     public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
                                pool: BufferPool? = nil) -> TileAnalysis {
-        // One thread asked for (a scheduler running a tile per core): every kernel runs its chunks on
-        // this thread (the same chunks, so the same results).
-        let wasSerial = Parallel.setSerial(Parallel.isSerial || settings.threads == 1)
-        defer { Parallel.setSerial(wasSerial) }
+        // The threads asked for (1: a scheduler running a tile per core) bound every kernel's
+        // chunks, which stay the same, so the results do too. A limit already set (a batch
+        // worker's) stands.
+        let outerLimit = Parallel.setThreadLimit(Parallel.threadLimit ?? settings.threads)
+        defer { Parallel.setThreadLimit(outerLimit) }
         let pool = pool ?? .passThrough
         var clock = StageClock()
         let px = settings.pixelSize(for: image)

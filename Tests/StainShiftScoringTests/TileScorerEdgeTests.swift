@@ -139,7 +139,7 @@ import StainShiftTissue
 }
 
 /// `--threads 1` (a tile per core): the scorer runs every kernel on the calling thread, gives the
-/// same score as with all cores, and leaves the thread's mode as it found it.
+/// same score as with all cores (and as with 2), and leaves the thread's limit as it found it.
 @Suite struct SingleThreadScoringTests {
     @Test func oneThreadGivesTheSameScoreAndRestoresTheMode() {
         var spec = TileSpec(marker: .pdl1, width: 256, height: 256)
@@ -152,6 +152,10 @@ import StainShiftTissue
         #expect(!Parallel.isSerial)
         let parallel = TileScorer.score(image, name: "t", marker: .pdl1, settings: all)
         #expect(serial == parallel)
+        var two = ScoringSettings()
+        two.threads = 2
+        #expect(TileScorer.score(image, name: "t", marker: .pdl1, settings: two) == parallel)
+        #expect(Parallel.threadLimit == nil)
         // Inside a batch worker's serial section the mode stays on afterwards.
         Parallel.serially {
             _ = TileScorer.score(image, name: "t", marker: .pdl1, settings: all)

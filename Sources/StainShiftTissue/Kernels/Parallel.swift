@@ -7,16 +7,23 @@ package enum Parallel {
     package static let defaultChunks = 16
 
     /// Calls `body` once per chunk of `0..<count`, concurrently; chunk `c` of `k` is `count*c/k ..< count*(c+1)/k`.
+    /// Under a thread limit (`setThreadLimit`) at most that many threads take the chunks; with a
+    /// limit of 1 they run in order on the calling thread.
     package static func forEachChunk(_ count: Int, chunks: Int = defaultChunks, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let k = min(max(chunks, 1), count)
+        @Sendable @inline(__always) func chunk(_ c: Int) -> Range<Int> { (count * c / k)..<(count * (c + 1) / k) }
         if k == 1 { body(0..<count); return }
-        if isSerial {
-            for c in 0..<k { body((count * c / k)..<(count * (c + 1) / k)) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: k) { c in
-            body((count * c / k)..<(count * (c + 1) / k))
+        switch threadLimit {
+        case let limit? where limit <= 1:
+            for c in 0..<k { body(chunk(c)) }
+        case let limit? where limit < k:
+            // Worker i takes chunks i, i + limit, ...: the same chunks, fewer threads.
+            DispatchQueue.concurrentPerform(iterations: limit) { worker in
+                for c in stride(from: worker, to: k, by: limit) { body(chunk(c)) }
+            }
+        default:
+            DispatchQueue.concurrentPerform(iterations: k) { c in body(chunk(c)) }
         }
     }
 
@@ -25,25 +32,29 @@ package enum Parallel {
     /// busy with a tile each: splitting each tile's loops over the cores again only adds
     /// synchronisation and cache traffic (about a tenth of a tile's CPU time on 2 cores).
     package static func serially<T>(_ body: () throws -> T) rethrows -> T {
-        let previous = setSerial(true)
-        defer { setSerial(previous) }
+        let previous = setThreadLimit(1)
+        defer { setThreadLimit(previous) }
         return try body()
     }
 
-    /// Whether the calling thread is inside `serially`.
-    package static var isSerial: Bool { pthread_getspecific(serialKey) != nil }
+    /// Whether `forEachChunk` runs its chunks on the calling thread (a limit of 1, as in `serially`).
+    package static var isSerial: Bool { threadLimit == 1 }
 
-    /// Turns serial running on or off for the calling thread and returns the previous state, for a
-    /// caller that cannot wrap its work in `serially` (one that consumes an argument) and restores
-    /// the state with a `defer`.
+    /// The most threads `forEachChunk` calls made on this thread use; nil: all cores.
+    package static var threadLimit: Int? {
+        pthread_getspecific(limitKey).map { Int(bitPattern: $0) }
+    }
+
+    /// Sets the calling thread's limit (nil: none) and returns the previous one, for a caller that
+    /// restores it with a `defer` (`--threads N`; `serially` for code that can be wrapped).
     @discardableResult
-    package static func setSerial(_ on: Bool) -> Bool {
-        let previous = isSerial
-        pthread_setspecific(serialKey, on ? UnsafeRawPointer(bitPattern: 1) : nil)
+    package static func setThreadLimit(_ limit: Int?) -> Int? {
+        let previous = threadLimit
+        pthread_setspecific(limitKey, limit.map { UnsafeRawPointer(bitPattern: max($0, 1)) } ?? nil)
         return previous
     }
 
-    private static let serialKey: pthread_key_t = {
+    private static let limitKey: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key

@@ -32,7 +32,8 @@ public final class BufferPool: @unchecked Sendable {
     public func uint16s(_ count: Int, repeating value: UInt16 = 0) -> [UInt16] { take(&uint16Buffers, count, value) }
 
     /// `count` floats with unspecified contents, for a stage that writes every element before it
-    /// reads any (a reused buffer is not cleared first: 16 MB of stores saved per 2048² plane).
+    /// reads any (neither a reused nor a fresh buffer is filled first: 16 MB of stores saved per
+    /// 2048² plane).
     public func floatsToOverwrite(_ count: Int) -> [Float] { take(&floatBuffers, count, nil) }
     /// `count` 16-bit values with unspecified contents (see `floatsToOverwrite`).
     public func uint16sToOverwrite(_ count: Int) -> [UInt16] { take(&uint16Buffers, count, nil) }
@@ -51,13 +52,18 @@ public final class BufferPool: @unchecked Sendable {
             + byteBuffers.reduce(0) { $0 + $1.capacity } + uint16Buffers.reduce(0) { $0 + 2 * $1.capacity }
     }
 
-    /// A buffer of `count` elements, all `value`; with a nil `value`, a reused buffer keeps its old
-    /// contents (a fresh one is zeroed, as Swift arrays always are).
+    /// A buffer of `count` elements, all `value`; with a nil `value`, contents are unspecified (a
+    /// reused buffer keeps its old values, a fresh one is not filled).
     private func take<T: BitwiseCopyable & Numeric>(_ list: inout [[T]], _ count: Int, _ value: T?) -> [T] {
         // The buffer whose capacity fits best: exact sizes are the common case (same-size tiles).
         var best = -1
         for (i, b) in list.enumerated() where b.capacity >= count && (best < 0 || b.capacity < list[best].capacity) { best = i }
-        guard best >= 0 else { return [T](repeating: value ?? 0, count: count) }
+        guard best >= 0 else {
+            // A buffer to be overwritten is not filled first: its pages are touched once, by the
+            // stage that writes it.
+            guard let value else { return [T](unsafeUninitializedCapacity: count) { _, initialised in initialised = count } }
+            return [T](repeating: value, count: count)
+        }
         var buffer = list.remove(at: best)
         if buffer.count > count { buffer.removeLast(buffer.count - count) }
         if let value { buffer.withUnsafeMutableBufferPointer { $0.update(repeating: value) } }

@@ -3,7 +3,6 @@ import StainShiftCohort
 import StainShiftImaging
 import StainShiftScoring
 import StainShiftStains
-import StainShiftTissue
 
 /// Settings of a batch that do not change scores (except `defaultStains`, which is recorded).
 public struct BatchOptions: Sendable {
@@ -69,10 +68,10 @@ public struct BatchRunner: Sendable {
             while let i = state.take(limit: jobs.count, stopAfter: options.stopAfter) {
                 let job = jobs[i]
                 guard case .success(let choice) = choices[job.slide] else { continue }
-                // With a tile per core, each tile's kernels stay on its worker's thread.
-                let score = { Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
-                                             resume: options.resume, threads: innerThreads, pool: pool) }
-                let outcome = workers > 1 && innerThreads == 1 ? Parallel.serially(score) : score()
+                // With a tile per core (innerThreads 1) the scorer keeps each tile's kernels on its
+                // worker's thread (`ScoringSettings.threads` bounds them).
+                let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
+                                             resume: options.resume, threads: innerThreads, pool: pool)
                 slots.set(i, outcome)
                 progress.tileDone()
                 if let left = state.finish(slide: job.slide) , left == 0 {

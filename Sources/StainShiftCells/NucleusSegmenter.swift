@@ -315,8 +315,9 @@ enum NucleusSegmenter {
             Parallel.forEachChunk(n) { r in for i in r { mp[i] |= fp[i] } }
             UnsafeMutableRawPointer(l).bindMemory(to: Int32.self, capacity: n)
         }
-        BinaryMorphology.fillHoles(m, width: w, height: h)
-        // fillHoles would also close the watershed lines' enclosed gaps; labels come from 4-connectivity.
+        // Labels come from 4-connectivity, so the background is eight-connected here: a diagonal
+        // stretch of watershed line reaches the border only through corners and must stay open.
+        BinaryMorphology.fillHoles(m, width: w, height: h, eightConnectedBackground: true)
         BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l)
     }
 

@@ -50,13 +50,16 @@ import StainShiftTissue
         return (tile, seg, o)
     }
 
-    /// Defaults (LoG foreground): counts, classes and DAB; touching pairs are split less reliably
-    /// than by the threshold foreground (about 60% on this truth), so only a floor is asserted.
+    /// Defaults (LoG foreground): counts, classes and DAB, and touching pairs split. (The watershed
+    /// lines between touching nuclei are one pixel wide and separate them under 4-connectivity; the
+    /// last hole filling must treat the background as 8-connected or it closes every diagonal line:
+    /// with that bug about 60% of pairs were split here, now all of them.)
     @Test(arguments: [1, 2, 3] as [UInt64])
     func countsAndClassesMatchTruth(seed: UInt64) {
         let (_, _, o) = Self.run(seed: seed)
-        #expect(abs(Double(o.detected - o.truth)) <= 0.10 * Double(o.truth), "cell count \(o.detected) vs truth \(o.truth)")
-        #expect(Double(o.pairsSplit) >= 0.45 * Double(o.pairs), "touching pairs split: \(o.pairsSplit)/\(o.pairs)")
+        #expect(abs(Double(o.detected - o.truth)) <= 0.05 * Double(o.truth), "cell count \(o.detected) vs truth \(o.truth)")
+        #expect(o.pairs > 5)
+        #expect(Double(o.pairsSplit) >= 0.9 * Double(o.pairs), "touching pairs split: \(o.pairsSplit)/\(o.pairs)")
         #expect(Double(o.lymphocytesFound) >= 0.85 * Double(o.lymphocytes), "lymphocytes: \(o.lymphocytesFound)/\(o.lymphocytes)")
         #expect(Double(o.tumourCalledLymphocyte) <= 0.05 * Double(o.tumours), "tumour nuclei called lymphocytes: \(o.tumourCalledLymphocyte)")
         #expect(Double(o.dabPositiveFound) >= 0.9 * Double(o.dabPositive), "DAB-positive nuclei: \(o.dabPositiveFound)/\(o.dabPositive)")

@@ -119,10 +119,10 @@ import StainShiftTissue
     }
 }
 
-/// Hole filling against its definition: an unset pixel stays unset exactly when a 4-connected
-/// path of unset pixels joins it to the image border (computed here by repeated relaxation).
+/// Hole filling against its definition: an unset pixel stays unset exactly when a path of unset
+/// pixels (4- or 8-connected) joins it to the image border (computed here by repeated relaxation).
 @Suite struct FillHolesTests {
-    static func reference(_ mask: [UInt8], width w: Int, height h: Int) -> [UInt8] {
+    static func reference(_ mask: [UInt8], width w: Int, height h: Int, eight: Bool = false) -> [UInt8] {
         var outside = [Bool](repeating: false, count: w * h)
         for y in 0..<h { for x in 0..<w where (x == 0 || y == 0 || x == w - 1 || y == h - 1) && mask[y * w + x] == 0 { outside[y * w + x] = true } }
         var changed = true
@@ -130,10 +130,14 @@ import StainShiftTissue
             changed = false
             for y in 0..<h {
                 for x in 0..<w where mask[y * w + x] == 0 && !outside[y * w + x] {
-                    if (x > 0 && outside[y * w + x - 1]) || (x < w - 1 && outside[y * w + x + 1])
-                        || (y > 0 && outside[(y - 1) * w + x]) || (y < h - 1 && outside[(y + 1) * w + x]) {
-                        outside[y * w + x] = true; changed = true
+                    var reached = false
+                    for dy in -1...1 {
+                        for dx in -1...1 where (dx != 0 || dy != 0) && (eight || dx == 0 || dy == 0) {
+                            let u = x + dx, v = y + dy
+                            if u >= 0 && u < w && v >= 0 && v < h && outside[v * w + u] { reached = true }
+                        }
                     }
+                    if reached { outside[y * w + x] = true; changed = true }
                 }
             }
         }
@@ -150,10 +154,36 @@ import StainShiftTissue
                 state = state &* 6364136223846793005 &+ 1442695040888963407
                 mask[i] = Double(state >> 11) / Double(1 << 53) < density ? 1 : 0
             }
-            var got = mask
-            got.withUnsafeMutableBufferPointer { BinaryMorphology.fillHoles($0.baseAddress!, width: w, height: h) }
-            #expect(got == Self.reference(mask, width: w, height: h), "seed \(seed) \(w)x\(h) density \(density)")
+            for eight in [false, true] {
+                var got = mask
+                got.withUnsafeMutableBufferPointer {
+                    BinaryMorphology.fillHoles($0.baseAddress!, width: w, height: h, eightConnectedBackground: eight)
+                }
+                #expect(got == Self.reference(mask, width: w, height: h, eight: eight),
+                        "seed \(seed) \(w)x\(h) density \(density) eight-connected \(eight)")
+            }
         }
+    }
+
+    /// A disk cut by a diagonal one-pixel line (the kind of watershed line between two touching
+    /// nuclei that 4-connected labelling separates): with an eight-connected background the line
+    /// stays open and the disk labels as two; a 4-connected fill closes it.
+    @Test func keepsADiagonalLineOpenWithEightConnectedBackground() {
+        let w = 21, c = 10
+        var mask = [UInt8](repeating: 0, count: w * w)
+        for y in 0..<w { for x in 0..<w where (x - c) * (x - c) + (y - c) * (y - c) <= 81 && x + y != 2 * c { mask[y * w + x] = 1 } }
+        func components(eight: Bool) -> Int {
+            var m = mask, labels = [Int32](repeating: 0, count: w * w)
+            m.withUnsafeMutableBufferPointer { mb in
+                BinaryMorphology.fillHoles(mb.baseAddress!, width: w, height: w, eightConnectedBackground: eight)
+                labels.withUnsafeMutableBufferPointer { lb in
+                    _ = BinaryMorphology.label(mb.baseAddress!, width: w, height: w, eightConnected: false, labels: lb.baseAddress!)
+                }
+            }
+            return Int(labels.max() ?? 0)
+        }
+        #expect(components(eight: true) == 2)
+        #expect(components(eight: false) == 1)
     }
 }
 

@@ -6,7 +6,9 @@ import StainShiftSynth
 @testable import StainShiftCells
 
 /// Detection against the truth of the project's generator (`StainShiftSynth`, with stain-vector
-/// jitter, value-noise texture and blur): counts within 10%, lymphocytes recognised.
+/// jitter, value-noise texture and blur): counts within 10%, lymphocytes recognised, touching
+/// nuclei mostly given their own label (86-98% on these seeds; 70-80% before the final hole filling
+/// kept diagonal watershed lines open).
 @Suite struct SynthGeneratorTests {
     @Test(arguments: [("ki67", 11 as UInt64), ("pdl1", 12), ("hmgb1", 13)])
     func detectionMatchesGeneratorTruth(name: String, seed: UInt64) throws {
@@ -29,5 +31,6 @@ import StainShiftSynth
         print("synth \(marker.name) seed \(seed): \(seg.cells.count) cells vs truth \(truth.cells.count); lymphocytes \(lymphFound)/\(truth.lymphocytes); touching nuclei with their own label \(touchingSplit)/\(touching)")
         #expect(abs(Double(seg.cells.count - truth.cells.count)) <= 0.10 * Double(truth.cells.count))
         #expect(Double(lymphFound) >= 0.85 * Double(truth.lymphocytes))
+        #expect(touching > 20 && Double(touchingSplit) >= 0.8 * Double(touching), "touching: \(touchingSplit)/\(touching)")
     }
 }

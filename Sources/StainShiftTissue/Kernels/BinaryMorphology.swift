@@ -3,10 +3,15 @@ import StainShiftImaging
 /// Binary-image helpers on one-byte masks (non-zero = set): hole filling, connected components,
 /// disk dilation/erosion by distance, and 3 x 3 minimum/maximum filters.
 package enum BinaryMorphology {
-    /// Sets every unset pixel that is not 4-connected to the image border through unset pixels.
+    /// Sets every unset pixel that is not connected to the image border through unset pixels
+    /// (4-connected by default; `eightConnectedBackground` for masks whose set pixels are then
+    /// labelled with 4-connectivity, such as nuclei split by one-pixel watershed lines: a diagonal
+    /// stretch of line is background that reaches the border only through corners).
     /// Span filling (Heckbert 1990, "A seed fill algorithm", Graphics Gems): each stacked seed fills
-    /// its whole run of unset pixels in a row and seeds the runs it touches above and below.
-    package static func fillHoles(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int) {
+    /// its whole run of unset pixels in a row and seeds the runs it touches above and below
+    /// (diagonally too, with eight-connectivity).
+    package static func fillHoles(_ mask: UnsafeMutablePointer<UInt8>, width w: Int, height h: Int,
+                                  eightConnectedBackground: Bool = false) {
         guard w > 0, h > 0 else { return }
         let n = w * h
         var stack: [Int32] = []
@@ -20,13 +25,16 @@ package enum BinaryMorphology {
             let y = i / w, row = y * w, line = mask + row
             let left = lastSet(line, before: i - row, from: 0) + 1, right = firstSet(line, from: i - row + 1, to: w) - 1
             (line + left).update(repeating: 2, count: right - left + 1)
-            // One seed per run of unset pixels in the rows above and below.
+            // One seed per run of unset pixels in the rows above and below (touching the run's
+            // corners too when the background is eight-connected).
+            let lo = eightConnectedBackground ? max(left - 1, 0) : left
+            let hi = eightConnectedBackground ? min(right + 1, w - 1) : right
             for other in stride(from: row - w, through: row + w, by: 2 * w) where other >= 0 && other < n {
                 let o = mask + other
-                var x = firstClear(o, from: left, to: right + 1)
-                while x <= right {
+                var x = firstClear(o, from: lo, to: hi + 1)
+                while x <= hi {
                     stack.append(Int32(truncatingIfNeeded: other + x))
-                    x = firstClear(o, from: firstSet(o, from: x, to: right + 1), to: right + 1)
+                    x = firstClear(o, from: firstSet(o, from: x, to: hi + 1), to: hi + 1)
                 }
             }
         }

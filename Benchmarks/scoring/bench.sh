@@ -11,7 +11,8 @@
 #   CPU                pixels per CPU-second (user + sys): comparable when other jobs share the machine.
 # And StainShift's own batch path: `stainshift score-slide` over the tiles listed 4 times (one
 # worker per core, buffers reused from tile to tile, as `stainshift run` does for a cohort),
-# against scikit-image as a batch (a Python process per core looping over its share of the tiles).
+# against scikit-image as a batch (a Python process per core looping over its share of the tiles)
+# and as one Python process looping over all the tiles (the script as a textbook runs it).
 # The tiles are scored as PNG (zlib: decoding is ~15% of the work) and as LZW TIFF.
 # Targets (issue 4): >= 20 MPix/s on all cores, >= 10x scikit-image, peak RSS < 10x the tile's RGB size.
 # Usage: Benchmarks/scoring/bench.sh [TILES=6] [SIZE=2048] [MARKER=pdl1]
@@ -96,6 +97,15 @@ skimage_batch() {
     awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
 sB_wall=$(skimage_batch)
+# And the script as a textbook would run it: one Python process looping over all the tiles.
+skimage_loop() {
+    local start end
+    start=$(date +%s.%N)
+    "${skimage[@]}" "$work"/tile*.png >/dev/null 2>&1
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+sL_wall=$(skimage_loop)
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $tiles tiles = $mpix MPix"
 printf '%-44s %12s %12s %9s %14s\n' "" "one at a time" "one per core" "CPU" "peak RSS MB"
@@ -108,6 +118,7 @@ batch_rate() { awk -v p="$mpix" -v t="$1" 'BEGIN { printf "%.1f", 4 * p / t }'; 
 printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, PNG (MPix/s)" "" "$(batch_rate "$bP_wall")" "$(batch_rate "$bP_cpu")" $(( bP_rss / 1024 ))
 printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, TIFF (MPix/s)" "" "$(batch_rate "$bT_wall")" "$(batch_rate "$bT_cpu")" $(( bT_rss / 1024 ))
 printf '%-44s %12s %12s\n' "scikit-image batch, a process per core (MPix/s)" "" "$(rate "$sB_wall")"
+printf '%-44s %12s\n' "scikit-image loop, one process (MPix/s)" "$(rate "$sL_wall")"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
 echo "stainshift (one per core, PNG) / scikit-image as written (one at a time): $(ratio "$s1_wall" "$oP_wall")"
 echo "stainshift / scikit-image, both one per core (like for like):            $(ratio "$sP_wall" "$oP_wall")"
@@ -115,6 +126,8 @@ echo "stainshift / scikit-image per CPU-second:                                 
 echo "stainshift batch (PNG) / scikit-image as written (one at a time):           $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
 echo "stainshift batch (LZW TIFF) / scikit-image as written (PNG, one at a time): $(awk -v b="$(batch_rate "$bT_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
 echo "stainshift batch (PNG) / scikit-image batch (like for like):                $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$sB_wall")" 'BEGIN { printf "%.1fx", b / s }')"
+echo "stainshift batch (PNG) / scikit-image loop in one process:                 $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$sL_wall")" 'BEGIN { printf "%.1fx", b / s }')"
+echo "stainshift batch (LZW TIFF) / scikit-image loop in one process (PNG):       $(awk -v b="$(batch_rate "$bT_wall")" -v s="$(rate "$sL_wall")" 'BEGIN { printf "%.1fx", b / s }')"
 for t in "$work"/tile1.png "$work"/tile2.png; do
     "$bin" score "$t" --marker "$marker" --json "$t.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1].split('/')[-1], 'cells', d['cells']['total'], 'percent_positive', d['scores']['percent_positive'], 'flags', d['qc']['flags'])" "$t.json" >&2

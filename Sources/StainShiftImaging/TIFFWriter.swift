@@ -63,6 +63,33 @@ enum TIFFWriter {
         if let failure { throw failure }
     }
 
+    /// The tags of a contiguous, top-left image with strips of `rowsPerStrip` rows; the pixel size
+    /// as resolution in pixels/cm.
+    static func setTags(_ handle: TIFFHandle, width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int,
+                        sampleFormat: UInt16, photometric: UInt16, compression: TIFFCompression, predictor: UInt16?,
+                        rowsPerStrip: Int, pixelSizeMicrons: Double?) throws(ImagingError) {
+        let tif = handle.tif
+        _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
+        _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), UInt16(samplesPerPixel))
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(bitsPerSample))
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), sampleFormat)
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PHOTOMETRIC), photometric)
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
+        _ = sstiff_set_u16(tif, UInt32(TIFFTAG_ORIENTATION), UInt16(ORIENTATION_TOPLEFT))
+        guard sstiff_set_u16(tif, UInt32(TIFFTAG_COMPRESSION), compression.code) != 0 else {
+            throw handle.failure("this libtiff cannot write \(compression.rawValue) compression")
+        }
+        if let predictor { _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), predictor) }
+        _ = sstiff_set_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip))
+        if let um = pixelSizeMicrons, um.isFinite, um > 0 {
+            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), UInt16(RESUNIT_CENTIMETER))
+            _ = sstiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), 10_000 / um)
+            _ = sstiff_set_double(tif, UInt32(TIFFTAG_YRESOLUTION), 10_000 / um)
+        }
+        _ = sstiff_set_string(tif, UInt32(TIFFTAG_SOFTWARE), "StainShift")
+    }
+
     static func write(to path: String, width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int,
                       sampleFormat: UInt16, photometric: UInt16, compression: TIFFCompression,
                       predictor: UInt16?, pixelSizeMicrons: Double?,
@@ -77,26 +104,10 @@ enum TIFFWriter {
             // Classic TIFF addresses 4 GiB; leave room for tags and incompressible data.
             let handle = try TIFFHandle.open(temporary, mode: total > (3 << 30) ? "w8" : "w")
             let tif = handle.tif
-            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
-            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), UInt16(samplesPerPixel))
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_BITSPERSAMPLE), UInt16(bitsPerSample))
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_SAMPLEFORMAT), sampleFormat)
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PHOTOMETRIC), photometric)
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PLANARCONFIG), UInt16(PLANARCONFIG_CONTIG))
-            _ = sstiff_set_u16(tif, UInt32(TIFFTAG_ORIENTATION), UInt16(ORIENTATION_TOPLEFT))
-            guard sstiff_set_u16(tif, UInt32(TIFFTAG_COMPRESSION), compression.code) != 0 else {
-                throw handle.failure("this libtiff cannot write \(compression.rawValue) compression")
-            }
-            if let predictor { _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), predictor) }
             let rowsPerStrip = max(1, min(height, (64 << 10) / max(rowBytes, 1)))
-            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip))
-            if let um = pixelSizeMicrons, um.isFinite, um > 0 {
-                _ = sstiff_set_u16(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), UInt16(RESUNIT_CENTIMETER))
-                _ = sstiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), 10_000 / um)
-                _ = sstiff_set_double(tif, UInt32(TIFFTAG_YRESOLUTION), 10_000 / um)
-            }
-            _ = sstiff_set_string(tif, UInt32(TIFFTAG_SOFTWARE), "StainShift")
+            try setTags(handle, width: width, height: height, samplesPerPixel: samplesPerPixel, bitsPerSample: bitsPerSample,
+                        sampleFormat: sampleFormat, photometric: photometric, compression: compression, predictor: predictor,
+                        rowsPerStrip: rowsPerStrip, pixelSizeMicrons: pixelSizeMicrons)
             try samples { (raw: UnsafeRawBufferPointer) throws(ImagingError) in
                 guard raw.count == total, let base = raw.baseAddress else {
                     throw ImagingError(path: path, reason: "sample buffer does not match \(width) x \(height)")

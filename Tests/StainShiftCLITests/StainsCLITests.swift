@@ -1,4 +1,3 @@
-import CTIFF
 import Foundation
 import StainShift
 import Testing
@@ -27,24 +26,8 @@ import Testing
         return RGBImage(width: width, height: height, samples: .uint8(s))
     }
 
-    /// Decodes a single-sample float32 TIFF with libtiff.
-    static func readFloatTIFF(_ path: String) -> (width: Int, height: Int, values: [Float])? {
-        guard let tif = TIFFOpen(path, "r") else { return nil }
-        defer { TIFFClose(tif) }
-        var w: UInt32 = 0, h: UInt32 = 0, bits: UInt16 = 0, spp: UInt16 = 0, format: UInt16 = 0
-        _ = sstiff_get_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), &w)
-        _ = sstiff_get_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), &h)
-        _ = sstiff_get_u16_defaulted(tif, UInt32(TIFFTAG_BITSPERSAMPLE), &bits)
-        _ = sstiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &spp)
-        _ = sstiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &format)
-        guard bits == 32, spp == 1, format == UInt16(SAMPLEFORMAT_IEEEFP) else { return nil }
-        var values = [Float](repeating: 0, count: Int(w) * Int(h))
-        for y in 0..<Int(h) {
-            let ok = values.withUnsafeMutableBufferPointer { TIFFReadScanline(tif, $0.baseAddress.map { $0 + y * Int(w) }, UInt32(y), 0) >= 0 }
-            guard ok else { return nil }
-        }
-        return (Int(w), Int(h), values)
-    }
+    /// A single-sample float32 TIFF (the library's reader), nil when it cannot be read.
+    static func readFloatTIFF(_ path: String) -> FloatPlane? { try? ImageReader.readFloatTIFF(path) }
 
     static func json(_ text: String) -> [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]

@@ -57,6 +57,70 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
     }
 
+    /// The streaming writer gives the same pixels as the one-piece writer, in any band sizes; an
+    /// unfinished stream (abandoned, released, or short of rows) leaves no file behind.
+    @Test func floatStreamMatchesTheOnePieceWriterAndCleansUp() throws {
+        let dir = try Scratch()
+        defer { dir.cleanup() }
+        let (w, h) = (23, 41)
+        let values: [Float] = (0..<(w * h)).map { Float($0 % 97) * 0.011 - 0.3 }
+        try ImageWriter.writeTIFFFloat(width: w, height: h, values: values, to: dir.path("whole.tif"), pixelSizeMicrons: 0.5)
+        for bands in [[41], [1, 40], [7, 7, 7, 7, 7, 6]] {
+            let path = dir.path("stream\(bands.count).tif")
+            let stream = try FloatTIFFStream(path: path, width: w, height: h, pixelSizeMicrons: 0.5)
+            var y = 0
+            try values.withUnsafeBufferPointer { v in
+                for rows in bands {
+                    #expect(!FileManager.default.fileExists(atPath: path))
+                    try stream.append(rows: rows, from: v.baseAddress! + y * w)
+                    y += rows
+                }
+            }
+            try stream.finish()
+            #expect(try ImageReader.readFloatTIFF(path) == FloatPlane(width: w, height: h, values: values))
+        }
+        // Too many rows, too few rows, abandoned, released: no file, no temporary.
+        let extra = try FloatTIFFStream(path: dir.path("x.tif"), width: w, height: h, pixelSizeMicrons: nil)
+        try values.withUnsafeBufferPointer { v in
+            #expect(throws: ImagingError.self) { try extra.append(rows: h + 1, from: v.baseAddress!) }
+            let short = try FloatTIFFStream(path: dir.path("short.tif"), width: w, height: h, pixelSizeMicrons: nil)
+            try short.append(rows: 3, from: v.baseAddress!)
+            #expect(throws: ImagingError.self) { try short.finish() }
+        }
+        extra.abandon()
+        do { _ = try FloatTIFFStream(path: dir.path("released.tif"), width: w, height: h, pixelSizeMicrons: nil) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted()
+        #expect(left == ["stream1.tif", "stream2.tif", "stream6.tif", "whole.tif"])
+    }
+
+    /// The float reader refuses what is not a float plane, and sizes over its limit.
+    @Test func floatReaderRefusesOtherTIFFsAndHugeSizes() throws {
+        let dir = try Scratch()
+        defer { dir.cleanup() }
+        let rgb = RGBImage(width: 4, height: 4, samples: .uint8([UInt8](repeating: 9, count: 48)))
+        try ImageWriter.writeTIFF(rgb, to: dir.path("rgb.tif"))
+        #expect(throws: ImagingError.self) { try ImageReader.readFloatTIFF(dir.path("rgb.tif")) }
+        try ImageWriter.writeTIFFFloat(width: 5, height: 4, values: [Float](repeating: 0.5, count: 20), to: dir.path("f.tif"))
+        #expect(throws: ImagingError(path: dir.path("f.tif"), reason: "5 x 4 pixels exceeds the limit of 19 pixels")) {
+            try ImageReader.readFloatTIFF(dir.path("f.tif"), maxPixels: 19)
+        }
+        #expect(try ImageReader.readFloatTIFF(dir.path("f.tif")).values == [Float](repeating: 0.5, count: 20))
+        #expect(throws: ImagingError.self) { try ImageReader.readFloatTIFF(dir.path("f.tif"), page: 1) }
+    }
+
+    /// Rows per strip of what the writers made; nil for PNGs and missing files.
+    @Test func rowsPerStripOfStrippedTIFFs() throws {
+        let dir = try Scratch()
+        defer { dir.cleanup() }
+        let image = RGBImage(width: 100, height: 600, samples: .uint8([UInt8](repeating: 200, count: 100 * 600 * 3)))
+        try ImageWriter.writeTIFF(image, to: dir.path("a.tif"))
+        try ImageWriter.writePNG(image, to: dir.path("a.png"))
+        #expect(ImageReader.rowsPerStrip(dir.path("a.tif")) == (64 << 10) / 300)
+        #expect(ImageReader.rowsPerStrip(dir.path("a.tif"), page: 1) == nil)
+        #expect(ImageReader.rowsPerStrip(dir.path("a.png")) == nil)
+        #expect(ImageReader.rowsPerStrip(dir.path("missing.tif")) == nil)
+    }
+
     @Test func sixteenBitPNGRoundTrips() throws {
         let dir = try Scratch()
         defer { dir.cleanup() }

@@ -24,12 +24,13 @@ extension ScoringEngine {
             },
             scores: { name, totals in markers[name]?.scores(totals) ?? [] },
             parameters: { name in
-                // The marker definition and the scoring settings that change a score.
+                // The scoring code's revision, the marker definition and the settings that change a score.
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
                 let definition = markers[name].flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? name
                 let defaults = ScoringSettings()
-                return "marker_definition=\(definition)\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
+                return "scoring_revision=\(StainShiftVersion.scoringRevision)\nmarker_definition=\(definition)"
+                    + "\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
                     + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
             },
             overlay: { job in

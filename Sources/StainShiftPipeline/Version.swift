@@ -1,4 +1,9 @@
 /// StainShift's version, printed by `stainshift --version` and recorded in every report.
 public enum StainShiftVersion {
     public static let current = "0.1.0"
+    /// Revision of the scoring algorithms, bumped whenever the same image and settings can score
+    /// differently; part of every resume-cache key, so `--resume` never reuses a score made by
+    /// older code. 2: the last hole filling of nucleus detection keeps diagonal watershed lines
+    /// open (touching nuclei are split).
+    public static let scoringRevision = 2
 }

@@ -44,7 +44,7 @@ public enum ScoreJSON {
                 ("pixel_thresholds", .array([.number(marker.pixelThresholds.weak), .number(marker.pixelThresholds.moderate),
                                              .number(marker.pixelThresholds.strong)])),
                 ("pixel_size_um", .number(score.pixelSizeMicrons)),
-            ])),
+            ] + (score.odScale.map { [("od_scale", JSONText.number($0))] } ?? []))),
         ]
         if let stains {
             members.append(("stains", .object(stains.stains.map {

@@ -50,7 +50,7 @@ extension TileScorer {
         var flags = Set(qcFlags)
         if marker.scoredCells(totals).total < settings.minimumCells { flags.insert(.tooFewCells) }
         let score = TileScore(image: name, marker: marker.name, totals: totals, qcFlags: flags.sorted(),
-                              pixelSizeMicrons: pixelSizeMicrons)
+                              pixelSizeMicrons: pixelSizeMicrons, odScale: Double(segmentation.odScale))
         return TileAnalysis(score: score, marker: marker, planes: planes, tissue: tissue,
                             segmentation: segmentation, calls: calls)
     }

@@ -91,6 +91,8 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
         #expect(try header("tiles.tsv").prefix(8) == ["patient", "timepoint", "marker", "image", "cells_total",
                                                       "cells_positive", "percent_positive", "hscore"])
+        #expect(try header("tiles.tsv").suffix(4) == ["pixel_size", "qc_flags", "sha256", "od_scale"])
+        #expect(try SyntheticRun.rows(out.appendingPathComponent("tiles.tsv")).allSatisfy { Double($0["od_scale"] ?? "") ?? 0 > 0 })
         #expect(try header("changes.tsv").prefix(6) == ["patient", "marker", "metric", "pre", "post", "delta"])
         #expect(try header("changes.tsv").contains("ci_low") && header("changes.tsv").contains("ci_high"))
         #expect(try header("groups.tsv").prefix(4) == ["patient", "pdl1_group", "benefit", "rationale"])

@@ -89,6 +89,21 @@ func tables(_ manifestPath: String, threads: Int, outdir: String? = nil, resume:
         #expect(again.value == 16)
     }
 
+    /// Scores cached by older scoring code are not reused: the standard engine's cache parameters
+    /// lead with the scoring revision, and cache entries made under other parameters are ignored.
+    @Test func cachedScoresFromOtherScoringCodeAreNotReused() throws {
+        #expect(ScoringEngine.standard().parameters("pdl1").hasPrefix("scoring_revision=\(StainShiftVersion.scoringRevision)\n"))
+        let s = try Scratch()
+        let m = try writeCohort(s, patients: [("A", 20, 90)])
+        let out = s.path("out")
+        _ = try tables(m, threads: 2, outdir: out)
+        let counter = Counter()
+        var newer = fakeEngine(counter)
+        newer.parameters = { "fake-\($0)\nscoring_revision=99" }
+        _ = try tables(m, threads: 2, outdir: out, resume: true, engine: newer)
+        #expect(counter.value == 8)
+    }
+
     @Test func aCorruptTileIsAFailureAndTheRestIsScored() throws {
         let s = try Scratch()
         let m = try writeCohort(s, patients: [("A", 20, 90)], corrupt: "broken.png")

@@ -81,3 +81,21 @@ import StainShiftTissue
 extension Marker: CustomTestStringConvertible {
     public var testDescription: String { name }
 }
+
+/// The per-image OD factor is recorded with the score: a tile whose optical densities are all
+/// halved (a paler scan) gets about twice the factor, and both score the same cells alike.
+@Suite struct ODScaleRecordTests {
+    @Test func paleScanGetsTwiceTheFactor() throws {
+        let spec = TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4)
+        let (image, _) = SyntheticTile.generate(spec, seed: 21)
+        guard case .uint8(let rgb) = image.samples else { Issue.record("8-bit tile expected"); return }
+        // Halving every OD: I = 255 * (I0 / 255)^0.5.
+        let pale = RGBImage(width: image.width, height: image.height,
+                            samples: .uint8(rgb.map { UInt8((255 * (Double($0) / 255).squareRoot()).rounded()) }))
+        let a = TileScorer.analyse(image, name: "a", marker: .ki67, settings: ScoringSettings()).score
+        let b = TileScorer.analyse(pale, name: "b", marker: .ki67, settings: ScoringSettings()).score
+        let sa = try #require(a.odScale), sb = try #require(b.odScale)
+        #expect(abs(sb / sa - 2) < 0.15, "\(sa) vs \(sb)")
+        #expect(abs(a.totals.tumour.percentPositive - b.totals.tumour.percentPositive) < 5)
+    }
+}

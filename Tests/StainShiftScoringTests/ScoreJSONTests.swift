@@ -27,6 +27,15 @@ import Testing
         #expect(ScoreJSON.render(score, marker: .pdl1) == text)
     }
 
+    /// The normalisation factor travels with the score when it is known, and is left out when not.
+    @Test func odScaleIsReportedUnderSettings() throws {
+        var score = TileScore(image: "t.png", marker: "ki67", totals: TileTotals(), qcFlags: [], pixelSizeMicrons: 0.5)
+        #expect(!ScoreJSON.render(score, marker: .ki67).contains("od_scale"))
+        score.odScale = 1.75
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(ScoreJSON.render(score, marker: .ki67).utf8)) as? [String: Any])
+        #expect((object["settings"] as? [String: Any])?["od_scale"] as? Double == 1.75)
+    }
+
     @Test func numbersNeverPrintNaN() {
         #expect(JSONText.number(.nan) == "0")
         #expect(JSONText.number(13.8349) == "13.8349")

@@ -44,4 +44,36 @@ public struct RGBImage: Sendable, Equatable {
     public var maxValue: Int {
         switch samples { case .uint8: 255; case .uint16: 65535 }
     }
+
+    /// Every `step`-th pixel in raster order, as a single-row image of the same bit depth: a cheap,
+    /// deterministic sample for estimates (white point, stain vectors) over large images.
+    public func strided(by step: Int) -> RGBImage {
+        let step = max(1, step)
+        func take<T>(_ s: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(3 * (pixelCount / step + 1))
+            for p in Swift.stride(from: 0, to: pixelCount, by: step) { out += s[(3 * p)..<(3 * p + 3)] }
+            return out
+        }
+        switch samples {
+        case .uint8(let s): let t = take(s); return RGBImage(width: t.count / 3, height: 1, samples: .uint8(t))
+        case .uint16(let s): let t = take(s); return RGBImage(width: t.count / 3, height: 1, samples: .uint16(t))
+        }
+    }
+
+    /// The pixels of `images` one after another as a single-row image of the first one's bit depth
+    /// (images of the other depth are left out).
+    public static func concatenating(_ images: [RGBImage]) -> RGBImage {
+        if images.count == 1 { return images[0] }
+        if images.first?.bitDepth == 16 {
+            var s: [UInt16] = []
+            s.reserveCapacity(3 * images.reduce(0) { $0 + $1.pixelCount })
+            for i in images { if case .uint16(let x) = i.samples { s += x } }
+            return RGBImage(width: s.count / 3, height: 1, samples: .uint16(s))
+        }
+        var s: [UInt8] = []
+        s.reserveCapacity(3 * images.reduce(0) { $0 + $1.pixelCount })
+        for i in images { if case .uint8(let x) = i.samples { s += x } }
+        return RGBImage(width: s.count / 3, height: 1, samples: .uint8(s))
+    }
 }

@@ -149,20 +149,10 @@ public struct BatchRunner: Sendable {
 
     /// About `count` evenly strided pixels as 8-bit RGB.
     static func subsample(_ image: RGBImage, count: Int) -> [UInt8] {
-        let n = image.pixelCount
-        guard n > 0 else { return [] }
-        let step = max(1, n / max(1, count))
-        var out: [UInt8] = []
-        out.reserveCapacity(3 * (n / step + 1))
-        switch image.samples {
-        case .uint8(let s):
-            for p in stride(from: 0, to: n, by: step) { out.append(s[3 * p]); out.append(s[3 * p + 1]); out.append(s[3 * p + 2]) }
-        case .uint16(let s):
-            for p in stride(from: 0, to: n, by: step) {
-                for c in 0..<3 { out.append(UInt8(truncatingIfNeeded: Int(s[3 * p + c]) >> 8)) }
-            }
+        switch image.strided(by: image.pixelCount / max(1, count)).samples {
+        case .uint8(let s): return s
+        case .uint16(let s): return s.map { UInt8(truncatingIfNeeded: Int($0) >> 8) }
         }
-        return out
     }
 
     private static func scoreTile(_ row: ManifestRow, choice: StainChoice, engine: ScoringEngine, cache: ScoreCache?,

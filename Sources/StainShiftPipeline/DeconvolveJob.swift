@@ -81,7 +81,7 @@ public struct DeconvolveJob: Sendable {
         var white = WhitePoint.fixed(bitDepth: bitDepth)
         var estimatedWhite: BackgroundEstimate?
         if background == "auto" {
-            let e = BackgroundEstimator.estimate(Self.pool(sample))
+            let e = BackgroundEstimator.estimate(RGBImage.concatenating(sample))
             if let warning = e.warning { warn("\(image): background: \(warning)") }
             white = e.whitePoint
             estimatedWhite = e
@@ -98,20 +98,6 @@ public struct DeconvolveJob: Sendable {
     var givenWhitePoint: WhitePoint? {
         guard let background, let value = Double(background) else { return nil }
         return try? WhitePoint(uniform: value)
-    }
-
-    /// Joins same-depth images into one single-row image (for the background estimate).
-    static func pool(_ images: [RGBImage]) -> RGBImage {
-        if images.count == 1 { return images[0] }
-        let n = images.reduce(0) { $0 + $1.pixelCount }
-        if images.first?.bitDepth == 16 {
-            var s: [UInt16] = []; s.reserveCapacity(3 * n)
-            for i in images { if case .uint16(let x) = i.samples { s += x } }
-            return RGBImage(width: s.count / 3, height: 1, samples: .uint16(Array(s.prefix(s.count / 3 * 3))))
-        }
-        var s: [UInt8] = []; s.reserveCapacity(3 * n)
-        for i in images { if case .uint8(let x) = i.samples { s += x } }
-        return RGBImage(width: s.count / 3, height: 1, samples: .uint8(Array(s.prefix(s.count / 3 * 3))))
     }
 
     /// The image fits in memory: read, unmix, write.
@@ -154,7 +140,7 @@ public struct DeconvolveJob: Sendable {
         if fixed == nil || background == "auto" {
             let stride = max(1, (w * h) / 2_000_000)
             var sample: [RGBImage] = []
-            for y in Swift.stride(from: 0, to: h, by: bandRows) { sample.append(Self.subsample(try band(y), stride: stride)) }
+            for y in Swift.stride(from: 0, to: h, by: bandRows) { sample.append(try band(y).strided(by: stride)) }
             (white, estimatedWhite, fixedMatrix, estimate) = settings(sample, bitDepth: sample.first?.bitDepth ?? 8,
                                                                       fixed: fixed, warn: warn)
         } else if let given = givenWhitePoint {
@@ -196,20 +182,6 @@ public struct DeconvolveJob: Sendable {
         try Self.runConcurrently(previewJobs(preview), workers: workers)
         return summary(width: w, height: h, bits: bits, matrix: matrix, white: white, estimatedWhite: estimatedWhite,
                        estimate: estimate, stats: stats, bands: bands, previewStep: step)
-    }
-
-    /// Every `stride`-th pixel of `image` as a single-row image.
-    static func subsample(_ image: RGBImage, stride: Int) -> RGBImage {
-        func take<T>(_ s: [T]) -> [T] {
-            var out: [T] = []
-            out.reserveCapacity(3 * (image.pixelCount / stride + 1))
-            for i in Swift.stride(from: 0, to: image.pixelCount, by: stride) { out += s[(3 * i)..<(3 * i + 3)] }
-            return out
-        }
-        switch image.samples {
-        case .uint8(let s): let t = take(s); return RGBImage(width: t.count / 3, height: 1, samples: .uint8(t))
-        case .uint16(let s): let t = take(s); return RGBImage(width: t.count / 3, height: 1, samples: .uint16(t))
-        }
     }
 
     typealias Job = @Sendable () throws -> Void

@@ -33,7 +33,8 @@ extension ImageReader {
         guard TIFFIsTiled(tif) == 0 else { throw ImagingError(path: path, reason: "tiled float TIFFs are not supported") }
         let (width, height) = (Int(w), Int(h))
         guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "zero-sized image") }
-        guard width.multipliedReportingOverflow(by: height).partialValue <= maxPixels, width <= maxPixels, height <= maxPixels else {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maxPixels else {
             throw ImagingError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(maxPixels) pixels")
         }
         var values = [Float](repeating: 0, count: width * height)
@@ -95,7 +96,7 @@ public final class FloatTIFFStream {
 
     /// Appends `rows` full rows starting at `values`.
     public func append(rows: Int, from values: UnsafePointer<Float>?) throws(ImagingError) {
-        guard let tif = handle?.tif, let values, row + rows <= height else {
+        guard let handle, let values, row + rows <= height else {
             throw ImagingError(path: path, reason: "rows beyond the image height")
         }
         for r in 0..<rows {
@@ -103,9 +104,9 @@ public final class FloatTIFFStream {
             let ok = scratch.withUnsafeMutableBufferPointer { s -> Bool in
                 guard let base = s.baseAddress else { return false }
                 base.update(from: values + r * width, count: width)
-                return TIFFWriteScanline(tif, base, UInt32(row), 0) >= 0
+                return TIFFWriteScanline(handle.tif, base, UInt32(row), 0) >= 0
             }
-            guard ok else { throw ImagingError(path: path, reason: handle?.failure("cannot write row \(row)").reason ?? "cannot write row \(row)") }
+            guard ok else { throw ImagingError(path: path, reason: handle.failure("cannot write row \(row)").reason) }
             row += 1
         }
     }

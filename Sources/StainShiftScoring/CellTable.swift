@@ -1,15 +1,28 @@
 import Foundation
 import StainShiftCells
 
-/// `--cells`: one row per cell with QuPath-like column names (QuPath "Measurements" export).
+/// `--cells`: one row per cell with QuPath-like column names (QuPath "Measurements" export):
+/// position, areas, circularity, then hematoxylin and DAB OD mean and max in the nucleus, cytoplasm,
+/// membrane ring and whole cell, then the marker's call.
 public enum CellTable {
+    /// Compartments in QuPath's order; each gets hematoxylin and DAB OD, mean and max.
+    static let compartments = ["Nucleus", "Cytoplasm", "Membrane", "Cell"]
+
+    static func stats(_ cell: Cell, compartment k: Int) -> CompartmentStats {
+        switch k {
+        case 0: cell.nucleus
+        case 1: cell.cytoplasm
+        case 2: cell.membrane
+        default: cell.wholeCell
+        }
+    }
+
     public static let columns = [
         "Object ID", "Class", "Centroid X µm", "Centroid Y µm",
         "Nucleus: Area µm^2", "Cell: Area µm^2", "Nucleus: Circularity",
-        "Nucleus: Hematoxylin OD mean", "Nucleus: DAB OD mean", "Nucleus: DAB OD max",
-        "Cytoplasm: Hematoxylin OD mean", "Cytoplasm: DAB OD mean",
-        "Membrane: DAB OD mean", "Membrane: DAB OD max",
-        "Cell: Hematoxylin OD mean", "Cell: DAB OD mean", "Cell: DAB OD max",
+    ] + compartments.flatMap { c in
+        ["\(c): Hematoxylin OD mean", "\(c): Hematoxylin OD max", "\(c): DAB OD mean", "\(c): DAB OD max"]
+    } + [
         "Compartment", "Scored DAB OD", "Intensity bin", "Positive", "Secondary compartment", "Secondary bin",
     ]
 
@@ -18,7 +31,7 @@ public enum CellTable {
         let area = px * px
         let marker = analysis.marker
         var s = columns.joined(separator: "\t") + "\n"
-        s.reserveCapacity(analysis.calls.count * 160)
+        s.reserveCapacity(analysis.calls.count * 200)
         func f(_ v: Double, _ digits: Int = 4) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "NA" }
         func f(_ v: Float) -> String { f(Double(v)) }
         for (cell, call) in zip(analysis.segmentation.cells, analysis.calls) {
@@ -27,10 +40,12 @@ public enum CellTable {
                 f(cell.centroidX * px, 2), f(cell.centroidY * px, 2),
                 f(Double(cell.nucleusAreaPixels) * area, 2), f(Double(cell.cellAreaPixels) * area, 2),
                 f(cell.nucleusCircularity),
-                f(cell.nucleus.hematoxylinMean), f(cell.nucleus.dabMean), f(cell.nucleus.dabMax),
-                f(cell.cytoplasm.hematoxylinMean), f(cell.cytoplasm.dabMean),
-                f(cell.membrane.dabMean), f(cell.membrane.dabMax),
-                f(cell.wholeCell.hematoxylinMean), f(cell.wholeCell.dabMean), f(cell.wholeCell.dabMax),
+            ] + compartments.indices.flatMap { k -> [String] in
+                // An empty compartment (no expansion, or a ring-less cell) has no mean: NA, as QuPath's NaN.
+                let c = stats(cell, compartment: k)
+                guard c.pixelCount > 0 else { return ["NA", "NA", "NA", "NA"] }
+                return [f(c.hematoxylinMean), f(c.hematoxylinMax), f(c.dabMean), f(c.dabMax)]
+            } + [
                 marker.primary.rawValue, f(call.primaryOD), call.bin.rawValue, call.positive ? "1" : "0",
                 marker.secondary?.rawValue ?? "NA", call.secondaryBin?.rawValue ?? "NA",
             ]

@@ -2,6 +2,25 @@ import ArgumentParser
 import Foundation
 import StainShift
 
+/// How nuclei are found, for every command that scores tiles (`score`, `run`, `score-slide`).
+struct DetectionFlags: ParsableArguments {
+    @Option(help: "Nucleus and cell detection: default (scanner-robust), qupath-0.3 (QuPath 0.3 positive cell detection as in the OS-2 validation run: OD sum, no cell expansion) or distance-watershed.")
+    var preset: String = DetectionPreset.standard.rawValue
+    @Option(help: "Fixed detection threshold in OD instead of the automatic one (qupath-0.3: 0.2).")
+    var detectionThreshold: Double?
+
+    func validate() throws {
+        guard DetectionPreset(rawValue: preset) != nil else {
+            throw ValidationError("unknown --preset '\(preset)' (known: \(DetectionPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
+            throw ValidationError("--detection-threshold must be a positive OD")
+        }
+    }
+
+    var detection: DetectionPreset { DetectionPreset(rawValue: preset) ?? .standard }
+}
+
 /// Options of commands that score tiles (`run`, `score-slide`).
 struct ScoringFlags: ParsableArguments {
     @Option(help: "Stains for slides whose manifest row names none: a preset (h-dab, qupath-h-dab, ...), role:r,g,b;role:r,g,b, a JSON file, or auto (Macenko per slide from its pooled tiles).")
@@ -9,6 +28,7 @@ struct ScoringFlags: ParsableArguments {
     @Option(help: "Marker config JSON overriding the built-in marker definitions.") var markers: String?
     @Option(help: "White point for optical density (default: the bit depth's maximum).") var background: Double?
     @Option(help: "Worker threads (default: all cores); tables are identical whatever the count.") var threads: Int?
+    @OptionGroup var detection: DetectionFlags
     @Flag(help: "No progress on stderr.") var quiet = false
     @Flag(help: "Exit 0 even when some inputs failed (they are still listed in failures.tsv).") var keepGoing = false
 
@@ -20,15 +40,20 @@ struct ScoringFlags: ParsableArguments {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
-        try Self.engine(command, markers: markers, background: background)
+        try Self.engine(command, markers: markers, background: background, detection: detection.detection,
+                        detectionThreshold: detection.detectionThreshold)
     }
 
     /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
-    static func engine(_ command: String, markers: String?, background: Double?) throws -> ScoringEngine {
-        guard let markers else { return .standard(background: background) }
-        do { return .standard(markers: try MarkerSet.load(markers), background: background) } catch {
-            throw CommandFailure(command: command, detail: error.description, code: 64)
+    static func engine(_ command: String, markers: String?, background: Double?, detection: DetectionPreset = .standard,
+                       detectionThreshold: Double? = nil) throws -> ScoringEngine {
+        var set = MarkerSet.builtin
+        if let markers {
+            do { set = try MarkerSet.load(markers) } catch {
+                throw CommandFailure(command: command, detail: error.description, code: 64)
+            }
         }
+        return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold)
     }
 
     func batch() -> BatchOptions {

@@ -17,6 +17,7 @@ struct Score: ParsableCommand {
     @Option(help: "Marker config JSON overriding or adding markers.") var markers: String?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var threads: Int?
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
+    @OptionGroup var detection: DetectionFlags
     @Flag(help: "Print the time of each stage to stderr.") var timings = false
 
     func validate() throws {
@@ -47,6 +48,8 @@ struct Score: ParsableCommand {
             }
             settings.pixelSizeMicrons = pixelSize
             settings.threads = threads
+            settings.detection = detection.detection
+            settings.detectionThreshold = detection.detectionThreshold
             let start = Date()
             let img = try ImageReader.read(image, options: ReadOptions(page: page))
             let decoded = Date()

@@ -112,3 +112,27 @@ public struct CellParameters: Sendable, Equatable {
     /// The pixel size actually used: finite and positive, else the CONTRACT default 0.5 µm.
     var safePixelSize: Double { pixelSizeMicrons.isFinite && pixelSizeMicrons > 0 ? pixelSizeMicrons : 0.5 }
 }
+
+/// Named detection settings, for the command line (`--preset`) and the scoring settings.
+public enum DetectionPreset: String, Sendable, CaseIterable {
+    /// StainShift's defaults, chosen for agreement across scanners (`CellParameters(pixelSizeMicrons:)`).
+    case standard = "default"
+    /// QuPath 0.3 positive cell detection as run for the OS-2 validation images (`CellParameters.qupath03`):
+    /// optical density sum, sigma 2 µm, detection threshold 0.2 unless given, no cell expansion.
+    case qupath03 = "qupath-0.3"
+    /// The textbook threshold + distance-transform watershed (`CellParameters.distanceWatershed`).
+    case distanceWatershed = "distance-watershed"
+
+    /// The preset's parameters at `pixelSizeMicrons`; `threshold` (OD) replaces the automatic
+    /// detection threshold (for qupath-0.3, its 0.2).
+    public func parameters(pixelSizeMicrons px: Double, threshold: Double? = nil) -> CellParameters {
+        var p: CellParameters
+        switch self {
+        case .standard: p = CellParameters(pixelSizeMicrons: px)
+        case .qupath03: return .qupath03(pixelSizeMicrons: px, detectionThreshold: threshold ?? 0.2)
+        case .distanceWatershed: p = .distanceWatershed(pixelSizeMicrons: px)
+        }
+        if let threshold { p.threshold = threshold }
+        return p
+    }
+}

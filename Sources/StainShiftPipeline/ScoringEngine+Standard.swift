@@ -1,4 +1,5 @@
 import Foundation
+import StainShiftCells
 import StainShiftCohort
 import StainShiftImaging
 import StainShiftScoring
@@ -6,14 +7,18 @@ import StainShiftStains
 
 extension ScoringEngine {
     /// The real scorer: `TileScorer` with `markers` (built-ins unless a marker config overrides
-    /// them), optional white point, and the scoring stage's overlay for the report's thumbnails.
-    public static func standard(markers: MarkerSet = .builtin, background: Double? = nil) -> ScoringEngine {
+    /// them), optional white point, detection preset and threshold, and the scoring stage's overlay
+    /// for the report's thumbnails.
+    public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
+                                detection: DetectionPreset = .standard, detectionThreshold: Double? = nil) -> ScoringEngine {
         @Sendable func settings(_ job: Job) -> ScoringSettings {
             var s = ScoringSettings()
             s.pixelSizeMicrons = job.pixelSize
             s.stains = job.stains
             s.background = background
             s.threads = job.threads
+            s.detection = detection
+            s.detectionThreshold = detectionThreshold
             return s
         }
         var engine = ScoringEngine(
@@ -32,6 +37,7 @@ extension ScoringEngine {
                 return "scoring_revision=\(StainShiftVersion.scoringRevision)\nmarker_definition=\(definition)"
                     + "\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
                     + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
+                    + "\ndetection=\(detection.rawValue)\ndetection_threshold=\(detectionThreshold.map { String($0) } ?? "automatic")"
             },
             overlay: { job in
                 let marker = try markers.marker(named: job.marker)

@@ -1,3 +1,4 @@
+import StainShiftCells
 import StainShiftImaging
 import StainShiftStains
 
@@ -15,6 +16,11 @@ public struct ScoringSettings: Sendable {
     /// at least 100 viable tumour cells per specimen: that rule belongs to the slide (the sum of its
     /// tiles); a single tile is only flagged when it holds too few cells to say anything on its own.
     public var minimumCells: Int = 20
+    /// How nuclei and cells are found. The default and distance-watershed presets detect on
+    /// hematoxylin, or hematoxylin + DAB for nuclear markers; qupath-0.3 on the OD sum, as QuPath.
+    public var detection: DetectionPreset = .standard
+    /// A fixed detection threshold (OD) instead of the preset's automatic one.
+    public var detectionThreshold: Double?
 
     /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
     public static let defaultPixelSizeMicrons = 0.5

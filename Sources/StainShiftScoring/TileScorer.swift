@@ -38,7 +38,7 @@ extension TileScorer {
         let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px, pool: pool)
         let flags = TileQC.assess(image, planes: planes, tissue: tissue)
         _ = consume image
-        let parameters = cellParameters(for: marker, pixelSizeMicrons: px)
+        let parameters = cellParameters(for: marker, pixelSizeMicrons: px, settings: settings)
         // From here on only hematoxylin and DAB are read; a single tile (no reuse planned) gives the
         // third plane's memory back.
         if pool.capacity == 0, parameters.channel != .opticalDensitySum,
@@ -55,11 +55,13 @@ extension TileScorer {
         return analysis
     }
 
-    /// Detection settings for a marker: nuclei are found on hematoxylin, or on hematoxylin + DAB for
-    /// nuclear markers (a strongly stained nucleus is brown, not blue).
-    public static func cellParameters(for marker: Marker, pixelSizeMicrons: Double) -> CellParameters {
-        var p = CellParameters(pixelSizeMicrons: pixelSizeMicrons)
-        p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin
+    /// Detection settings for a marker: the settings' preset and threshold; nuclei are found on
+    /// hematoxylin, or on hematoxylin + DAB for nuclear markers (a strongly stained nucleus is brown,
+    /// not blue), except with qupath-0.3, which keeps QuPath's optical density sum.
+    public static func cellParameters(for marker: Marker, pixelSizeMicrons: Double,
+                                      settings: ScoringSettings = ScoringSettings()) -> CellParameters {
+        var p = settings.detection.parameters(pixelSizeMicrons: pixelSizeMicrons, threshold: settings.detectionThreshold)
+        if settings.detection != .qupath03 { p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin }
         return p
     }
 }

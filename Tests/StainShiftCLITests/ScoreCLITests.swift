@@ -9,6 +9,10 @@ import Testing
         return d
     }()
 
+    /// The shared real-image folder, when present.
+    static let validation = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/validation").path
+
     /// A 256 x 256 synthetic PD-L1 tile, made once.
     static let tile: String = {
         let path = dir.appendingPathComponent("tile.png").path
@@ -55,6 +59,49 @@ import Testing
         #expect(ta.split(separator: "\n").count > 10)
         let png = FileManager.default.contents(atPath: ov)
         #expect(png.map { $0.starts(with: [0x89, 0x50, 0x4E, 0x47]) } == true)
+    }
+
+    /// The QuPath comparison of issue 4 from the command line: `--preset qupath-0.3` with QuPath's
+    /// stain vectors reproduces QuPath 0.3.2's counts within 15% and its Ki67 positive percentage
+    /// within 3 points, both OS-2 scans, both detection thresholds, DAB 0.2 (the built-in ki67) and
+    /// 0.5 (a marker config). Skipped without `../shared/validation`.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: ScoreCLITests.validation + "/README.md")))
+    func qupathPresetReproducesQuPathFromTheCommandLine() throws {
+        let markers = Self.dir.appendingPathComponent("ki67-dab05.json").path
+        try #"{"markers": [{"name": "ki67", "thresholds": {"weak": 0.5, "moderate": 0.6, "strong": 0.7}}]}"#
+            .write(toFile: markers, atomically: true, encoding: .utf8)
+        for scan in ["OS-2-ndpi", "OS-2-vsi"] {
+            let rows = try String(contentsOfFile: "\(Self.validation)/\(scan).qupath-results.tsv", encoding: .utf8)
+                .split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: "\t").map(String.init) }
+            #expect(rows.count == 4)
+            for row in rows {
+                let (detection, dab, cells, positive) = (row[1], try #require(Double(row[2])), try #require(Double(row[3])), try #require(Double(row[4])))
+                var arguments = ["score", "\(Self.validation)/\(scan).ome.tif", "--marker", "ki67", "--json", "-",
+                                 "--preset", "qupath-0.3", "--detection-threshold", detection, "--stains", "qupath-h-dab"]
+                if dab == 0.5 { arguments += ["--markers", markers] }
+                let r = try CLIRun.run(arguments)
+                #expect(r.status == 0, "\(r.stderr)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+                let total = try #require((object["cells"] as? [String: Any])?["total"] as? Int)
+                let percent = try #require((object["scores"] as? [String: Double])?["percent_positive"])
+                #expect(abs(Double(total) - cells) <= 0.15 * cells, "\(scan) detection \(detection): \(total) cells vs QuPath \(cells)")
+                #expect(abs(percent - positive) <= 3, "\(scan) detection \(detection) DAB \(dab): \(percent)% vs QuPath \(positive)%")
+            }
+        }
+    }
+
+    @Test func unknownPresetAndBadThresholdAreUsageErrors() throws {
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "ki67", "--json", "-", "--preset", "qupath"])
+        #expect(r.status == 64 && r.stderr.contains("unknown --preset 'qupath' (known: default, qupath-0.3, distance-watershed)"))
+        let t = try CLIRun.run(["score", Self.tile, "--marker", "ki67", "--json", "-", "--detection-threshold", "0"])
+        #expect(t.status == 64 && t.stderr.contains("--detection-threshold must be a positive OD"))
+        // Every preset scores a membrane marker (qupath-0.3 has no cell expansion, so no ring).
+        for preset in ["default", "qupath-0.3", "distance-watershed"] {
+            let ok = try CLIRun.run(["score", Self.tile, "--marker", "pdl1", "--json", "-", "--preset", preset])
+            #expect(ok.status == 0, "\(preset): \(ok.stderr)")
+            let object = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any]
+            #expect(((object?["cells"] as? [String: Any])?["total"] as? Int ?? 0) > 20, "\(preset)")
+        }
     }
 
     @Test func unknownMarkerIsAUsageError() throws {

@@ -35,3 +35,24 @@ import StainShiftSynth
         #expect(try column("Cytoplasm: DAB OD mean", row: 2) != "NA")
     }
 }
+
+/// Detection presets as the scorer applies them.
+@Suite struct DetectionPresetTests {
+    @Test func presetsAndThresholdsReachTheDetector() {
+        var settings = ScoringSettings()
+        let standard = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: 0.5, settings: settings)
+        #expect(standard == {
+            var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .hematoxylinPlusDAB; return p
+        }())
+        settings.detection = .qupath03
+        let qupath = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: 0.5, settings: settings)
+        #expect(qupath == .qupath03(pixelSizeMicrons: 0.5, detectionThreshold: 0.2))
+        #expect(qupath.channel == .opticalDensitySum && qupath.cellExpansionMicrons == 0)
+        settings.detectionThreshold = 0.4
+        #expect(TileScorer.cellParameters(for: .pdl1, pixelSizeMicrons: 0.5, settings: settings).threshold == 0.4)
+        settings.detection = .distanceWatershed
+        let classic = TileScorer.cellParameters(for: .pdl1, pixelSizeMicrons: 0.5, settings: settings)
+        #expect(classic.foreground == .threshold && classic.threshold == 0.4 && classic.channel == .hematoxylin)
+        #expect(DetectionPreset.allCases.map(\.rawValue) == ["default", "qupath-0.3", "distance-watershed"])
+    }
+}

@@ -58,6 +58,18 @@ inputs:
     inputBinding:
       position: 7
       prefix: --keep-going
+  preset:
+    type: string?
+    doc: Nucleus and cell detection (default, qupath-0.3 or distance-watershed).
+    inputBinding:
+      position: 8
+      prefix: --preset
+  detection_threshold:
+    type: float?
+    doc: Fixed detection threshold in OD instead of the automatic one.
+    inputBinding:
+      position: 9
+      prefix: --detection-threshold
 
 arguments:
   - position: 1

@@ -33,6 +33,12 @@ inputs:
   stains:
     type: string?
     doc: Stains for slides whose manifest row names none (stainshift --stains).
+  preset:
+    type: string?
+    doc: Nucleus and cell detection (stainshift --preset default, qupath-0.3 or distance-watershed).
+  detection_threshold:
+    type: float?
+    doc: Fixed detection threshold in OD (stainshift --detection-threshold).
   classifier_config:
     type: File?
     doc: Classifier config JSON (stainshift cohort --config).
@@ -74,6 +80,8 @@ steps:
       ram_mb: ram_mb
       markers: markers
       stains: stains
+      preset: preset
+      detection_threshold: detection_threshold
       keep_going: keep_going
     out: [part]
 

@@ -230,6 +230,28 @@ else
     fail "cwltool on $SAMPLES exited with $status"
 fi
 
+# ---------------------------------------------------------------- CWL: detection preset
+# score-slide.cwl hands `preset` and `detection_threshold` to stainshift: the part's totals equal
+# the CLI's with the same options and differ from the defaults'.
+printf 'data:\n  class: Directory\n  location: %s\nmanifest: manifest.tsv\nslide: %s\npreset: qupath-0.3\ndetection_threshold: 0.3\n' \
+    "$SAMPLES" "$FIRST_SLIDE" >"$WORK/preset.yml"
+if cwltool --outdir "$CWL/preset" "$ROOT/pipelines/cwl/score-slide.cwl" "$WORK/preset.yml" >/dev/null 2>"$WORK/cwltool-preset.log" &&
+    "$BIN" score-slide "$SAMPLES/manifest.tsv" --slide "$FIRST_SLIDE" --preset qupath-0.3 --detection-threshold 0.3 \
+        -o "$WORK/preset.json" --quiet &&
+    "$BIN" score-slide "$SAMPLES/manifest.tsv" --slide "$FIRST_SLIDE" -o "$WORK/default.json" --quiet &&
+    "$VENV/bin/python" - "$CWL/preset/$FIRST_SLIDE.json" "$WORK/preset.json" "$WORK/default.json" <<'PY'
+import json, sys
+totals = lambda path: [t["score"]["totals"] for t in json.load(open(path))["tiles"]]
+cwl, cli, default = map(totals, sys.argv[1:])
+sys.exit(0 if cwl == cli and cwl != default else 1)
+PY
+then
+    pass "cwl: score-slide.cwl passes preset and detection_threshold (the CLI's totals, not the defaults')"
+else
+    show "$WORK/cwltool-preset.log" 20
+    fail "cwl: preset and detection_threshold did not reach stainshift score-slide"
+fi
+
 # ---------------------------------------------------------------- a broken tile
 # A copy of the samples whose first slide has a tile that is not an image.
 BROKEN=$WORK/broken

@@ -5,21 +5,18 @@ import StainShift
 /// How nuclei are found, for every command that scores tiles (`score`, `run`, `score-slide`).
 struct DetectionFlags: ParsableArguments {
     @Option(help: "Nucleus and cell detection: default (scanner-robust), qupath-0.3 (QuPath 0.3 positive cell detection as in the OS-2 validation run: OD sum, no cell expansion) or distance-watershed.")
-    var preset: String = DetectionPreset.standard.rawValue
+    var preset: DetectionPreset = .standard
     @Option(help: "Fixed detection threshold in OD instead of the automatic one (qupath-0.3: 0.2).")
     var detectionThreshold: Double?
 
     func validate() throws {
-        guard DetectionPreset(rawValue: preset) != nil else {
-            throw ValidationError("unknown --preset '\(preset)' (known: \(DetectionPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
         if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
             throw ValidationError("--detection-threshold must be a positive OD")
         }
     }
-
-    var detection: DetectionPreset { DetectionPreset(rawValue: preset) ?? .standard }
 }
+
+extension DetectionPreset: ExpressibleByArgument {}
 
 /// Options of commands that score tiles (`run`, `score-slide`).
 struct ScoringFlags: ParsableArguments {
@@ -40,7 +37,7 @@ struct ScoringFlags: ParsableArguments {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
-        try Self.engine(command, markers: markers, background: background, detection: detection.detection,
+        try Self.engine(command, markers: markers, background: background, detection: detection.preset,
                         detectionThreshold: detection.detectionThreshold)
     }
 

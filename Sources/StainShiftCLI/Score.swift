@@ -48,7 +48,7 @@ struct Score: ParsableCommand {
             }
             settings.pixelSizeMicrons = pixelSize
             settings.threads = threads
-            settings.detection = detection.detection
+            settings.detection = detection.preset
             settings.detectionThreshold = detection.detectionThreshold
             let start = Date()
             let img = try ImageReader.read(image, options: ReadOptions(page: page))

@@ -92,7 +92,7 @@ import Testing
 
     @Test func unknownPresetAndBadThresholdAreUsageErrors() throws {
         let r = try CLIRun.run(["score", Self.tile, "--marker", "ki67", "--json", "-", "--preset", "qupath"])
-        #expect(r.status == 64 && r.stderr.contains("unknown --preset 'qupath' (known: default, qupath-0.3, distance-watershed)"))
+        #expect(r.status == 64 && r.stderr.contains("'qupath'") && r.stderr.contains("'qupath-0.3'"), "\(r.stderr)")
         let t = try CLIRun.run(["score", Self.tile, "--marker", "ki67", "--json", "-", "--detection-threshold", "0"])
         #expect(t.status == 64 && t.stderr.contains("--detection-threshold must be a positive OD"))
         // Every preset scores a membrane marker (qupath-0.3 has no cell expansion, so no ring).

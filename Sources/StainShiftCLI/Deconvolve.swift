@@ -39,10 +39,11 @@ struct Deconvolve: ParsableCommand {
             job.threads = threads
             job.page = page
             job.maxPixels = maxPixels
-            do { _ = try job.resolveStains() } catch {
+            // A bad --stains is a usage error; the job resolves it before reading or writing anything.
+            let summary: DeconvolveSummary
+            do { summary = try job.run { Stderr.line("stainshift deconvolve: \($0)") } } catch let error as StainError {
                 throw CommandFailure(command: "deconvolve", detail: "--stains: \(error)", code: 64)
             }
-            let summary = try job.run { Stderr.line("stainshift deconvolve: \($0)") }
             print(try summary.json())
         }
     }

@@ -36,29 +36,27 @@ public struct DeconvolveJob: Sendable {
     /// `auto` or `auto:SET`: estimate per image, starting from (and naming roles after) SET.
     public var isAuto: Bool { stains == "auto" || stains.hasPrefix("auto:") }
 
-    /// The stain matrix to use as given, nil when it is estimated per image; throws for a bad `stains`.
-    public func resolveStains() throws(StainError) -> StainMatrix? {
-        if isAuto { _ = try reference(); return nil }
-        return try StainMatrix.resolve(stains)
-    }
-
-    func reference() throws(StainError) -> StainMatrix {
-        stains.hasPrefix("auto:") ? try StainMatrix.resolve(String(stains.dropFirst(5))) : StainPresets.hDAB
+    /// `stains` resolved once: the matrix to use as given (nil when it is estimated per image) and
+    /// the reference an estimate starts from and names its roles after; throws for a bad `stains`.
+    public func resolveStains() throws(StainError) -> (fixed: StainMatrix?, reference: StainMatrix) {
+        guard isAuto else { return (try StainMatrix.resolve(stains), StainPresets.hDAB) }
+        return (nil, stains.hasPrefix("auto:") ? try StainMatrix.resolve(String(stains.dropFirst(5))) : StainPresets.hDAB)
     }
 
     var workers: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }
 
     /// Unmixes the image and writes the maps and previews. `warn` receives one-line warnings
-    /// (background or stain estimation fell back), each naming the image.
+    /// (background or stain estimation fell back), each naming the image. A bad `stains` throws a
+    /// `StainError` before anything is read or written.
     public func run(warn: (String) -> Void = { _ in }) throws -> DeconvolveSummary {
-        let fixed = try resolveStains()
+        let stains = try resolveStains()
         let info = try ImageReader.info(image, page: page)
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         } catch {
             throw PipelineError(path: output, reason: "cannot create the output folder")
         }
-        return info.width * info.height <= maxPixels ? try whole(fixed, warn: warn) : try banded(info, fixed, warn: warn)
+        return info.width * info.height <= maxPixels ? try whole(stains, warn: warn) : try banded(info, stains, warn: warn)
     }
 
     var stem: String {
@@ -76,7 +74,7 @@ public struct DeconvolveJob: Sendable {
     }
 
     /// White point and matrix for pixels `sample` (the whole image, or a subsample of a large one).
-    func settings(_ sample: [RGBImage], bitDepth: Int, fixed: StainMatrix?,
+    func settings(_ sample: [RGBImage], bitDepth: Int, stains: (fixed: StainMatrix?, reference: StainMatrix),
                   warn: (String) -> Void) -> (WhitePoint, BackgroundEstimate?, StainMatrix, StainEstimate?) {
         var white = WhitePoint.fixed(bitDepth: bitDepth)
         var estimatedWhite: BackgroundEstimate?
@@ -88,8 +86,8 @@ public struct DeconvolveJob: Sendable {
         } else if let given = givenWhitePoint {
             white = given
         }
-        if let fixed { return (white, estimatedWhite, fixed, nil) }
-        let estimate = StainEstimation.macenko(sample, reference: (try? reference()) ?? StainPresets.hDAB, whitePoint: white)
+        if let fixed = stains.fixed { return (white, estimatedWhite, fixed, nil) }
+        let estimate = StainEstimation.macenko(sample, reference: stains.reference, whitePoint: white)
         if let warning = estimate.warning { warn("\(image): stains: \(warning)") }
         return (white, estimatedWhite, estimate.matrix, estimate)
     }
@@ -101,9 +99,9 @@ public struct DeconvolveJob: Sendable {
     }
 
     /// The image fits in memory: read, unmix, write.
-    func whole(_ fixed: StainMatrix?, warn: (String) -> Void) throws -> DeconvolveSummary {
+    func whole(_ stains: (fixed: StainMatrix?, reference: StainMatrix), warn: (String) -> Void) throws -> DeconvolveSummary {
         let img = try ImageReader.read(image, options: ReadOptions(page: page, maxPixels: maxPixels, threads: threads))
-        let (white, estimatedWhite, matrix, estimate) = settings([img], bitDepth: img.bitDepth, fixed: fixed, warn: warn)
+        let (white, estimatedWhite, matrix, estimate) = settings([img], bitDepth: img.bitDepth, stains: stains, warn: warn)
         let deconvolver = Deconvolver(matrix: matrix, whitePoint: white, bitDepth: img.bitDepth)
         var planes = deconvolver.run(img, threads: workers)
         if clip { planes.clipNegatives() }
@@ -124,7 +122,8 @@ public struct DeconvolveJob: Sendable {
     }
 
     /// The image is larger than `maxPixels`: bands of rows in, strips out.
-    func banded(_ info: ImageInfo, _ fixed: StainMatrix?, warn: (String) -> Void) throws -> DeconvolveSummary {
+    func banded(_ info: ImageInfo, _ stains: (fixed: StainMatrix?, reference: StainMatrix),
+                warn: (String) -> Void) throws -> DeconvolveSummary {
         let w = info.width, h = info.height
         // Bands follow the file's tile or strip rows, so each block is decoded once.
         let unit = max(1, info.tileHeight ?? (info.format == .tiff ? ImageReader.rowsPerStrip(image, page: page) : nil) ?? 256)
@@ -134,19 +133,17 @@ public struct DeconvolveJob: Sendable {
             try ImageReader.readRegion(image, x: 0, y: y, width: w, height: min(bandRows, h - y), options: options)
         }
         // Automatic settings look at a fixed-stride subsample of every band: a first, read-only pass.
-        var fixedMatrix = fixed
-        var white = WhitePoint.fixed(bitDepth: info.bitsPerSample == 16 ? 16 : 8)
-        var estimatedWhite: BackgroundEstimate?, estimate: StainEstimate?
-        if fixed == nil || background == "auto" {
+        let matrix: StainMatrix, white: WhitePoint, estimatedWhite: BackgroundEstimate?, estimate: StainEstimate?
+        if let fixed = stains.fixed, background != "auto" {
+            (matrix, estimatedWhite, estimate) = (fixed, nil, nil)
+            white = givenWhitePoint ?? WhitePoint.fixed(bitDepth: info.bitsPerSample == 16 ? 16 : 8)
+        } else {
             let stride = max(1, (w * h) / 2_000_000)
             var sample: [RGBImage] = []
             for y in Swift.stride(from: 0, to: h, by: bandRows) { sample.append(try band(y).strided(by: stride)) }
-            (white, estimatedWhite, fixedMatrix, estimate) = settings(sample, bitDepth: sample.first?.bitDepth ?? 8,
-                                                                      fixed: fixed, warn: warn)
-        } else if let given = givenWhitePoint {
-            white = given
+            (white, estimatedWhite, matrix, estimate) = settings(sample, bitDepth: sample.first?.bitDepth ?? 8,
+                                                                 stains: stains, warn: warn)
         }
-        guard let matrix = fixedMatrix else { throw PipelineError(path: image, reason: "no stain matrix") }
         // Unfinished streams remove their temporary files when released (an error on the way).
         var writers: [FloatTIFFStream] = []
         for stain in matrix.stains {

@@ -58,7 +58,9 @@ mpix=$(awk -v n="$tiles" -v s="$size" 'BEGIN { print n * s * s / 1e6 }')
 rate() { awk -v p="$mpix" -v t="$1" 'BEGIN { printf "%.1f", p / t }'; }
 rgb_kb=$(( size * size * 3 / 1024 ))
 ours=("$bin" score --marker "$marker" --json /dev/null)
-skimage=("$venv/bin/python" "$here/skimage_pipeline.py")
+# Without the OpenBLAS core-type overrides some machines set for old OpenBLAS builds: they slow a
+# current numpy, and the reference should run at its best.
+skimage=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$venv/bin/python" "$here/skimage_pipeline.py")
 
 read -r o1_wall o1_cpu o1_rss < <(run 1 png "${ours[@]}")
 read -r oP_wall oP_cpu oP_rss < <(run "$cores" png "${ours[@]}" --threads 1)

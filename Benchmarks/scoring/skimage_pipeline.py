@@ -20,6 +20,15 @@ from skimage.segmentation import watershed
 PIXEL_UM = 0.5
 
 
+def drop_small(mask, min_size):
+    """Objects smaller than min_size pixels removed: skimage >= 0.26 names it max_size (removing
+    objects of at most that size), older versions min_size."""
+    try:
+        return remove_small_objects(mask, max_size=min_size - 1)
+    except TypeError:
+        return remove_small_objects(mask, min_size=min_size)
+
+
 def score(path):
     rgb = io.imread(path)[..., :3]
     hed = rgb2hed(rgb)
@@ -29,7 +38,7 @@ def score(path):
     smooth = gaussian(h, sigma=1.5 / PIXEL_UM)
     t = threshold_otsu(smooth)
     mask = ndi.binary_fill_holes(smooth > t)
-    mask = remove_small_objects(mask, min_size=int(10 / PIXEL_UM**2))
+    mask = drop_small(mask, int(10 / PIXEL_UM**2))
     distance = ndi.distance_transform_edt(mask)
     peaks = peak_local_max(distance, min_distance=int(3 / PIXEL_UM), labels=ndi.label(mask)[0], exclude_border=False)
     markers = np.zeros(distance.shape, dtype=np.int32)

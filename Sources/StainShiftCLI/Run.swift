@@ -72,10 +72,11 @@ func rethrowing<T>(_ command: String, _ body: () throws(PipelineError) -> T) thr
 func finish(_ command: String, _ result: CohortResult, outdir: String, keepGoing: Bool, quiet: Bool) throws {
     if !result.failures.isEmpty {
         let where_ = URL(fileURLWithPath: outdir).appendingPathComponent("failures.tsv").path
-        Stderr.line("stainshift \(command): \(result.failures.count) input\(result.failures.count == 1 ? "" : "s") failed (listed in \(where_))")
+        Stderr.line("stainshift \(command): \(ProgressReporter.counted(result.failures.count, "input")) failed (listed in \(where_))")
         if !keepGoing { throw ExitCode(3) }
     } else if !quiet {
-        Stderr.line("stainshift \(command): \(result.tiles.count) tiles, \(result.slides.count) slides, \(result.calls.count) patients -> \(outdir)")
+        let counts = [(result.tiles.count, "tile"), (result.slides.count, "slide"), (result.calls.count, "patient")]
+        Stderr.line("stainshift \(command): \(counts.map { ProgressReporter.counted($0.0, $0.1) }.joined(separator: ", ")) -> \(outdir)")
     }
 }
 

@@ -77,14 +77,14 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes `data` atomically.
+    /// Writes `data` atomically. A failure names the system's reason ("No such file or directory",
+    /// "Permission denied", "No space left on device").
     public static func write(_ data: Data, to path: String) throws(ImagingError) {
         let temporary = temporaryPath(for: path)
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-        } catch {
+        let failure = writeFile(data, to: temporary)
+        guard failure == 0 else {
             unlink(temporary)
-            throw ImagingError(path: path, reason: "cannot write: \(error.localizedDescription)")
+            throw ImagingError(path: path, reason: "cannot write: \(String(cString: strerror(failure)))")
         }
         try commit(temporary, to: path)
     }
@@ -92,4 +92,25 @@ public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws(ImagingError) {
         try write(Data(text.utf8), to: path)
     }
+}
+
+/// Creates `path` (which must not exist) holding `data`; 0 or the errno of the first failure.
+private func writeFile(_ data: Data, to path: String) -> Int32 {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { return errno }
+    var failure: Int32 = data.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return 0 }
+        var offset = 0
+        while offset < raw.count {
+            let written = write(fd, base + offset, raw.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return 0
+    }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    return failure
 }

@@ -39,7 +39,12 @@ public final class ProgressReporter: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard mode == .lines else { return }
         let rate = self.rate
-        write("\(label): slide \(slide): \(tiles) tiles\(failed > 0 ? ", \(failed) failed" : "") (\(done)/\(total) tiles, \(String(format: "%.1f", rate)) tiles/s)\n")
+        write("\(label): slide \(slide): \(Self.counted(tiles, "tile"))\(failed > 0 ? ", \(failed) failed" : "") (\(done)/\(total) tiles, \(String(format: "%.1f", rate)) tiles/s)\n")
+    }
+
+    /// `n` and the noun, plural unless `n` is 1: "1 tile", "3 tiles", "0 patients".
+    public static func counted(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
     private var rate: Double {

@@ -129,4 +129,21 @@ import Testing
         try ImageWriter.writePNG(image, to: path)
         #expect(try ImageReader.read(path).samples == image.samples)
     }
+
+    /// Text files are written whole or not at all, and a failure gives the system's reason.
+    @Test func atomicFileWritesWholeOrNothing() throws {
+        let dir = try Scratch()
+        defer { dir.cleanup() }
+        let path = dir.path("a.json")
+        try AtomicFile.write("first\n", to: path)
+        try AtomicFile.write("second\n", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second\n")
+        try AtomicFile.write(Data(), to: dir.path("empty.tsv"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("empty.tsv"))).isEmpty)
+        let missing = dir.url.path + "/no-such-folder/x.json"
+        let error = try #require(throws: ImagingError.self) { try AtomicFile.write("x", to: missing) }
+        #expect(error.path == missing && error.reason == "cannot write: No such file or directory")
+        // Nothing else was left behind: no temporary files.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted() == ["a.json", "empty.tsv"])
+    }
 }

@@ -8,6 +8,8 @@ struct DetectionFlags: ParsableArguments {
     var preset: DetectionPreset = .standard
     @Option(help: "Fixed detection threshold in OD instead of the automatic one (qupath-0.3: 0.2).")
     var detectionThreshold: Double?
+    @Option(help: ArgumentHelp("Factor for every measured OD: auto (the image's own, so two scanners agree) or a number; 1 scores OD as scanned (one scanner, counterstain varying between batches).", valueName: "auto|F"))
+    var odScale: ODScaleOption = .automatic
 
     func validate() throws {
         if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
@@ -17,6 +19,26 @@ struct DetectionFlags: ParsableArguments {
 }
 
 extension DetectionPreset: ExpressibleByArgument {}
+
+/// `--od-scale auto|F`: the image's own OD factor, or a fixed positive one.
+enum ODScaleOption: ExpressibleByArgument, Equatable {
+    case automatic
+    case fixed(Double)
+
+    init?(argument: String) {
+        if argument == "auto" { self = .automatic; return }
+        guard let value = Double(argument), value.isFinite, value > 0 else { return nil }
+        self = .fixed(value)
+    }
+
+    var defaultValueDescription: String { "auto" }
+
+    /// The fixed factor; nil for auto.
+    var factor: Double? {
+        if case .fixed(let value) = self { return value }
+        return nil
+    }
+}
 
 /// Options of commands that score tiles (`run`, `score-slide`).
 struct ScoringFlags: ParsableArguments {
@@ -38,19 +60,20 @@ struct ScoringFlags: ParsableArguments {
 
     func engine(_ command: String) throws -> ScoringEngine {
         try Self.engine(command, markers: markers, background: background, detection: detection.preset,
-                        detectionThreshold: detection.detectionThreshold)
+                        detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor)
     }
 
     /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
     static func engine(_ command: String, markers: String?, background: Double?, detection: DetectionPreset = .standard,
-                       detectionThreshold: Double? = nil) throws -> ScoringEngine {
+                       detectionThreshold: Double? = nil, odScale: Double? = nil) throws -> ScoringEngine {
         var set = MarkerSet.builtin
         if let markers {
             do { set = try MarkerSet.load(markers) } catch {
                 throw CommandFailure(command: command, detail: error.description, code: 64)
             }
         }
-        return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold)
+        return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold,
+                         odScale: odScale)
     }
 
     func batch() -> BatchOptions {

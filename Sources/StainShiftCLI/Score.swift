@@ -50,6 +50,7 @@ struct Score: ParsableCommand {
             settings.threads = threads
             settings.detection = detection.preset
             settings.detectionThreshold = detection.detectionThreshold
+            settings.odScale = detection.odScale.factor
             let start = Date()
             let img = try ImageReader.read(image, options: ReadOptions(page: page))
             let decoded = Date()

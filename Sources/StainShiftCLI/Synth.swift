@@ -19,6 +19,8 @@ struct SynthTile: ParsableCommand {
     @Option(help: "Percent of tumour cells positive.") var positive: Double = 40
     @Option(help: "Per-cell truth TSV to write (or - for stdout).") var truth: String?
     @Option(help: "Gaussian noise, grey levels (sd).") var noise: Double = TileSpec().noise
+    @Option(help: "Hematoxylin strength: below 1 a paler counterstain, above 1 a heavier one (DAB unchanged).")
+    var counterstain: Double = TileSpec().counterstain
 
     func validate() throws {
         guard Marker.builtin(named: marker) != nil else {
@@ -26,6 +28,7 @@ struct SynthTile: ParsableCommand {
         }
         guard (1...16384).contains(size) else { throw ValidationError("--size must be 1-16384 pixels") }
         guard (0...100).contains(positive) else { throw ValidationError("--positive must be 0-100") }
+        guard (0...10).contains(counterstain) else { throw ValidationError("--counterstain must be 0-10") }
     }
 
     func run() throws {
@@ -35,6 +38,7 @@ struct SynthTile: ParsableCommand {
             spec.width = size; spec.height = size
             spec.positiveFraction = positive / 100
             spec.noise = noise
+            spec.counterstain = counterstain
             let (image, t) = SyntheticTile.generate(spec, seed: seed)
             try ImageWriter.writePNG(image, to: output)
             if let truth { try Output.write(t.tsv(), to: truth) }

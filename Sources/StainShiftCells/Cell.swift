@@ -50,8 +50,8 @@ public struct CellSegmentation: Sendable {
     public var membraneMask: [UInt8]
     public var cells: [Cell]
     /// Factor by which this image's optical densities were multiplied before measuring
-    /// (`CellParameters.normaliseStains`; 1 when off). Apply it to pixel-level scores of the same
-    /// tile so they share the cells' normalised OD scale.
+    /// (`CellParameters.measurementODScale`, else `normaliseStains`' factor, else 1). Apply it to
+    /// pixel-level scores of the same tile so they share the cells' OD scale.
     public var odScale: Float = 1
 
     public init(width: Int, height: Int, nucleusLabels: [Int32], cellLabels: [Int32], membraneMask: [UInt8], cells: [Cell]) {

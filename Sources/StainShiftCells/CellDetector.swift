@@ -17,9 +17,11 @@ public enum CellDetector {
         let pool = pool ?? .passThrough
         let w = planes.width, h = planes.height, n = w * h
         guard n > 0, planes.planeOffset(.hematoxylin) != nil else {
-            return CellSegmentation(width: w, height: h, nucleusLabels: [Int32](repeating: 0, count: n),
-                                    cellLabels: [Int32](repeating: 0, count: n),
-                                    membraneMask: [UInt8](repeating: 0, count: n), cells: [])
+            var empty = CellSegmentation(width: w, height: h, nucleusLabels: [Int32](repeating: 0, count: n),
+                                         cellLabels: [Int32](repeating: 0, count: n),
+                                         membraneMask: [UInt8](repeating: 0, count: n), cells: [])
+            empty.odScale = parameters.measurementODScale ?? 1
+            return empty
         }
         let px = parameters.safePixelSize
         let tissueMask = tissue.flatMap { $0.width == w && $0.height == h ? $0.mask : nil }
@@ -69,12 +71,13 @@ public enum CellDetector {
                                               distance: parameters.cellExpansionMicrons / px, pool: pool)
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
                                               thickness: parameters.membraneWidthMicrons / px, pool: pool)
+        let measureScale = parameters.measurementODScale ?? odScale
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
-                                         membrane: membrane, count: count, odScale: odScale,
+                                         membrane: membrane, count: count, odScale: measureScale,
                                          parameters: parameters, pool: pool)
         var segmentation = CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                             membraneMask: membrane, cells: cells)
-        segmentation.odScale = odScale
+        segmentation.odScale = measureScale
         return segmentation
     }
 

@@ -18,6 +18,12 @@ public struct CellParameters: Sendable, Equatable {
     /// tissue to 0.8 (see `StainEstimation`): scanners differ mostly by such a factor. Detection and
     /// measurements then use these normalised OD units; `CellSegmentation.odScale` holds the factor.
     public var normaliseStains: Bool = true
+    /// A fixed factor for every measured OD (compartment means and maxima, and through
+    /// `CellSegmentation.odScale` the marker's DAB bins and pixel scores) instead of the image's own
+    /// (`normaliseStains`; 1 without it). 1 reads OD as scanned: right when pre and post slides come
+    /// from one scanner and the counterstain varies, since the image's factor reads a pale counterstain
+    /// as a dim scan and raises weak DAB with it. Detection is unaffected: it keeps `normaliseStains`.
+    public var measurementODScale: Float?
     /// How candidate nucleus pixels are found.
     public var foreground: ForegroundMethod = .laplacianOfGaussian
     /// Gaussian sigma of the detection channel (QuPath's default is 1.5 µm; 2 µm, as in the OS-2

@@ -7,10 +7,11 @@ import StainShiftStains
 
 extension ScoringEngine {
     /// The real scorer: `TileScorer` with `markers` (built-ins unless a marker config overrides
-    /// them), optional white point, detection preset and threshold, and the scoring stage's overlay
-    /// for the report's thumbnails.
+    /// them), optional white point, detection preset and threshold, fixed OD factor, and the scoring
+    /// stage's overlay for the report's thumbnails.
     public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
-                                detection: DetectionPreset = .standard, detectionThreshold: Double? = nil) -> ScoringEngine {
+                                detection: DetectionPreset = .standard, detectionThreshold: Double? = nil,
+                                odScale: Double? = nil) -> ScoringEngine {
         @Sendable func settings(_ job: Job) -> ScoringSettings {
             var s = ScoringSettings()
             s.pixelSizeMicrons = job.pixelSize
@@ -19,6 +20,7 @@ extension ScoringEngine {
             s.threads = job.threads
             s.detection = detection
             s.detectionThreshold = detectionThreshold
+            s.odScale = odScale
             return s
         }
         var engine = ScoringEngine(
@@ -38,6 +40,7 @@ extension ScoringEngine {
                     + "\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
                     + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
                     + "\ndetection=\(detection.rawValue)\ndetection_threshold=\(detectionThreshold.map { String($0) } ?? "automatic")"
+                    + (odScale.map { "\nod_scale=\($0)" } ?? "")
             },
             overlay: { job in
                 let marker = try markers.marker(named: job.marker)

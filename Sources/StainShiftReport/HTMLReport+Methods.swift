@@ -77,6 +77,10 @@ extension HTMLReport {
             + "non-nuclear pixels, so partial membrane staining counts; calreticulin membranes use the brightest half of "
             + "eight 45\u{00B0} sectors of the 1 \u{00B5}m ring with the cell's own cytoplasmic staining (share 0.3) "
             + "removed, so cytoplasmic (ER) calreticulin is not read as surface exposure.",
+        "Intensity: before binning, every OD of a tile is multiplied by one factor, listed per tile as od_scale in "
+            + "tiles.tsv: by default the tile's own, which brings hematoxylin's 99th percentile in tissue to 0.8 so that "
+            + "scanners agree (it also reads a pale counterstain as a dim scan and raises weak DAB with it), or one fixed "
+            + "factor given with --od-scale (1: OD as scanned).",
         "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
             + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
             + "intensity, as defined for PD-L1 IHC 22C3 pharmDx. Slide scores are computed from the summed cell "

@@ -21,6 +21,9 @@ public struct ScoringSettings: Sendable {
     public var detection: DetectionPreset = .standard
     /// A fixed detection threshold (OD) instead of the preset's automatic one.
     public var detectionThreshold: Double?
+    /// A fixed factor for measured OD instead of the image's own (`CellParameters.measurementODScale`):
+    /// 1 scores OD as scanned. nil: the preset's (the default preset's per-image factor).
+    public var odScale: Double?
 
     /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
     public static let defaultPixelSizeMicrons = 0.5

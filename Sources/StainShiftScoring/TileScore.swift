@@ -65,10 +65,11 @@ public struct TileScore: Sendable, Equatable, Codable {
     public var totals: TileTotals
     public var qcFlags: [QCFlag]
     public var pixelSizeMicrons: Double
-    /// The per-image factor every OD was multiplied by before detection and binning
-    /// (`CellParameters.normaliseStains`: hematoxylin's 99th percentile in tissue brought to 0.8);
-    /// 1 when not normalised, nil for scores made before it was recorded. A factor far from 1 on a
-    /// well-scanned slide means pale or heavy counterstain, which scales DAB by the same factor.
+    /// The factor every measured OD was multiplied by before binning: the image's own
+    /// (`CellParameters.normaliseStains`: hematoxylin's 99th percentile in tissue brought to 0.8),
+    /// a fixed one (`ScoringSettings.odScale`), or 1 when not normalised; nil for scores made before
+    /// it was recorded. An image's factor far from 1 on a well-scanned slide means pale or heavy
+    /// counterstain, which scales DAB by the same factor.
     public var odScale: Double?
 
     public init(image: String, marker: String, totals: TileTotals, qcFlags: [QCFlag], pixelSizeMicrons: Double,

@@ -55,13 +55,14 @@ extension TileScorer {
         return analysis
     }
 
-    /// Detection settings for a marker: the settings' preset and threshold; nuclei are found on
+    /// Detection settings for a marker: the settings' preset, threshold and OD factor; nuclei are found on
     /// hematoxylin, or on hematoxylin + DAB for nuclear markers (a strongly stained nucleus is brown,
     /// not blue), except with qupath-0.3, which keeps QuPath's optical density sum.
     public static func cellParameters(for marker: Marker, pixelSizeMicrons: Double,
                                       settings: ScoringSettings = ScoringSettings()) -> CellParameters {
         var p = settings.detection.parameters(pixelSizeMicrons: pixelSizeMicrons, threshold: settings.detectionThreshold)
         if settings.detection != .qupath03 { p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin }
+        p.measurementODScale = settings.odScale.map { Float($0) }
         return p
     }
 }

@@ -285,6 +285,10 @@ struct Layout {
             }
             dab[i] = Float(d) * (0.92 + 0.16 * tex)
         }
+        if spec.counterstain != 1 {
+            let c = Float(max(0, spec.counterstain))
+            for i in 0..<n { hem[i] *= c }
+        }
         Blur.gaussian(&hem, w, h, sigma: spec.blurSigmaPixels)
         Blur.gaussian(&dab, w, h, sigma: spec.blurSigmaPixels)
         let stains = jitteredStains(&trng)

@@ -42,6 +42,9 @@ public struct TileSpec: Sendable, Equatable {
     public var marginMicrons: Double = 0.5
     /// Non-specific DAB OD over all tissue.
     public var backgroundDAB: Double = 0.04
+    /// Multiplies every hematoxylin OD: below 1 a paler counterstain (a shorter hematoxylin bath),
+    /// above 1 a heavier one. DAB is unchanged, unlike a dimmer scan, which lowers both stains.
+    public var counterstain: Double = 1
     /// Gaussian noise in grey levels (8-bit).
     public var noise: Double = 2.0
     /// Optical blur, Gaussian sigma in pixels.

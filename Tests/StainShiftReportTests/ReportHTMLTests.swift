@@ -179,6 +179,8 @@ import Testing
         let methods = try #require(root.all("section").first { $0.attributes["id"] == "methods" })
         let text = methods.allText
         #expect(text.contains("0.1.0") && text.contains("2026-11-27T05:00:00Z") && text.contains("cohort/manifest.csv"))
+        // How intensities were normalised, and where each tile's factor is.
+        #expect(text.contains("od_scale in tiles.tsv") && text.contains("--od-scale"))
         for (key, value) in result.provenance.settings where key != "classifier_config" {
             #expect(text.contains(key) && text.contains(value))
         }

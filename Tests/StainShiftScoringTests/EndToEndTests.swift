@@ -99,3 +99,65 @@ extension Marker: CustomTestStringConvertible {
         #expect(abs(a.totals.tumour.percentPositive - b.totals.tumour.percentPositive) < 5)
     }
 }
+
+/// `ScoringSettings.odScale` against synthetic truth. The image's own factor (auto) cannot tell a
+/// pale counterstain from a dim scan: both lower hematoxylin. A fixed factor of 1 scores a pale
+/// counterstain correctly; a dim scan needs the factor that undoes it (auto finds it).
+@Suite struct FixedODScaleTests {
+    static func score(_ image: RGBImage, _ marker: Marker, odScale: Double?) -> TileScore {
+        var settings = ScoringSettings()
+        settings.odScale = odScale
+        return TileScorer.analyse(image, name: "t", marker: marker, settings: settings).score
+    }
+
+    /// A tile painted with hematoxylin's 99th percentile about 0.32 (as scikit-image's IHC image).
+    static func paleTile(_ marker: Marker, seed: UInt64) -> (RGBImage, TileTruth) {
+        var spec = TileSpec(marker: marker, width: 512, height: 512, positiveFraction: 0.3)
+        spec.counterstain = 0.4
+        return SyntheticTile.generate(spec, seed: seed)
+    }
+
+    @Test(arguments: [Marker.hla1, .ki67])
+    func paleCounterstainScoresRightAtFactorOne(marker: Marker) throws {
+        for seed in [UInt64(41), 42] {
+            let (image, truth) = Self.paleTile(marker, seed: seed)
+            let expected = marker.scoredCells(truth.totals(for: marker))
+            let fixed = Self.score(image, marker, odScale: 1), auto = Self.score(image, marker, odScale: nil)
+            let f = marker.scoredCells(fixed.totals)
+            #expect(fixed.odScale == 1)
+            #expect(try #require(auto.odScale) > 2, "seed \(seed): the image's factor reads the pale counterstain as a dim scan")
+            #expect(abs(f.percentPositive - expected.percentPositive) <= 3,
+                    "seed \(seed): factor 1 \(f.percentPositive) vs truth \(expected.percentPositive)")
+            #expect(abs(f.hScore - expected.hScore) <= 15, "seed \(seed): H-score \(f.hScore) vs \(expected.hScore)")
+            // Detection does not depend on the factor: the same cells either way.
+            #expect(fixed.totals.tumour.total == auto.totals.tumour.total)
+        }
+    }
+
+    /// What the fixed factor is for: on a membrane marker (weak bin from 0.15 OD) the image's factor
+    /// lifts faint DAB into the bins, 67-70% positive where 30% were painted.
+    @Test func paleCounterstainOvercallsAMembraneMarkerUnderTheImagesFactor() {
+        for seed in [UInt64(41), 42] {
+            let (image, truth) = Self.paleTile(.hla1, seed: seed)
+            let expected = Marker.hla1.scoredCells(truth.totals(for: .hla1)).percentPositive
+            let auto = Marker.hla1.scoredCells(Self.score(image, .hla1, odScale: nil).totals).percentPositive
+            #expect(auto > expected + 20, "seed \(seed): auto \(auto) vs truth \(expected)")
+        }
+    }
+
+    @Test func dimScanNeedsTheFactorThatUndoesIt() {
+        let spec = TileSpec(marker: .hla1, width: 512, height: 512, positiveFraction: 0.3)
+        let (image, truth) = SyntheticTile.generate(spec, seed: 43)
+        guard case .uint8(let rgb) = image.samples else { Issue.record("8-bit tile expected"); return }
+        // Every OD halved, both stains: I = 255 * (I0 / 255)^0.5.
+        let dim = RGBImage(width: image.width, height: image.height,
+                           samples: .uint8(rgb.map { UInt8((255 * (Double($0) / 255).squareRoot()).rounded()) }))
+        let expected = Marker.hla1.scoredCells(truth.totals(for: .hla1)).percentPositive
+        let original = Marker.hla1.scoredCells(Self.score(image, .hla1, odScale: 1).totals).percentPositive
+        let undone = Marker.hla1.scoredCells(Self.score(dim, .hla1, odScale: 2).totals).percentPositive
+        let asScanned = Marker.hla1.scoredCells(Self.score(dim, .hla1, odScale: 1).totals).percentPositive
+        #expect(abs(original - expected) <= 3, "original at factor 1: \(original) vs truth \(expected)")
+        #expect(abs(undone - expected) <= 3, "dim scan at factor 2: \(undone) vs truth \(expected)")
+        #expect(asScanned < expected - 5, "dim scan as scanned: \(asScanned) vs truth \(expected)")
+    }
+}

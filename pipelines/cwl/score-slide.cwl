@@ -70,6 +70,12 @@ inputs:
     inputBinding:
       position: 9
       prefix: --detection-threshold
+  od_scale:
+    type: string?
+    doc: Factor for every measured OD, auto (the image's own) or a number; 1 scores OD as scanned.
+    inputBinding:
+      position: 10
+      prefix: --od-scale
 
 arguments:
   - position: 1

@@ -39,6 +39,9 @@ inputs:
   detection_threshold:
     type: float?
     doc: Fixed detection threshold in OD (stainshift --detection-threshold).
+  od_scale:
+    type: string?
+    doc: Factor for measured OD, auto or a number (stainshift --od-scale; 1 scores OD as scanned).
   classifier_config:
     type: File?
     doc: Classifier config JSON (stainshift cohort --config).
@@ -82,6 +85,7 @@ steps:
       stains: stains
       preset: preset
       detection_threshold: detection_threshold
+      od_scale: od_scale
       keep_going: keep_going
     out: [part]
 

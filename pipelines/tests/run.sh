@@ -231,13 +231,14 @@ else
 fi
 
 # ---------------------------------------------------------------- CWL: detection preset
-# score-slide.cwl hands `preset` and `detection_threshold` to stainshift: the part's totals equal
-# the CLI's with the same options and differ from the defaults'.
-printf 'data:\n  class: Directory\n  location: %s\nmanifest: manifest.tsv\nslide: %s\npreset: qupath-0.3\ndetection_threshold: 0.3\n' \
+# score-slide.cwl hands `preset`, `detection_threshold` and `od_scale` to stainshift: the part's
+# totals equal the CLI's with the same options and differ from the defaults'. (qupath-0.3 does not
+# normalise, so a factor of 1.5 moves the DAB bins.)
+printf 'data:\n  class: Directory\n  location: %s\nmanifest: manifest.tsv\nslide: %s\npreset: qupath-0.3\ndetection_threshold: 0.3\nod_scale: "1.5"\n' \
     "$SAMPLES" "$FIRST_SLIDE" >"$WORK/preset.yml"
 if cwltool --outdir "$CWL/preset" "$ROOT/pipelines/cwl/score-slide.cwl" "$WORK/preset.yml" >/dev/null 2>"$WORK/cwltool-preset.log" &&
     "$BIN" score-slide "$SAMPLES/manifest.tsv" --slide "$FIRST_SLIDE" --preset qupath-0.3 --detection-threshold 0.3 \
-        -o "$WORK/preset.json" --quiet &&
+        --od-scale 1.5 -o "$WORK/preset.json" --quiet &&
     "$BIN" score-slide "$SAMPLES/manifest.tsv" --slide "$FIRST_SLIDE" -o "$WORK/default.json" --quiet &&
     "$VENV/bin/python" - "$CWL/preset/$FIRST_SLIDE.json" "$WORK/preset.json" "$WORK/default.json" <<'PY'
 import json, sys
@@ -246,10 +247,10 @@ cwl, cli, default = map(totals, sys.argv[1:])
 sys.exit(0 if cwl == cli and cwl != default else 1)
 PY
 then
-    pass "cwl: score-slide.cwl passes preset and detection_threshold (the CLI's totals, not the defaults')"
+    pass "cwl: score-slide.cwl passes preset, detection_threshold and od_scale (the CLI's totals, not the defaults')"
 else
     show "$WORK/cwltool-preset.log" 20
-    fail "cwl: preset and detection_threshold did not reach stainshift score-slide"
+    fail "cwl: preset, detection_threshold or od_scale did not reach stainshift score-slide"
 fi
 
 # ---------------------------------------------------------------- a broken tile

@@ -67,6 +67,7 @@ public struct PatientCaller: Sendable {
         var drift: Double?
         for s in slides { if let d = s.stainDriftDegrees { drift = max(drift ?? 0, d) } }
         if let drift, drift > config.stainDriftDegrees { flags.insert("stain_drift") }
+        if slides.contains(where: { $0.qcFlags.contains("od_scale_drift") }) { flags.insert("od_scale_drift") }
 
         let signals = config.signals.map { signalState($0, slides: slides, changes: changes) }
         let gains = signals.filter { $0.state == .gained }.count
@@ -83,6 +84,11 @@ public struct PatientCaller: Sendable {
         rationale += fired?.rationale ?? "No rule matched."
         if flags.contains("stain_drift"), let drift {
             rationale += " Caution: stains drifted \(Self.f1(drift)) degrees between pre and post."
+        }
+        if flags.contains("od_scale_drift") {
+            rationale += " Caution: pre and post OD factors (od_scale) differ more than \(Self.trim(ODScaleDrift.threshold))-fold:"
+                + " a different scanner, which they correct, or a different counterstain, which they turn into a DAB change"
+                + " (one scanner: rescore with --od-scale 1)."
         }
 
         var call = PatientCall(patient: patient, pdl1Group: group, tpsPre: tps?.pre, tpsPost: tps?.post,

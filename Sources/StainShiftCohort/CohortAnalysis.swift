@@ -12,9 +12,15 @@ public enum CohortAnalysis {
     /// One `SlideRecord` per part, sorted by patient, marker, timepoint, slide.
     /// Slide QC flags: the tiles' flags, `few_tumour_cells` below `minimumTumourCells`, `no_tiles`
     /// when nothing was scored, `stain_drift` when the stains differ from the other timepoint's
-    /// slides of the same patient and marker by more than `StainDrift.threshold` degrees.
+    /// slides of the same patient and marker by more than `StainDrift.threshold` degrees,
+    /// `od_scale_drift` when their OD factors differ by more than `ODScaleDrift.threshold` times.
     public static func slides(_ parts: [SlidePart], scores: MarkerScoring) -> [SlideRecord] {
-        let drift = driftBySlide(parts)
+        let drift = driftBySlide(parts) { StainDrift.degrees($0.stainVectors, $1.stainVectors) }
+        let factors = Dictionary(uniqueKeysWithValues: parts.compactMap { p in ODScaleDrift.median(p).map { (p.slide, $0) } })
+        let intensity = driftBySlide(parts) { a, b in
+            guard let x = factors[a.slide], let y = factors[b.slide] else { return nil }
+            return ODScaleDrift.ratio(x, y)
+        }
         return sortedParts(parts).map { part in
             let totals = part.totals
             var flags = Set(part.tiles.flatMap { $0.score.qcFlags.map(\.rawValue) })
@@ -22,6 +28,7 @@ public enum CohortAnalysis {
             if totals.tumour.total < minimumTumourCells { flags.insert("few_tumour_cells") }
             let d = drift[part.slide]
             if let d, d > StainDrift.threshold { flags.insert("stain_drift") }
+            if let r = intensity[part.slide], r > ODScaleDrift.threshold { flags.insert("od_scale_drift") }
             var record = SlideRecord(patient: part.patient, timepoint: part.timepoint, marker: part.marker,
                                      slide: part.slide, tileCount: part.tiles.count, totals: totals,
                                      scores: scores(part.marker, totals), qcFlags: flags.sorted(),
@@ -32,14 +39,15 @@ public enum CohortAnalysis {
         }
     }
 
-    /// Largest stain drift of each slide against the other timepoint's slides (same patient, marker).
-    static func driftBySlide(_ parts: [SlidePart]) -> [String: Double] {
+    /// Largest `measure` of each slide against the other timepoint's slides (same patient, marker);
+    /// pairs it returns nil for are skipped.
+    static func driftBySlide(_ parts: [SlidePart], _ measure: (SlidePart, SlidePart) -> Double?) -> [String: Double] {
         var out: [String: Double] = [:]
         let groups = Dictionary(grouping: parts) { "\($0.patient)\u{1F}\($0.marker)" }
         for (_, group) in groups {
             for a in group where a.timepoint == .pre {
                 for b in group where b.timepoint == .post {
-                    let d = StainDrift.degrees(a.stainVectors, b.stainVectors)
+                    guard let d = measure(a, b) else { continue }
                     out[a.slide] = max(out[a.slide] ?? 0, d)
                     out[b.slide] = max(out[b.slide] ?? 0, d)
                 }

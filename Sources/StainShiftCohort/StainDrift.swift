@@ -22,6 +22,30 @@ public enum StainDrift {
     }
 }
 
+/// The intensity shift between two slides: the ratio (at least 1) of their OD factors, each the
+/// median `od_scale` of the slide's tiles.
+///
+/// By default every tile's OD is multiplied by the factor that brings its hematoxylin to a fixed
+/// level, which undoes a dimmer or brighter scanner but also reads a paler or heavier counterstain
+/// as one, and then moves DAB by the same factor. The tiles of one consistently stained and scanned
+/// cohort vary by about 15% either way (`samples/`: 0.80-1.10), so pre and post factors more than
+/// `threshold` apart mean a different
+/// scanner (corrected) or a different counterstain (turned into a DAB change), and are flagged.
+/// (The two OS-2 scans of one section: 1.76.) Under a fixed `--od-scale` every factor is the same.
+public enum ODScaleDrift {
+    public static let threshold = 1.5
+
+    /// The median factor of the slide's tiles that recorded one; nil when none did.
+    public static func median(_ part: SlidePart) -> Double? {
+        let factors = part.tiles.compactMap(\.score.odScale).filter { $0.isFinite && $0 > 0 }.sorted()
+        guard !factors.isEmpty else { return nil }
+        let m = factors.count / 2
+        return factors.count % 2 == 1 ? factors[m] : (factors[m - 1] + factors[m]) / 2
+    }
+
+    public static func ratio(_ a: Double, _ b: Double) -> Double { max(a, b) / min(a, b) }
+}
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -54,7 +54,7 @@ extension HTMLReport {
             keyValueTable(&w, "units", units.keys.sorted().map { ($0, units[$0] ?? "") }, code: true)
 
             w.element("h3", [:], "QC flags")
-            keyValueTable(&w, "flags", ["low_tissue", "out_of_focus", "saturated", "too_few_cells", "stain_drift"].map {
+            keyValueTable(&w, "flags", ["low_tissue", "out_of_focus", "saturated", "too_few_cells", "stain_drift", "od_scale_drift"].map {
                 ($0, MetricInfo.flagMeaning($0) ?? "")
             }, code: true)
 

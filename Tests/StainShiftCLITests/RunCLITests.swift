@@ -207,4 +207,34 @@ struct CLIFailure: Error, CustomStringConvertible {
         let config = try CLIRun.run(["classify", "--print-config"])
         #expect(config.stdout.contains("\"benefit_rules\""))
     }
+
+    /// A paler counterstain on the post-RT slides alone (same PD-L1, 30% painted): the image's own OD
+    /// factor turns it into a false TPS increase, flagged `od_scale_drift`; `--od-scale 1` gives
+    /// no change and no flag.
+    @Test func aPalerPostCounterstainIsFlaggedAndFixedODScaleUndoesIt() throws {
+        let work = try SyntheticRun.scratch("counterstain")
+        var lines = ["patient\ttimepoint\tmarker\timage"]
+        for i in 1...2 {
+            for (timepoint, seed, counterstain) in [("pre", i, "1"), ("post", i + 10, "0.4")] {
+                let name = "\(timepoint)\(i).png"
+                let r = try CLIRun.run(["synth", "tile", work.appendingPathComponent(name).path, "--marker", "pdl1", "--seed",
+                                        String(seed), "--size", "320", "--positive", "30", "--counterstain", counterstain])
+                #expect(r.status == 0, "\(r.stderr)")
+                lines.append("P1\t\(timepoint)\tpdl1\t\(name)")
+            }
+        }
+        let manifest = work.appendingPathComponent("m.tsv")
+        try (lines.joined(separator: "\n") + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+        func group(_ extra: [String]) throws -> [String: String] {
+            let out = work.appendingPathComponent("out\(extra.count)")
+            let r = try CLIRun.run(["run", manifest.path, "-o", out.path, "--quiet", "--bootstrap", "200"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(try SyntheticRun.rows(out.appendingPathComponent("groups.tsv")).first)
+        }
+        let auto = try group([]), fixed = try group(["--od-scale", "1"])
+        #expect(auto["pdl1_group"] == "increase" && auto["flags"] == "od_scale_drift", "\(auto)")
+        #expect(auto["rationale"]?.contains("--od-scale 1") == true)
+        #expect(fixed["pdl1_group"] == "no_change" && fixed["flags"] == "", "\(fixed)")
+        #expect(abs(Double(fixed["tps_delta"] ?? "") ?? 99) < 5, "\(fixed)")
+    }
 }

@@ -75,6 +75,31 @@ func part(_ patient: String, _ tp: Timepoint, _ tiles: [TileRecord], marker: Str
         #expect(StainDrift.degrees(StainPresets.hDAB.stains, StainPresets.hDAB.stains) < 1e-6)
     }
 
+    /// Pre and post slides whose median OD factors differ more than 1.5-fold are flagged, with the
+    /// patient: a different scanner or a different counterstain.
+    @Test func odScaleDriftIsFlaggedAboveOneAndAHalfFold() {
+        func scaled(_ factors: [Double?]) -> [TileRecord] {
+            factors.map { f in var t = tile(100, 50); t.score.odScale = f; return t }
+        }
+        func flagged(_ pre: [Double?], _ post: [Double?]) -> [Bool] {
+            CohortAnalysis.slides([part("P", .pre, scaled(pre)), part("P", .post, scaled(post))], scores: simpleScores)
+                .map { $0.qcFlags.contains("od_scale_drift") }
+        }
+        // Medians 1.0 and 1.6 (the outlying tile 3.0 does not move a median), and the same the other way.
+        #expect(flagged([0.9, 1.0, 1.1], [1.5, 1.6, 3.0]) == [true, true])
+        #expect(flagged([1.7, 1.6], [1.0]) == [true, true])
+        #expect(flagged([1.0], [1.45]) == [false, false])
+        // Not recorded (old parts), or one timepoint only: nothing to compare.
+        #expect(flagged([nil], [2.0]) == [false, false])
+        let single = CohortAnalysis.slides([part("P", .pre, scaled([3.0]))], scores: simpleScores)
+        #expect(!single[0].qcFlags.contains("od_scale_drift"))
+        // Another marker's slides are not compared with these.
+        let other = CohortAnalysis.slides([part("P", .pre, scaled([1.0])), part("P", .post, scaled([2.0]), marker: "hla1")],
+                                          scores: simpleScores)
+        #expect(other.allSatisfy { !$0.qcFlags.contains("od_scale_drift") })
+        #expect(ODScaleDrift.median(part("P", .pre, scaled([2.0, nil, 1.0]))) == 1.5)
+    }
+
     @Test func quantileMatchesRType7() {
         #expect(Bootstrap.quantile([1, 2, 3, 4], 0.5) == 2.5)
         #expect(Bootstrap.quantile([1, 2, 3, 4], 0.025) == 1.075)

@@ -28,6 +28,19 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
         #expect(caller.call(patient: "P", slides: both, changes: [change("P", pre: 5, post: 12, ci: (3, 11))]).pdl1Group == .noChange)
     }
 
+    /// An OD factor drift between pre and post is passed on to the patient as a caution; the call stands.
+    @Test func odScaleDriftIsACautionOnTheCall() {
+        var drifted = both
+        for i in drifted.indices { drifted[i].qcFlags = ["od_scale_drift"] }
+        let changes = [change("P", pre: 5, post: 30, ci: (15, 35))]
+        let c = caller.call(patient: "P", slides: drifted, changes: changes)
+        let plain = caller.call(patient: "P", slides: both, changes: changes)
+        #expect(c.pdl1Group == plain.pdl1Group && c.benefit == plain.benefit)
+        #expect(c.flags.contains("od_scale_drift") && !plain.flags.contains("od_scale_drift"))
+        #expect(c.rationale.contains("differ more than 1.5-fold") && c.rationale.contains("--od-scale 1"))
+        #expect(!plain.rationale.contains("Caution"))
+    }
+
     @Test func fewTumourCellsOrAMissingTimepointIsInsufficient() {
         let few = [slide("P", .pre, tumour: 99), slide("P", .post, tumour: 500)]
         let a = caller.call(patient: "P", slides: few, changes: [change("P", pre: 5, post: 30, ci: (15, 35))])

@@ -34,6 +34,7 @@ public enum CohortAnalysis {
                                      scores: scores(part.marker, totals), qcFlags: flags.sorted(),
                                      stains: part.stains, stainsSource: part.stainsSource)
             record.stainDriftDegrees = d
+            record.odScale = factors[part.slide]
             record.failedTiles = part.failures.count
             return record
         }

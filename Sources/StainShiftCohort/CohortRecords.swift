@@ -46,6 +46,8 @@ public struct SlideRecord: Sendable, Equatable, Codable {
     /// Largest angle (degrees) between this slide's stain vectors and those of the same patient's
     /// slides of the other timepoint and the same marker; nil when there is no such slide.
     public var stainDriftDegrees: Double? = nil
+    /// Median OD factor (`od_scale`) of the slide's tiles; nil when none recorded one.
+    public var odScale: Double? = nil
     /// Tiles of this slide that could not be read or scored (listed in failures.tsv).
     public var failedTiles: Int = 0
     /// Overlay PNG of the slide's representative tile (median primary score), relative to OUTDIR.

@@ -164,6 +164,7 @@ extension HTMLReport {
                 .num("Tissue px"),
                 .text("Stains"),
                 .num("Drift (\u{00B0})"),
+                .num("OD factor"),
                 .text("QC flags"),
             ])
             w.wrap("tbody") { w in
@@ -180,6 +181,7 @@ extension HTMLReport {
                         w.element("td", ["class": "num"], ReportFormat.integer(slide.totals.tissuePixels))
                         w.element("td", ["class": "nowrap"], slide.stainsSource)
                         w.element("td", ["class": "num"], ReportFormat.number(slide.stainDriftDegrees, decimals: ReportFormat.angleDecimals))
+                        w.element("td", ["class": "num"], ReportFormat.number(slide.odScale, decimals: 2))
                         w.wrap("td") { w in
                             if slide.qcFlags.isEmpty { w.element("span", ["class": "muted"], "none") }
                             for flag in slide.qcFlags { w.element("span", ["class": "flag"], flag) }

@@ -87,13 +87,14 @@ public enum Tables {
         }
         let columns = scoreColumns(Dictionary(sorted.map { ($0.marker, $0.scores) }, uniquingKeysWith: { a, _ in a }).map { (marker: $0.key, scores: $0.value) })
         var out = row(["patient", "timepoint", "marker", "slide", "tiles", "failed_tiles", "cells_total", "cells_positive"]
-                      + columns + countColumns + ["stains_source", "stains", "stain_drift_deg", "qc_flags", "overlay"])
+                      + columns + countColumns + ["stains_source", "stains", "stain_drift_deg", "qc_flags", "overlay", "od_scale"])
         for s in sorted {
             let t = s.totals
             out += row([s.patient, s.timepoint.rawValue, s.marker, s.slide, String(s.tileCount), String(s.failedTiles),
                         String(scoredCells(s.marker, t).total), String(scoredCells(s.marker, t).positive)]
                        + scoreFields(columns, s.scores, totals: t) + countFields(t)
-                       + [s.stainsSource, s.stains, number(s.stainDriftDegrees, decimals: 2), s.qcFlags.joined(separator: ","), s.overlay ?? ""])
+                       + [s.stainsSource, s.stains, number(s.stainDriftDegrees, decimals: 2), s.qcFlags.joined(separator: ","), s.overlay ?? "",
+                          number(s.odScale, decimals: 4)])
         }
         return out
     }

@@ -93,6 +93,12 @@ struct CLIFailure: Error, CustomStringConvertible {
                                                       "cells_positive", "percent_positive", "hscore"])
         #expect(try header("tiles.tsv").suffix(4) == ["pixel_size", "qc_flags", "sha256", "od_scale"])
         #expect(try SyntheticRun.rows(out.appendingPathComponent("tiles.tsv")).allSatisfy { Double($0["od_scale"] ?? "") ?? 0 > 0 })
+        // A slide's od_scale is the median of its tiles' (two tiles here: their mean).
+        let tiles = try SyntheticRun.rows(out.appendingPathComponent("tiles.tsv"))
+        for slide in try SyntheticRun.rows(out.appendingPathComponent("slides.tsv")) {
+            let own = tiles.filter { $0["slide"] == slide["slide"] }.compactMap { Double($0["od_scale"] ?? "") }
+            #expect(own.count == 2 && abs((Double(slide["od_scale"] ?? "") ?? 0) - (own[0] + own[1]) / 2) < 1e-4, "\(slide)")
+        }
         #expect(try header("changes.tsv").prefix(6) == ["patient", "marker", "metric", "pre", "post", "delta"])
         #expect(try header("changes.tsv").contains("ci_low") && header("changes.tsv").contains("ci_high"))
         #expect(try header("groups.tsv").prefix(4) == ["patient", "pdl1_group", "benefit", "rationale"])

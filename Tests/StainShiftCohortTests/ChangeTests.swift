@@ -98,6 +98,10 @@ func part(_ patient: String, _ tp: Timepoint, _ tiles: [TileRecord], marker: Str
                                           scores: simpleScores)
         #expect(other.allSatisfy { !$0.qcFlags.contains("od_scale_drift") })
         #expect(ODScaleDrift.median(part("P", .pre, scaled([2.0, nil, 1.0]))) == 1.5)
+        // Each slide records its median.
+        let medians = CohortAnalysis.slides([part("P", .pre, scaled([0.9, 1.0, 1.1])), part("P", .post, scaled([nil]))],
+                                            scores: simpleScores).map(\.odScale)
+        #expect(medians == [1.0, nil])
     }
 
     @Test func quantileMatchesRType7() {

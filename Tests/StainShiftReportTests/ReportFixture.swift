@@ -77,6 +77,7 @@ enum ReportFixture {
                                              stainsSource: estimated ? "auto" : "preset:h-dab")
                     if patient == "P1" { record.stainDriftDegrees = 7.254 }
                     if patient == "P2", marker == "pdl1", timepoint == .post { record.failedTiles = 1 }
+                    if patient == "P2" { record.odScale = timepoint == .pre ? 0.913 : 1.874 }
                     slides.append(record)
                 }
                 let preScores = scores(marker, level: pre), postScores = scores(marker, level: post)

@@ -225,6 +225,8 @@ import Testing
         #expect(p1.allText.contains("7.25\u{00B0}") && p1.allText.contains("responder (1)"))
         let p2 = try section(root, patient: "P2")
         #expect(p2.all("td", class: "alert").map(\.allText) == ["1"])
+        // Each slide's OD factor is in its row.
+        #expect(p2.allText.contains("OD factor") && p2.allText.contains("0.91") && p2.allText.contains("1.87"))
         #expect(try section(root, patient: "P4").all("span", class: "signal").isEmpty)
     }
 

@@ -16,7 +16,7 @@ public enum CohortAnalysis {
     /// `od_scale_drift` when their OD factors differ by more than `ODScaleDrift.threshold` times.
     public static func slides(_ parts: [SlidePart], scores: MarkerScoring) -> [SlideRecord] {
         let drift = driftBySlide(parts) { StainDrift.degrees($0.stainVectors, $1.stainVectors) }
-        let factors = Dictionary(uniqueKeysWithValues: parts.compactMap { p in ODScaleDrift.median(p).map { (p.slide, $0) } })
+        let factors = Dictionary(parts.compactMap { p in ODScaleDrift.median(p).map { (p.slide, $0) } }, uniquingKeysWith: max)
         let intensity = driftBySlide(parts) { a, b in
             guard let x = factors[a.slide], let y = factors[b.slide] else { return nil }
             return ODScaleDrift.ratio(x, y)

@@ -29,9 +29,9 @@ public enum StainDrift {
 /// level, which undoes a dimmer or brighter scanner but also reads a paler or heavier counterstain
 /// as one, and then moves DAB by the same factor. The tiles of one consistently stained and scanned
 /// cohort vary by about 15% either way (`samples/`: 0.80-1.10), so pre and post factors more than
-/// `threshold` apart mean a different
-/// scanner (corrected) or a different counterstain (turned into a DAB change), and are flagged.
-/// (The two OS-2 scans of one section: 1.76.) Under a fixed `--od-scale` every factor is the same.
+/// `threshold` apart mean a different scanner (corrected) or a different counterstain (turned into
+/// a DAB change), and are flagged. (The two OS-2 scans of one section: 1.76.) Under a fixed
+/// `--od-scale` every factor is the same.
 public enum ODScaleDrift {
     public static let threshold = 1.5
 

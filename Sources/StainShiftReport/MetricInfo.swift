@@ -1,3 +1,5 @@
+import StainShiftCohort
+
 /// Human names, units and natural ranges of the markers and scores StainShift reports.
 /// Markers and scores are data (a config file can add more), so unknown names fall back to
 /// the name itself and no range.
@@ -73,7 +75,7 @@ public enum MetricInfo {
         case "no_tiles": "no tile of the slide could be scored"
         case "missing_timepoint": "a pre or post PD-L1 slide is missing"
         case "stain_drift": "pre and post stain vectors differ by more than the drift threshold (degrees); compare with care"
-        case "od_scale_drift": "pre and post OD factors (od_scale) differ more than 1.5-fold: a different scanner (corrected) or counterstain (read as a DAB change)"
+        case "od_scale_drift": "pre and post OD factors (od_scale) differ more than \(ODScaleDrift.threshold)-fold: a different scanner (corrected) or counterstain (read as a DAB change)"
         case "low_cells", "low_cell_count": "low tumour cell count"
         default: nil
         }

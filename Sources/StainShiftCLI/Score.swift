@@ -11,7 +11,7 @@ struct Score: ParsableCommand {
     @Option(help: "Marker: pdl1, hla1, crt, hmgb1, ki67, or one defined in --markers.") var marker: String
     @Option(help: "JSON output file, or - for stdout.") var json: String = "-"
     @Option(help: "Stain set: a preset (see `stainshift stains`), role:r,g,b;role:r,g,b, or a JSON file.") var stains: String = "h-dab"
-    @Option(name: .customLong("pixel-size"), help: "Pixel size in µm (default: from the image, else 0.5).") var pixelSize: Double?
+    @Option(name: .customLong("pixel-size"), help: "Pixel size in µm (default: from the file, else estimated from the nuclei, with a warning).") var pixelSize: Double?
     @Option(help: "Per-cell table (TSV, QuPath-like columns), or - for stdout.") var cells: String?
     @Option(help: "Overlay PNG: nuclei coloured by bin, lymphocytes green, membrane rings for membrane markers.") var overlay: String?
     @Option(help: "Marker config JSON overriding or adding markers.") var markers: String?
@@ -60,6 +60,11 @@ struct Score: ParsableCommand {
             if timings {
                 let stages = [("decode", decoded.timeIntervalSince(start))] + analysis.timings.map { ($0.stage, $0.seconds) }
                 Stderr.line("stainshift score: timings: " + stages.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", "))
+            }
+            if analysis.score.pixelSizeSource == .estimated || analysis.score.pixelSizeSource == .assumed {
+                Stderr.line("stainshift score: \(image): warning: no pixel size in the file; "
+                            + (analysis.score.pixelSizeSource == .estimated ? "estimated from the nuclei" : "assumed")
+                            + " as \(String(format: "%.3g", analysis.score.pixelSizeMicrons)) µm (give --pixel-size if known)")
             }
             try Output.write(ScoreJSON.render(analysis.score, marker: chosen, stains: settings.stains), to: json)
             if let cells { try Output.write(CellTable.tsv(analysis), to: cells) }

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""make validate: StainShift against expert points on the shared dev set, beside the textbook peer.
+
+    validate.py [--bin .build/release/stainshift] [--devset ../shared/validation/devset]
+                [--out out/validate] [--threads N] [--grid 0.10,0.15,0.20,0.25,0.30] [--no-peer]
+
+1. Writes one LIST.tsv per source (and ALL.tsv) for the dev set: BCData (complete=no: only tumour
+   cells labelled), EndoNuke (complete=yes: every nucleus), NuClick (complete=no: lymphocytes only)
+   and the Ki67 ROI (complete=no: only tumour nests in the ROI).
+2. Runs `stainshift evaluate --marker ki67` with default settings and prints per source and overall:
+   images, labelled points, detection recall, precision and F1 (complete sources), positivity
+   agreement, Ki67 index MAE, Pearson r and largest error.
+3. Runs the textbook scikit-image peer (shared/validation/peers/textbook_skimage.py) on the images
+   with positive/negative labels and prints its index figures beside (it reports no cell positions,
+   so it has no detection figures).
+4. Leave-one-source-out: for a grid of marker files (the Ki67 nuclear DAB threshold), each source is
+   reported at the grid point that is best on the OTHER sources (mean index MAE over the other
+   sources with positivity labels, else mean F1, or recall where F1 is undefined).
+
+Standard library only. Without the dev set it says so and exits 0.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# Whether each source labels every nucleus (SOURCES.md): only complete sources have false positives.
+COMPLETE = {
+    'bcdata_ki67_testsubset': 'no',
+    'endonuke_erpr': 'yes',
+    'nuclick_ihc_lymphocytes': 'no',
+    'nznmol_ki67_roi': 'no',
+}
+IMAGE_EXT = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
+
+
+def log(*a):
+    print('make validate:', *a, file=sys.stderr, flush=True)
+
+
+def write_lists(devset, out):
+    """LIST.tsv per source and ALL.tsv in out/lists; paths relative to that folder."""
+    lists = os.path.join(out, 'lists')
+    os.makedirs(lists, exist_ok=True)
+    rows_all = []
+    for source in sorted(os.listdir(devset)):
+        images = os.path.join(devset, source, 'images')
+        if not os.path.isdir(images):
+            continue
+        rows = []
+        for name in sorted(os.listdir(images)):
+            stem, ext = os.path.splitext(name)
+            if ext.lower() not in IMAGE_EXT:
+                continue
+            label = os.path.join(devset, source, 'labels', stem + '.tsv')
+            rows.append((os.path.relpath(os.path.join(images, name), lists), os.path.relpath(label, lists),
+                         source, COMPLETE.get(source, 'no')))
+        with open(os.path.join(lists, source + '.tsv'), 'w') as f:
+            f.write('image\tannotations\tsource\tcomplete\n')
+            f.writelines('\t'.join(r) + '\n' for r in rows)
+        rows_all += rows
+    path = os.path.join(lists, 'ALL.tsv')
+    with open(path, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\n')
+        f.writelines('\t'.join(r) + '\n' for r in rows_all)
+    return path, rows_all
+
+
+def evaluate(binary, listing, json_out, threads, extra=()):
+    cmd = [binary, 'evaluate', '--annotations', listing, '--marker', 'ki67', '--json', json_out,
+           '--threads', str(threads), '--quiet', '--keep-going'] + list(extra)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        log('stainshift evaluate failed (%d): %s' % (r.returncode, r.stderr.strip()))
+        sys.exit(1)
+    with open(json_out) as f:
+        return json.load(f)
+
+
+def index_stats(pairs):
+    """(MAE, Pearson r, signed largest error) over (truth, measured) pairs."""
+    if not pairs:
+        return None, None, None
+    errors = [m - t for t, m in pairs]
+    mae = sum(abs(e) for e in errors) / len(errors)
+    worst = max(errors, key=abs)
+    r = None
+    if len(pairs) >= 2:
+        xs, ys = [t for t, _ in pairs], [m for _, m in pairs]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+        sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
+        r = sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else None
+    return mae, r, worst
+
+
+def fmt(v, digits=3):
+    return '-' if v is None else '%.*f' % (digits, v)
+
+
+def print_table(title, header, rows):
+    widths = [max(len(str(r[k])) for r in [header] + rows) for k in range(len(header))]
+    print('\n' + title)
+    for r in [header] + rows:
+        print('  '.join(str(v).ljust(widths[k]) if k < 2 else str(v).rjust(widths[k]) for k, v in enumerate(r)))
+
+
+def summary_row(name, method, s):
+    d = s['detection']
+    return [name, method, s['images'], s['points'], fmt(d['recall']), fmt(d['precision']), fmt(d['f1']),
+            fmt(s['positivity_agreement']), fmt(s['index_mae'], 1), fmt(s['index_r'], 2), fmt(s['index_max_error'], 1)]
+
+
+HEADER = ['source', 'method', 'images', 'points', 'recall', 'precision', 'F1', 'agree', 'MAE', 'r', 'max err']
+
+
+def peer_python():
+    """The peer's interpreter: $PEER_PYTHON, else the benchmarks' venv (made as Benchmarks/scoring/bench.sh
+    makes it, plus pillow and tifffile), or None when it cannot be had."""
+    if os.environ.get('PEER_PYTHON'):
+        return os.environ['PEER_PYTHON']
+    venv = os.path.join(ROOT, 'Benchmarks', '.venv')
+    py = os.path.join(venv, 'bin', 'python')
+    need = 'import numpy, scipy, skimage, PIL, tifffile'
+    if os.path.exists(py) and subprocess.run([py, '-c', need], capture_output=True).returncode == 0:
+        return py
+    log('making the peer venv in %s (scikit-image, numpy, scipy, pillow, tifffile)' % venv)
+    try:
+        if not os.path.exists(py):
+            subprocess.run([sys.executable, '-m', 'venv', venv], check=True, stdout=sys.stderr)
+        subprocess.run([os.path.join(venv, 'bin', 'pip'), 'install', '--quiet', 'scikit-image', 'numpy', 'scipy',
+                        'pillow', 'tifffile'], check=True, stdout=sys.stderr)
+    except (subprocess.CalledProcessError, OSError) as e:
+        log('cannot make the peer venv (%s): peer skipped' % e)
+        return None
+    return py
+
+
+def run_peer(peer, python, rows, devset_lists, out, threads):
+    """Per source: (images, points, MAE, r, max error) of the peer's percent_positive on the images
+    with positive/negative labels."""
+    jobs = []
+    for image, labels, source, _ in rows:
+        pos = neg = 0
+        with open(os.path.join(devset_lists, labels)) as f:
+            header = f.readline().rstrip('\n').split('\t')
+            k = header.index('label')
+            for line in f:
+                parts = line.rstrip('\n').split('\t')
+                if len(parts) > k:
+                    pos += parts[k] == 'positive'
+                    neg += parts[k] == 'negative'
+        if pos + neg:
+            jobs.append((os.path.join(devset_lists, image), source, 100.0 * pos / (pos + neg), pos + neg))
+    folder = os.path.join(out, 'peer')
+    os.makedirs(folder, exist_ok=True)
+
+    def one(job):
+        image, source, truth, n = job
+        dest = os.path.join(folder, source + '__' + os.path.splitext(os.path.basename(image))[0] + '.json')
+        r = subprocess.run([python, peer, image, '--marker', 'ki67', '--json', dest], capture_output=True, text=True)
+        if r.returncode != 0:
+            log('peer failed on %s: %s' % (image, r.stderr.strip()[-300:]))
+            return None
+        with open(dest) as f:
+            return source, truth, json.load(f)['scores']['percent_positive'], n
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = [r for r in pool.map(one, jobs) if r]
+    by_source = {}
+    for source, truth, measured, n in results:
+        by_source.setdefault(source, []).append((truth, measured, n))
+    by_source['overall'] = [x for s in list(by_source) for x in by_source[s]]
+    return {s: (len(v), sum(n for _, _, n in v)) + index_stats([(t, m) for t, m, _ in v]) for s, v in by_source.items()}
+
+
+def grid_files(out, thresholds):
+    folder = os.path.join(out, 'grid')
+    os.makedirs(folder, exist_ok=True)
+    files = []
+    for t in thresholds:
+        path = os.path.join(folder, 'ki67-%.2f.json' % t)
+        with open(path, 'w') as f:
+            json.dump({'markers': [{'name': 'ki67', 'thresholds': {'weak': t, 'moderate': max(0.4, t + 0.1),
+                                                                   'strong': max(0.6, t + 0.3)}}]}, f)
+        files.append(('dab>=%.2f' % t, path))
+    return files
+
+
+def choose(held_out, runs):
+    """The grid point best on the sources other than `held_out` (see the module doc)."""
+    def criterion(doc):
+        others = [s for name, s in doc['sources'].items() if name != held_out]
+        mae = [s['index_mae'] for s in others if s['index_mae'] is not None]
+        if mae:
+            return sum(mae) / len(mae)
+        det = [s['detection']['f1'] if s['detection']['f1'] is not None else s['detection']['recall'] for s in others]
+        det = [d for d in det if d is not None]
+        return -(sum(det) / len(det)) if det else 0.0
+    return min(runs, key=lambda run: criterion(run[1]))   # the first of equals: grid order
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--bin', default=os.path.join(ROOT, '.build', 'release', 'stainshift'))
+    ap.add_argument('--devset', default=os.path.join(os.path.dirname(ROOT), 'shared', 'validation', 'devset'))
+    ap.add_argument('--out', default=os.path.join(ROOT, 'out', 'validate'))
+    ap.add_argument('--threads', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('--grid', default='0.10,0.15,0.20,0.25,0.30',
+                    help='Ki67 nuclear DAB thresholds (OD) for leave-one-source-out')
+    ap.add_argument('--no-peer', action='store_true')
+    a = ap.parse_args()
+    if not os.path.isdir(a.devset):
+        print('*** make validate: no dev set at %s (../shared absent): nothing validated ***' % a.devset)
+        return 0
+    if not os.access(a.bin, os.X_OK):
+        log('no stainshift binary at %s (make validate builds it)' % a.bin)
+        return 1
+    os.makedirs(a.out, exist_ok=True)
+    listing, rows = write_lists(a.devset, a.out)
+    log('%d images from %s; lists in %s' % (len(rows), a.devset, os.path.dirname(listing)))
+
+    default = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift.json'), a.threads,
+                       ['--table', os.path.join(a.out, 'stainshift_images.tsv')])
+    peer = None
+    peer_script = os.path.join(os.path.dirname(a.devset), 'peers', 'textbook_skimage.py')
+    if not a.no_peer and os.path.exists(peer_script):
+        python = peer_python()
+        if python:
+            peer = run_peer(peer_script, python, rows, os.path.dirname(listing), a.out, a.threads)
+
+    table = []
+    for name, s in list(default['sources'].items()) + [('overall', default['overall'])]:
+        table.append(summary_row(name, 'stainshift', s))
+        if peer and name in peer:
+            n, pts, mae, r, worst = peer[name]
+            table.append(['', 'textbook', n, pts, '-', '-', '-', '-', fmt(mae, 1), fmt(r, 2), fmt(worst, 1)])
+    print_table('Dev set, default settings (--marker ki67); textbook peer on its positivity-labelled images '
+                '(index only: it reports no cell positions)', HEADER, table)
+    for f in default['failures']:
+        log('failed: %s' % f['error'])
+
+    thresholds = [float(t) for t in a.grid.split(',') if t.strip()]
+    runs = []
+    for name, path in grid_files(a.out, thresholds):
+        log('grid %s' % name)
+        runs.append((name, evaluate(a.bin, listing, os.path.join(a.out, 'grid', name + '.json'), a.threads,
+                                    ['--markers', path])))
+    loso = []
+    for source in default['sources']:
+        name, doc = choose(source, runs)
+        loso.append(summary_row(source, name, doc['sources'][source]))
+    print_table('Leave-one-source-out: each source at the grid point best on the other sources '
+                '(method = the chosen Ki67 DAB threshold)', HEADER, loso)
+    print('\nJSON and per-image tables: %s' % a.out)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -63,6 +63,7 @@ public struct EvaluationCounts: Sendable, Equatable {
     // MARK: Ratios (nil when undefined)
 
     static func ratio(_ n: Int, _ d: Int) -> Double? { d > 0 ? Double(n) / Double(d) : nil }
+    static func percent(_ n: Int, _ d: Int) -> Double? { d > 0 ? 100 * Double(n) / Double(d) : nil }
 
     /// Matched points / points.
     public var recall: Double? { Self.ratio(truePositives, truePositives + falseNegatives) }
@@ -77,11 +78,11 @@ public struct EvaluationCounts: Sendable, Equatable {
     }
     public var positivityAgreement: Double? { Self.ratio(positivityAgreed, positivityCompared) }
     /// 100 x positive / (positive + negative) labels; nil without positivity labels.
-    public var truthIndex: Double? { Self.ratio(positives, positives + negatives).map { 100 * $0 } }
+    public var truthIndex: Double? { Self.percent(positives, positives + negatives) }
     /// 100 x positive / scored cells (pooled over the images with positivity labels).
     public var measuredIndex: Double? {
-        positives + negatives > 0 ? 100 * (Self.ratio(scoredPositive, scoredTotal) ?? 0) : nil
+        positives + negatives > 0 ? (Self.percent(scoredPositive, scoredTotal) ?? 0) : nil
     }
     /// 100 x matched positive/negative points called positive / matched positive/negative points.
-    public var matchedIndex: Double? { Self.ratio(matchedCalledPositive, positivityCompared).map { 100 * $0 } }
+    public var matchedIndex: Double? { Self.percent(matchedCalledPositive, positivityCompared) }
 }

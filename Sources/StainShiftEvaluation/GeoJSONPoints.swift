@@ -68,10 +68,7 @@ public enum GeoJSONPoints {
         return nil
     }
 
-    static func number(_ value: Any) -> Double? {
-        if let n = value as? NSNumber, !(value is Bool) { return n.doubleValue }
-        return nil
-    }
+    static func number(_ value: Any) -> Double? { (value as? NSNumber)?.doubleValue }
 
     /// The document with every bare `NaN`, `Infinity` and `-Infinity` outside strings replaced by `null`.
     static func nullingNonFinite(_ data: Data) -> Data {

@@ -45,8 +45,12 @@ import Testing
         // Pooled: 2 of 3 labels positive; 120 of 200 scored cells positive.
         #expect(overall.counts.truthIndex == 200.0 / 3 && overall.counts.measuredIndex == 60)
         #expect(result.sources[1].counts.precision == nil)
-        let text = EvaluationTable.summary(result)
-        #expect(text.split(separator: "\n").count == 4)
-        #expect(text.hasPrefix("source   images  points  recall  precision     F1  agree   MAE  r  max err\n"))
+        #expect(EvaluationTable.summary(result) == """
+            source   images  points  recall  precision     F1  agree   MAE     r  max err
+            A             1       2   0.500      0.500  0.500  1.000  10.0     -    -10.0
+            B             1       1   0.000          -      -      -  20.0     -    -20.0
+            overall       2       3   0.333      0.500  0.500  1.000  15.0  1.00    -20.0
+
+            """)
     }
 }

@@ -10,9 +10,9 @@
 2. Runs `stainshift evaluate --marker ki67` with default settings and prints per source and overall:
    images, labelled points, detection recall, precision and F1 (complete sources), positivity
    agreement, Ki67 index MAE, Pearson r and largest error.
-3. Runs the textbook scikit-image peer (shared/validation/peers/textbook_skimage.py) on the images
-   with positive/negative labels and prints its index figures beside (it reports no cell positions,
-   so it has no detection figures).
+3. Runs the textbook scikit-image peer (shared/validation/peers/textbook_skimage.py) on every image
+   (peer_cells.py takes its nucleus centroids and calls) and evaluates its cells through the same
+   `stainshift evaluate` matching (a `detections` column), printing its rows beside StainShift's.
 4. Leave-one-source-out: for a grid of marker files (the Ki67 nuclear DAB threshold), each source is
    reported at the grid point that is best on the OTHER sources (mean index MAE over the other
    sources with positivity labels, else mean F1, or recall where F1 is undefined).
@@ -69,6 +69,36 @@ def write_lists(devset, out):
         f.write('image\tannotations\tsource\tcomplete\n')
         f.writelines('\t'.join(r) + '\n' for r in rows_all)
     return path, rows_all
+
+
+def convert_unreadable(binary, python, devset, rows, lists):
+    """Rows whose image stainshift cannot read (JPEG files, today) pointed at a lossless PNG of the
+    decoded pixels, made with Pillow in the peer's interpreter; returns (rows, converted sources)."""
+    folder = os.path.join(os.path.dirname(lists), 'converted')
+    out, converted = [], set()
+    probe = {}
+    for image, labels, source, complete in rows:
+        path = os.path.normpath(os.path.join(lists, image))
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in probe:
+            probe[ext] = subprocess.run([binary, 'info', path], capture_output=True).returncode == 0
+        if probe[ext] or python is None:
+            out.append((image, labels, source, complete))
+            continue
+        dest = os.path.join(folder, source, 'images', os.path.splitext(os.path.basename(path))[0] + '.png')
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if not os.path.exists(dest):
+            subprocess.run([python, '-c', 'import sys; from PIL import Image; Image.open(sys.argv[1]).convert("RGB").save(sys.argv[2])',
+                            path, dest], check=True)
+        converted.add(source)
+        out.append((os.path.relpath(dest, lists), labels, source, complete))
+    return out, converted
+
+
+def write_list(path, rows):
+    with open(path, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\n')
+        f.writelines('\t'.join(r) + '\n' for r in rows)
 
 
 def evaluate(binary, listing, json_out, threads, extra=()):
@@ -141,42 +171,34 @@ def peer_python():
     return py
 
 
-def run_peer(peer, python, rows, devset_lists, out, threads):
-    """Per source: (images, points, MAE, r, max error) of the peer's percent_positive on the images
-    with positive/negative labels."""
-    jobs = []
-    for image, labels, source, _ in rows:
-        pos = neg = 0
-        with open(os.path.join(devset_lists, labels)) as f:
-            header = f.readline().rstrip('\n').split('\t')
-            k = header.index('label')
-            for line in f:
-                parts = line.rstrip('\n').split('\t')
-                if len(parts) > k:
-                    pos += parts[k] == 'positive'
-                    neg += parts[k] == 'negative'
-        if pos + neg:
-            jobs.append((os.path.join(devset_lists, image), source, 100.0 * pos / (pos + neg), pos + neg))
+def run_peer(binary, peer, python, rows, original, lists, out, threads):
+    """The peer on every image (`peer_cells.py`, one process per thread), then its cells through
+    `stainshift evaluate` with a list whose `detections` column names them: the same matching and
+    metrics as StainShift's. Returns the evaluation document."""
     folder = os.path.join(out, 'peer')
     os.makedirs(folder, exist_ok=True)
-
-    def one(job):
-        image, source, truth, n = job
-        dest = os.path.join(folder, source + '__' + os.path.splitext(os.path.basename(image))[0] + '.json')
-        r = subprocess.run([python, peer, image, '--marker', 'ki67', '--json', dest], capture_output=True, text=True)
-        if r.returncode != 0:
-            log('peer failed on %s: %s' % (image, r.stderr.strip()[-300:]))
-            return None
-        with open(dest) as f:
-            return source, truth, json.load(f)['scores']['percent_positive'], n
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = [r for r in pool.map(one, jobs) if r]
-    by_source = {}
-    for source, truth, measured, n in results:
-        by_source.setdefault(source, []).append((truth, measured, n))
-    by_source['overall'] = [x for s in list(by_source) for x in by_source[s]]
-    return {s: (len(v), sum(n for _, _, n in v)) + index_stats([(t, m) for t, m, _ in v]) for s, v in by_source.items()}
+    jobs = []
+    for (image, labels, source, complete), (first, _, _, _) in zip(rows, original):
+        stem = source + '__' + os.path.splitext(os.path.basename(image))[0]
+        jobs.append((os.path.normpath(os.path.join(lists, first)), stem, (image, labels, source, complete)))
+    chunks = [jobs[k::threads] for k in range(threads)]
+    procs = []
+    for chunk in chunks:
+        p = subprocess.Popen([python, os.path.join(HERE, 'peer_cells.py'), peer, folder], stdin=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        procs.append((p, ''.join('%s\t%s\n' % (j[0], j[1]) for j in chunk)))
+    for p, text in procs:
+        _, err = p.communicate(text)
+        if err.strip():
+            log('peer: ' + err.strip()[-500:])
+    listing = os.path.join(lists, 'PEER.tsv')
+    with open(listing, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\tdetections\n')
+        for _, stem, (image, labels, source, complete) in jobs:
+            cells = os.path.join(folder, stem + '.cells.tsv')
+            f.write('\t'.join([image, labels, source, complete, os.path.relpath(cells, lists)]) + '\n')
+    return evaluate(binary, listing, os.path.join(out, 'textbook.json'), threads,
+                    ['--table', os.path.join(out, 'textbook_images.tsv')])
 
 
 def grid_files(out, thresholds):
@@ -223,25 +245,33 @@ def main():
         return 1
     os.makedirs(a.out, exist_ok=True)
     listing, rows = write_lists(a.devset, a.out)
+    original = list(rows)
     log('%d images from %s; lists in %s' % (len(rows), a.devset, os.path.dirname(listing)))
+    python = None if a.no_peer else peer_python()
+    rows, converted = convert_unreadable(a.bin, python, a.devset, rows, os.path.dirname(listing))
+    if converted:
+        listing = os.path.join(os.path.dirname(listing), 'ALL-readable.tsv')
+        write_list(listing, rows)
+        print('*** NOTE: stainshift cannot read these sources\' JPEG files; they were evaluated from PNG copies of '
+              'the decoded pixels (Pillow): %s ***' % ', '.join(sorted(converted)))
 
     default = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift.json'), a.threads,
                        ['--table', os.path.join(a.out, 'stainshift_images.tsv')])
     peer = None
     peer_script = os.path.join(os.path.dirname(a.devset), 'peers', 'textbook_skimage.py')
-    if not a.no_peer and os.path.exists(peer_script):
-        python = peer_python()
-        if python:
-            peer = run_peer(peer_script, python, rows, os.path.dirname(listing), a.out, a.threads)
+    if python and os.path.exists(peer_script):
+        log('textbook peer on %d images' % len(rows))
+        peer = run_peer(a.bin, peer_script, python, rows, original, os.path.dirname(listing), a.out, a.threads)
 
     table = []
     for name, s in list(default['sources'].items()) + [('overall', default['overall'])]:
         table.append(summary_row(name, 'stainshift', s))
-        if peer and name in peer:
-            n, pts, mae, r, worst = peer[name]
-            table.append(['', 'textbook', n, pts, '-', '-', '-', '-', fmt(mae, 1), fmt(r, 2), fmt(worst, 1)])
-    print_table('Dev set, default settings (--marker ki67); textbook peer on its positivity-labelled images '
-                '(index only: it reports no cell positions)', HEADER, table)
+        if peer:
+            s = peer['overall'] if name == 'overall' else peer['sources'].get(name)
+            if s:
+                table.append(summary_row('', 'textbook', s))
+    print_table('Dev set, default settings (--marker ki67), beside the textbook scikit-image peer '
+                '(its cells through the same matching)', HEADER, table)
     for f in default['failures']:
         log('failed: %s' % f['error'])
 

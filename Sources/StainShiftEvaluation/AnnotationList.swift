@@ -14,18 +14,21 @@ public struct EvaluationItem: Sendable, Equatable {
     public var complete: Bool
     /// µm per pixel for this image; nil: the command's option, the image's metadata, else 0.5.
     public var pixelSizeMicrons: Double?
+    /// Another tool's cells for this image (`DetectionTable`), evaluated instead of scoring the image.
+    public var detectionsPath: String?
 
     public init(image: String, imagePath: String, annotations: String, annotationsPath: String, source: String,
-                complete: Bool = true, pixelSizeMicrons: Double? = nil) {
+                complete: Bool = true, pixelSizeMicrons: Double? = nil, detectionsPath: String? = nil) {
         self.image = image; self.imagePath = imagePath; self.annotations = annotations
         self.annotationsPath = annotationsPath; self.source = source; self.complete = complete
-        self.pixelSizeMicrons = pixelSizeMicrons
+        self.pixelSizeMicrons = pixelSizeMicrons; self.detectionsPath = detectionsPath
     }
 }
 
 /// `LIST.tsv` (or CSV): columns `image` and `annotations`, paths relative to the list's folder;
 /// optional `source` (default: the image's folder, or that folder's parent when it is called
-/// `images`), `complete` (`yes`/`no`, default yes) and `pixel_size` (µm).
+/// `images`), `complete` (`yes`/`no`, default yes), `pixel_size` (µm) and `detections` (another
+/// tool's cells, `DetectionTable`, evaluated in place of StainShift's).
 public enum AnnotationList {
     public static func read(_ path: String) throws(EvaluationError) -> [EvaluationItem] {
         let table = try DelimitedText.read(path)
@@ -54,9 +57,10 @@ public enum AnnotationList {
                 pixelSize = v
             }
             let source = row["source"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultSource(imagePath)
+            let detections = row["detections"].flatMap { $0.isEmpty ? nil : resolve($0) }
             items.append(EvaluationItem(image: image, imagePath: imagePath, annotations: annotations,
                                         annotationsPath: resolve(annotations), source: source, complete: complete,
-                                        pixelSizeMicrons: pixelSize))
+                                        pixelSizeMicrons: pixelSize, detectionsPath: detections))
         }
         guard !items.isEmpty else { throw EvaluationError(path: path, reason: "lists no images") }
         return items

@@ -51,9 +51,11 @@ public enum Evaluator {
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let pool = BufferPool()
             while let i = outcomes.next() {
-                outcomes.set(i, Result { () throws(EvaluationError) in
-                    try evaluate(items[i], options: options, threads: inner, pool: pool)
-                })
+                do throws(EvaluationError) {
+                    outcomes.set(i, .success(try evaluate(items[i], options: options, threads: inner, pool: pool)))
+                } catch {
+                    outcomes.set(i, .failure(error))
+                }
             }
         }
         var images: [ImageEvaluation] = [], failures: [EvaluationFailure] = []
@@ -72,6 +74,7 @@ public enum Evaluator {
     public static func evaluate(_ item: EvaluationItem, options: EvaluationOptions, threads: Int = 1,
                                 pool: BufferPool? = nil) throws(EvaluationError) -> ImageEvaluation {
         let points = try AnnotationFile.read(item.annotationsPath)
+        if let detections = item.detectionsPath { return try external(item, points: points, detections: detections, options: options) }
         let image: RGBImage
         do { image = try ImageReader.read(item.imagePath) } catch {
             throw EvaluationError(path: error.path, reason: error.reason)
@@ -92,16 +95,40 @@ public enum Evaluator {
                                               radiusMicrons: options.matchRadiusMicrons, measuredIndex: measured,
                                               scored: (scored.positive, scored.total))
         if let pool { analysis.recycle(into: pool) }
-        if let folder = options.overlayDirectory, let keep {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(EvaluationOverlay.fileName(for: item)).path
-            do { try ImageWriter.writePNG(EvaluationOverlay.render(keep, evaluation: result), to: path) } catch {
-                throw EvaluationError(path: error.path, reason: "overlay: \(error.reason)")
-            }
-        }
+        if let keep { try writeOverlay(keep, result, options: options) }
         return result
     }
-}
 
+    /// An image whose cells another tool found: its pixel size follows the same rule as scoring
+    /// (the list, the option, the image's metadata, 0.5 µm), so the match radius in pixels is the same.
+    static func external(_ item: EvaluationItem, points: [AnnotationPoint], detections: String,
+                         options: EvaluationOptions) throws(EvaluationError) -> ImageEvaluation {
+        let cells = try DetectionTable.read(detections)
+        let image: RGBImage?
+        let metadata: Double?
+        do throws(ImagingError) {
+            image = options.overlayDirectory == nil ? nil : try ImageReader.read(item.imagePath)
+            if let image { metadata = image.pixelSizeMicrons } else { metadata = try ImageReader.info(item.imagePath).pixelSizeMicrons }
+        } catch { throw EvaluationError(path: error.path, reason: error.reason) }
+        let px = [item.pixelSizeMicrons, options.settings.pixelSizeMicrons, metadata]
+            .compactMap { $0 }.first { $0.isFinite && $0 > 0 } ?? ScoringSettings.defaultPixelSizeMicrons
+        let positive = cells.filter(\.positive).count
+        let measured = cells.isEmpty ? 0 : 100 * Double(positive) / Double(cells.count)
+        let result = ImageEvaluation.evaluate(item, points: points, cells: cells, pixelSizeMicrons: px,
+                                              radiusMicrons: options.matchRadiusMicrons, measuredIndex: measured,
+                                              scored: (positive, cells.count))
+        if let image { try writeOverlay(image, result, options: options) }
+        return result
+    }
+
+    static func writeOverlay(_ image: RGBImage, _ result: ImageEvaluation, options: EvaluationOptions) throws(EvaluationError) {
+        guard let folder = options.overlayDirectory else { return }
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(EvaluationOverlay.fileName(for: result.item)).path
+        do { try ImageWriter.writePNG(EvaluationOverlay.render(image, evaluation: result), to: path) } catch {
+            throw EvaluationError(path: error.path, reason: "overlay: \(error.reason)")
+        }
+    }
+}
 /// Fixed result slots filled from many threads plus a shared next-index counter, so output order
 /// never depends on which worker finished first.
 final class Slots<T>: @unchecked Sendable {

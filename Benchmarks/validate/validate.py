@@ -281,6 +281,12 @@ def main():
         log('grid %s' % name)
         runs.append((name, evaluate(a.bin, listing, os.path.join(a.out, 'grid', name + '.json'), a.threads,
                                     ['--markers', path])))
+    names = list(default['sources'])
+    grid = [[name] + [fmt(doc['sources'][src]['index_mae'], 1) + ' / ' + fmt(doc['sources'][src]['positivity_agreement'])
+                      for src in names] for name, doc in runs]
+    print_table('Grid: index MAE / positivity agreement per source at each Ki67 DAB threshold '
+                '(detection does not depend on it)', ['threshold', ''] + names,
+                [[g[0], ''] + g[1:] for g in grid])
     loso = []
     for source in default['sources']:
         name, doc = choose(source, runs)

@@ -10,7 +10,8 @@ struct Evaluate: ParsableCommand {
         discussion: """
             LIST.tsv has columns image and annotations (paths relative to the list), optional source \
             (default: the image's folder, or its parent when that is called images), complete (yes/no, \
-            default yes: every nucleus labelled; with no, precision and F1 are null) and pixel_size (µm). \
+            default yes: every nucleus labelled; with no, precision and F1 are null), pixel_size (µm) and \
+            detections (another tool's cells, x/y/positive, evaluated instead of scoring the image). \
             Annotations are TSV/CSV points with columns x, y, label (pixels, origin top-left; label positive, \
             negative or a class such as tumour, lymphocyte, stroma, other) or QuPath GeoJSON points. Each point \
             is matched to at most one cell centroid within --match-radius, closest pairs first. Images are scored \
@@ -20,12 +21,14 @@ struct Evaluate: ParsableCommand {
             0 with --keep-going), 64 unusable list or flags, 1 other errors.
 
             Examples:
-              stainshift evaluate --annotations devset/LIST.tsv --marker ki67 --json eval.json
-              stainshift evaluate --annotations LIST.tsv --marker ki67 --json - --table images.tsv --overlay overlays/
-              stainshift evaluate --annotations LIST.tsv --marker ki67 --json eval.json --markers ki67-0.15.json --match-radius 5
+              stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json
+              stainshift evaluate --annotations LIST.tsv --marker ki67 --json - \\
+                  --table images.tsv --overlay overlays/
+              stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json \\
+                  --markers ki67-dab0.25.json --match-radius 5
             """)
 
-    @Option(help: "Annotation list (TSV or CSV): image, annotations [, source, complete, pixel_size].") var annotations: String
+    @Option(help: "Annotation list (TSV or CSV): image, annotations [, source, complete, pixel_size, detections].") var annotations: String
     @OptionGroup var scoring: ScoreOptions
     @Option(help: "JSON output file, or - for stdout.") var json: String
     @Option(help: "A point and a cell centroid match within this many µm.") var matchRadius: Double = 4

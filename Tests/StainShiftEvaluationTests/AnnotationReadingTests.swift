@@ -33,6 +33,9 @@ import Testing
         let bad = try Self.file("b.tsv", "x\ty\tlabel\n1\t2\ttumour\n3\tabc\tstroma\n")
         let error = #expect(throws: EvaluationError.self) { try PointTable.read(bad) }
         #expect(error?.description == "\(bad): line 3: y 'abc' is not a number")
+        // Blank lines still count, so the line number is the file's.
+        let gap = try Self.file("g.tsv", "x\ty\tlabel\n1\t2\ttumour\n\n3\t4\tstroma\n5\t\tother\n")
+        #expect(throws: EvaluationError(path: gap, line: 5, reason: "y '' is not a number")) { try PointTable.read(gap) }
         let gone = Self.dir.appendingPathComponent("none.tsv").path
         #expect(throws: EvaluationError(path: gone, reason: "no such file")) { try AnnotationFile.read(gone) }
     }

@@ -21,6 +21,14 @@ public struct ImageInfo: Sendable, Equatable {
     public var pixelSizeMicrons: Double?
     /// TIFF Orientation tag (1 = rows top to bottom, columns left to right).
     public var orientation: Int
+    /// Whole slides (format `.slide`): the pyramid, level 0 first; empty for other images.
+    public var levels: [SlideLevel] = []
+    /// Whole slides: `openslide.vendor` (`aperio`, `hamamatsu`, ...).
+    public var vendor: String? = nil
+    /// Whole slides: the objective magnification, when the file records it.
+    public var objectivePower: Double? = nil
+    /// Whole slides: names of the associated images (`label`, `macro`, `thumbnail`, ...).
+    public var associatedImages: [String] = []
 
     public init(format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
                 photometric: String, compression: String, tiled: Bool, tileWidth: Int?, tileHeight: Int?,

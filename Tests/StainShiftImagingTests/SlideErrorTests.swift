@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import StainShiftImaging
+
+/// Broken, empty, truncated and corrupt slides give one-line errors naming the file; the probe
+/// sends generic pyramidal TIFFs to OpenSlide and keeps plain and OME-TIFFs on libtiff.
+@Suite struct SlideErrorTests {
+    static func expectOneLine(_ error: ImagingError, path: String) {
+        #expect(error.path == path)
+        #expect(!error.description.contains("\n") && !error.reason.isEmpty, "\(error)")
+    }
+
+    /// Runs `body`, expecting an `ImagingError`, and returns it.
+    static func failure(_ body: () throws(ImagingError) -> Void) -> ImagingError? {
+        do throws(ImagingError) { try body(); return nil } catch { return error }
+    }
+
+    @Test(.enabled(if: Slides.available, Slides.skipNote))
+    func brokenSlideIsNotReadable() throws {
+        let error = try #require(SlideErrorTests.failure { _ = try ImageReader.info(Slides.broken) })
+        #expect(error == ImagingError(path: Slides.broken, reason: "not a whole-slide image OpenSlide can read"))
+        let direct = try #require(SlideErrorTests.failure { _ = try SlideReader(Slides.broken) })
+        #expect(direct.reason == "not a whole-slide image OpenSlide can read")
+        #expect(SlideErrorTests.failure { _ = try ImageReader.read(Slides.broken) } != nil)
+    }
+
+    @Test func emptySlideFileIsRefused() throws {
+        let scratch = try Scratch(); defer { scratch.cleanup() }
+        let path = scratch.path("empty.svs")
+        try Data().write(to: URL(fileURLWithPath: path))
+        let error = try #require(SlideErrorTests.failure { _ = try ImageReader.info(path) })
+        #expect(error == ImagingError(path: path, reason: "file is empty (0 bytes)"))
+        let direct = try #require(SlideErrorTests.failure { _ = try SlideReader(path) })
+        SlideErrorTests.expectOneLine(direct, path: path)
+    }
+
+    @Test(.enabled(if: Slides.available, Slides.skipNote))
+    func truncatedSlidesGiveOneLineErrors() throws {
+        let scratch = try Scratch(); defer { scratch.cleanup() }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Slides.cmu))
+        // Cut in the tile data (the directories, at the end, are lost) and just after the last
+        // directory (the label and macro strips are lost).
+        for length in [1_000_000, 1_938_512, 64, 7] {
+            let path = scratch.path("cut-\(length).svs")
+            try whole.prefix(length).write(to: URL(fileURLWithPath: path))
+            for read in [{ _ = try ImageReader.info(path) }, { _ = try ImageReader.read(path) }] as [() throws(ImagingError) -> Void] {
+                if let error = SlideErrorTests.failure(read) { SlideErrorTests.expectOneLine(error, path: path) }
+            }
+            let opened = SlideErrorTests.failure { _ = try ImageReader.read(path) }
+            if length < 1_900_000 { #expect(opened != nil, "a \(length)-byte prefix must not read") }
+        }
+    }
+
+    @Test(.enabled(if: Slides.available, Slides.skipNote))
+    func corruptTilesGiveOpenSlidesMessageAndStaySticky() throws {
+        let scratch = try Scratch(); defer { scratch.cleanup() }
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Slides.cmu)))
+        // Zero the level-0 JPEG tiles (they lie before the first directory at 1,275,950).
+        for i in 100..<1_270_000 { bytes[i] = 0 }
+        let path = scratch.path("zeroed.svs")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let slide = try SlideReader(path)
+        let first = try #require(SlideErrorTests.failure { _ = try slide.readRegion(x: 1000, y: 1000, width: 64, height: 64) })
+        SlideErrorTests.expectOneLine(first, path: path)
+        #expect(first.reason.hasPrefix("OpenSlide: "), "\(first)")
+        // Errors are sticky on an OpenSlide handle: a later read of a sound area fails too.
+        let later = SlideErrorTests.failure { _ = try slide.readRegion(x: -100, y: -100, width: 8, height: 8) }
+        #expect(later == first)
+        #expect(SlideErrorTests.failure { _ = try ImageReader.read(path) } != nil)
+    }
+
+    @Test func genericPyramidalTIFFGoesToOpenSlide() throws {
+        let scratch = try Scratch(); defer { scratch.cleanup() }
+        func page(_ size: Int, description: String? = nil) -> TIFFPage {
+            var samples: [UInt16] = []
+            for y in 0..<size { for x in 0..<size { samples += [UInt16((x * 7) % 256), UInt16((y * 5) % 256), 128] } }
+            return TIFFPage(width: size, height: size, tile: (16, 16), description: description, samples: samples)
+        }
+        let pyramid = scratch.path("pyramid.tif")
+        try writeTIFF([page(64), page(32)], to: pyramid)
+        let info = try ImageReader.info(pyramid)
+        #expect(info.format == .slide && info.vendor == "generic-tiff")
+        #expect(info.levels.map(\.width) == [64, 32] && info.levels.map(\.downsample) == [1, 2])
+        #expect(try ImageReader.read(pyramid) == (try TIFFReader.read(pyramid, options: ReadOptions())))
+
+        let single = scratch.path("single.tif")
+        try writeTIFF([page(64)], to: single)
+        #expect(try ImageReader.info(single).format == .tiff)
+        let ome = scratch.path("pyramid.ome.tif")
+        try writeTIFF([page(64, description: "<?xml version=\"1.0\"?><OME><Image><Pixels PhysicalSizeX=\"0.25\"></Pixels></Image></OME>"), page(32)], to: ome)
+        let omeInfo = try ImageReader.info(ome)
+        #expect(omeInfo.format == .tiff && omeInfo.pixelSizeMicrons == 0.25)
+    }
+}

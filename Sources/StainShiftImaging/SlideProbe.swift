@@ -36,14 +36,18 @@ enum SlideProbe {
         return .slide
     }
 
-    /// A tiled TIFF whose next directory is a smaller tiled image (a pyramid level), and not an
-    /// OME-TIFF (those keep libtiff, which reads their OME pixel size and SubIFD-free pages).
+    /// A compressed tiled TIFF whose next directory is a smaller tiled image marked reduced
+    /// resolution (NewSubfileType bit 0: how OpenSlide's generic-tiff finds levels), and not an
+    /// OME-TIFF (those keep libtiff, which reads their OME pixel size). Uncompressed tiles stay on
+    /// libtiff too: OpenSlide 3.4.1 with libtiff 4.5 fails on them ("Invalid tile byte count").
     static func isPyramid(_ path: String) -> Bool {
         guard let handle = try? TIFFHandle.open(path), TIFFIsTiled(handle.tif) != 0,
-              let width = handle.u32(TIFFTAG_IMAGEWIDTH) else { return false }
+              let width = handle.u32(TIFFTAG_IMAGEWIDTH),
+              handle.u16Defaulted(TIFFTAG_COMPRESSION).map({ Int32($0) != COMPRESSION_NONE }) ?? false else { return false }
         if let description = handle.string(TIFFTAG_IMAGEDESCRIPTION), description.contains("<OME") { return false }
         guard TIFFReadDirectory(handle.tif) != 0, TIFFIsTiled(handle.tif) != 0,
-              let next = handle.u32(TIFFTAG_IMAGEWIDTH) else { return false }
-        return next < width
+              let next = handle.u32(TIFFTAG_IMAGEWIDTH),
+              let subfile = handle.u32(TIFFTAG_SUBFILETYPE) else { return false }
+        return next < width && subfile & UInt32(FILETYPE_REDUCEDIMAGE) != 0
     }
 }

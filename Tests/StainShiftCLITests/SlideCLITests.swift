@@ -3,18 +3,21 @@ import Testing
 
 /// `stainshift info` and `score` on whole slides (../shared/validation/slides): the slide keys
 /// of `info`, scoring a JPEG 2000 SVS, and one-line errors with exit code 1 for bad slides.
-@Suite(.enabled(if: SlideCLITests.available, "../shared/validation/slides is absent")) struct SlideCLITests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+/// The shared slide folder, when present.
+enum SlideFolder {
+    static let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/validation/slides")
-    static func slide(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    static func slide(_ name: String) -> String { url.appendingPathComponent(name).path }
     static let available: Bool = {
         let found = FileManager.default.fileExists(atPath: slide("CMU-1-Small-Region.svs"))
-        if !found { print("NOTE: slide CLI tests skipped: \(folder.path) is absent") }
+        if !found { print("NOTE: slide CLI tests skipped: \(url.path) is absent") }
         return found
     }()
+}
 
+@Suite(.enabled(if: SlideFolder.available, "../shared/validation/slides is absent")) struct SlideCLITests {
     @Test func infoPrintsLevelsVendorObjectiveAndAssociatedImages() throws {
-        let path = SlideCLITests.slide("CMU-1-Small-Region.svs")
+        let path = SlideFolder.slide("CMU-1-Small-Region.svs")
         let r = try CLIRun.run(["info", path])
         #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
         #expect(r.stdout == """
@@ -24,7 +27,7 @@ import Testing
             "associated_images": ["label", "macro", "thumbnail"]}
 
             """)
-        let tcga = try CLIRun.run(["info", SlideCLITests.slide("TCGA-CR-7395-01A-01-TS1.svs")])
+        let tcga = try CLIRun.run(["info", SlideFolder.slide("TCGA-CR-7395-01A-01-TS1.svs")])
         #expect(tcga.status == 0, "\(tcga.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(tcga.stdout.utf8)) as? [String: Any])
         let levels = try #require(json["levels"] as? [[String: Any]])
@@ -33,7 +36,7 @@ import Testing
     }
 
     @Test func scoresAJPEG2000Slide() throws {
-        let path = SlideCLITests.slide("TCGA-CR-7395-01A-01-TS1.svs")
+        let path = SlideFolder.slide("TCGA-CR-7395-01A-01-TS1.svs")
         let start = Date()
         let r = try CLIRun.run(["score", path, "--page", "1", "--marker", "ki67", "--json", "-"])
         print("slide: stainshift score TCGA level 1 (2221 x 1783): \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
@@ -50,9 +53,9 @@ import Testing
         let empty = dir.appendingPathComponent("empty.svs").path
         try Data().write(to: URL(fileURLWithPath: empty))
         let cut = dir.appendingPathComponent("cut.svs").path
-        try Data(contentsOf: URL(fileURLWithPath: SlideCLITests.slide("CMU-1-Small-Region.svs"))).prefix(1_000_000)
+        try Data(contentsOf: URL(fileURLWithPath: SlideFolder.slide("CMU-1-Small-Region.svs"))).prefix(1_000_000)
             .write(to: URL(fileURLWithPath: cut))
-        for path in [SlideCLITests.slide("broken.svs"), empty, cut] {
+        for path in [SlideFolder.slide("broken.svs"), empty, cut] {
             for command in [["info", path], ["score", path, "--marker", "ki67", "--json", "-"]] {
                 let r = try CLIRun.run(command)
                 #expect(r.status == 1, "\(command)")
@@ -61,7 +64,7 @@ import Testing
                         "\(r.stderr)")
             }
         }
-        let broken = try CLIRun.run(["info", SlideCLITests.slide("broken.svs")])
-        #expect(broken.stderr == "stainshift info: \(SlideCLITests.slide("broken.svs")): not a whole-slide image OpenSlide can read\n")
+        let broken = try CLIRun.run(["info", SlideFolder.slide("broken.svs")])
+        #expect(broken.stderr == "stainshift info: \(SlideFolder.slide("broken.svs")): not a whole-slide image OpenSlide can read\n")
     }
 }

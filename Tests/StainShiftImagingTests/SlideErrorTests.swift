@@ -1,3 +1,4 @@
+import CTIFF
 import Foundation
 import Testing
 @testable import StainShiftImaging
@@ -10,9 +11,12 @@ import Testing
         #expect(!error.description.contains("\n") && !error.reason.isEmpty, "\(error)")
     }
 
-    /// Runs `body`, expecting an `ImagingError`, and returns it.
-    static func failure(_ body: () throws(ImagingError) -> Void) -> ImagingError? {
-        do throws(ImagingError) { try body(); return nil } catch { return error }
+    /// Runs `body` and returns the `ImagingError` it threw (nil when it succeeded).
+    static func failure(_ body: () throws -> Void) -> ImagingError? {
+        do { try body(); return nil } catch {
+            #expect(error is ImagingError, "\(error)")
+            return error as? ImagingError
+        }
     }
 
     @Test(.enabled(if: Slides.available, Slides.skipNote))
@@ -43,11 +47,12 @@ import Testing
         for length in [1_000_000, 1_938_512, 64, 7] {
             let path = scratch.path("cut-\(length).svs")
             try whole.prefix(length).write(to: URL(fileURLWithPath: path))
-            for read in [{ _ = try ImageReader.info(path) }, { _ = try ImageReader.read(path) }] as [() throws(ImagingError) -> Void] {
-                if let error = SlideErrorTests.failure(read) { SlideErrorTests.expectOneLine(error, path: path) }
+            if let error = SlideErrorTests.failure({ _ = try ImageReader.info(path) }) {
+                SlideErrorTests.expectOneLine(error, path: path)
             }
-            let opened = SlideErrorTests.failure { _ = try ImageReader.read(path) }
-            if length < 1_900_000 { #expect(opened != nil, "a \(length)-byte prefix must not read") }
+            let read = SlideErrorTests.failure { _ = try ImageReader.read(path) }
+            if let read { SlideErrorTests.expectOneLine(read, path: path) }
+            if length < 1_900_000 { #expect(read != nil, "a \(length)-byte prefix must not read") }
         }
     }
 
@@ -71,24 +76,22 @@ import Testing
 
     @Test func genericPyramidalTIFFGoesToOpenSlide() throws {
         let scratch = try Scratch(); defer { scratch.cleanup() }
-        func page(_ size: Int, description: String? = nil) -> TIFFPage {
-            var samples: [UInt16] = []
-            for y in 0..<size { for x in 0..<size { samples += [UInt16((x * 7) % 256), UInt16((y * 5) % 256), 128] } }
-            return TIFFPage(width: size, height: size, tile: (16, 16), description: description, samples: samples)
-        }
         let pyramid = scratch.path("pyramid.tif")
-        try writeTIFF([page(64), page(32)], to: pyramid)
+        try writePyramid(pyramid, sizes: [64, 32])
         let info = try ImageReader.info(pyramid)
         #expect(info.format == .slide && info.vendor == "generic-tiff")
-        #expect(info.levels.map(\.width) == [64, 32] && info.levels.map(\.downsample) == [1, 2])
+        #expect(info.levels == [SlideLevel(width: 64, height: 64, downsample: 1), SlideLevel(width: 32, height: 32, downsample: 2)])
         #expect(try ImageReader.read(pyramid) == (try TIFFReader.read(pyramid, options: ReadOptions())))
+        #expect(try ImageReader.read(pyramid, options: ReadOptions(page: 1)).width == 32)
 
-        let single = scratch.path("single.tif")
-        try writeTIFF([page(64)], to: single)
-        #expect(try ImageReader.info(single).format == .tiff)
-        let ome = scratch.path("pyramid.ome.tif")
-        try writeTIFF([page(64, description: "<?xml version=\"1.0\"?><OME><Image><Pixels PhysicalSizeX=\"0.25\"></Pixels></Image></OME>"), page(32)], to: ome)
-        let omeInfo = try ImageReader.info(ome)
-        #expect(omeInfo.format == .tiff && omeInfo.pixelSizeMicrons == 0.25)
+        // Not pyramids for OpenSlide: one level, unmarked levels, uncompressed tiles, OME-TIFF.
+        let single = scratch.path("single.tif"), unmarked = scratch.path("unmarked.tif")
+        let raw = scratch.path("raw.tif"), ome = scratch.path("pyramid.ome.tif")
+        try writePyramid(single, sizes: [64])
+        try writePyramid(unmarked, sizes: [64, 32], markReduced: false)
+        try writePyramid(raw, sizes: [64, 32], compression: COMPRESSION_NONE)
+        try writePyramid(ome, sizes: [64, 32], description: "<?xml version=\"1.0\"?><OME><Image><Pixels PhysicalSizeX=\"0.25\"></Pixels></Image></OME>")
+        for path in [single, unmarked, raw, ome] { #expect(try ImageReader.info(path).format == .tiff, "\(path)") }
+        #expect(try ImageReader.info(ome).pixelSizeMicrons == 0.25)
     }
 }

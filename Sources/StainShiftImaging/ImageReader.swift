@@ -42,9 +42,12 @@ public enum ImageReader {
     /// The rectangle `x, y, width, height` of the page (in the coordinates of `read`'s result),
     /// decoding only the TIFF strips or tiles that cover it, so large images can be processed in
     /// windows with bounded memory. `options.maxPixels` applies to the rectangle. PNG has no
-    /// random access: it is decoded whole (within `maxPixels`) and cut. Whole slides: `x, y` are
-    /// level-0 coordinates and `options.page` picks the level (OpenSlide's convention); pixels
-    /// outside the slide read as white.
+    /// random access: it is decoded whole (within `maxPixels`) and cut. Whole slides:
+    /// `options.page` picks the level, `x, y` are in that level's pixels (as everywhere here; the
+    /// same as OpenSlide's level-0 frame at level 0; at a level whose downsample is not a whole
+    /// number OpenSlide resamples to the nearest level-0 pixel, a fraction of a pixel off),
+    /// pixels outside the slide read as white, and
+    /// each call opens the slide: for many regions hold one `SlideReader` instead.
     public static func readRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
                                   options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
         let rect = PixelRect(x: x, y: y, width: width, height: height)
@@ -56,7 +59,11 @@ public enum ImageReader {
         case .tiff:
             return try TIFFReader.read(path, region: rect, options: options)
         case .slide:
-            return try SlideReader(path).readRegion(level: options.page, x: x, y: y, width: width, height: height, options: options)
+            let slide = try SlideReader(path)
+            try slide.checkLevel(options.page)
+            let downsample = slide.levels[options.page].downsample
+            return try slide.readRegion(level: options.page, x: Int((Double(x) * downsample).rounded()),
+                                        y: Int((Double(y) * downsample).rounded()), width: width, height: height, options: options)
         }
     }
 

@@ -4,8 +4,14 @@ import Foundation
 /// Reading pixels and header facts from an open slide.
 extension SlideReader {
     /// Rows per `openslide_read_region` call: reads are split into bands of fixed height (so the
-    /// pixels never depend on the thread count) decoded in parallel on the shared handle.
-    static func bandRows(width: Int) -> Int { max(1, min(256, (4 << 20) / max(width, 1))) }
+    /// pixels never depend on the thread count) decoded in parallel on the shared handle. Only
+    /// where band edges fall on whole level-0 pixels (integer downsamples, as at level 0): a band
+    /// starting between them would be resampled by OpenSlide half a pixel off, so other levels
+    /// are read in one call.
+    static func bandRows(width: Int, height: Int, downsample: Double) -> Int {
+        guard downsample == downsample.rounded() else { return height }
+        return max(1, min(256, (4 << 20) / max(width, 1)))
+    }
 
     /// The whole of `level` (0 = full resolution) as 8-bit RGB, when it fits `options.maxPixels`;
     /// larger slides must be read in regions or from a coarser level.
@@ -35,7 +41,7 @@ extension SlideReader {
             throw ImagingError(path: path, reason: "region of \(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
         }
         let downsample = levels[level].downsample
-        let rowsPerBand = SlideReader.bandRows(width: width)
+        let rowsPerBand = SlideReader.bandRows(width: width, height: height, downsample: downsample)
         let bands = (height + rowsPerBand - 1) / rowsPerBand
         let workers = max(1, min(options.effectiveThreads, bands))
         let failures = FailureList(count: workers)
@@ -48,8 +54,8 @@ extension SlideReader {
                 let rgb = out.base.assumingMemoryBound(to: UInt8.self)
                 for band in stride(from: worker, to: bands, by: workers) {
                     let row = band * rowsPerBand, rows = min(rowsPerBand, height - row)
-                    // The band's top edge in level-0 coordinates (exact at level 0).
-                    let top = y + Int((Double(row) * downsample).rounded())
+                    // The band's top edge in level-0 coordinates (an integer downsample: exact).
+                    let top = y + row * Int(downsample)
                     do throws(ImagingError) {
                         try readARGB(into: argb, level: level, x: x, y: top, width: width, height: rows)
                     } catch {

@@ -22,11 +22,11 @@ struct Info: ParsableCommand {
     /// Keys in a fixed order: width, height, bits, samples, photometric, compression, tiled,
     /// tile_width, tile_height, pages, pixel_size_um (null when unknown), format; whole slides
     /// (format `slide`) add vendor, objective (null when unknown), levels
-    /// `[{width, height, downsample}]` and associated_images `[names]`.
+    /// `[{width, height, downsample}]` and associated_images `[names]`; pyramidal TIFFs add levels.
     static func json(_ info: ImageInfo) -> String {
         func number(_ v: Int?) -> String { v.map(String.init) ?? "null" }
         let pixelSize = info.pixelSizeMicrons.map { String(format: "%.6g", $0) } ?? "null"
-        let slide = info.format == .slide ? slideJSON(info) : ""
+        let slide = info.format == .slide ? slideJSON(info) : info.levels.isEmpty ? "" : ", \"levels\": \(levelsJSON(info))"
         return "{\"width\": \(info.width), \"height\": \(info.height), \"bits\": \(info.bitsPerSample), "
             + "\"samples\": \(info.samplesPerPixel), \"photometric\": \"\(info.photometric)\", "
             + "\"compression\": \"\(info.compression)\", \"tiled\": \(info.tiled), "
@@ -34,15 +34,19 @@ struct Info: ParsableCommand {
             + "\"pages\": \(info.pages), \"pixel_size_um\": \(pixelSize), \"format\": \"\(info.format.rawValue)\"\(slide)}"
     }
 
+    /// `[{width, height, downsample}, ...]`.
+    static func levelsJSON(_ info: ImageInfo) -> String {
+        "[" + info.levels.map {
+            "{\"width\": \($0.width), \"height\": \($0.height), \"downsample\": \(String(format: "%.6g", $0.downsample))}"
+        }.joined(separator: ", ") + "]"
+    }
+
     /// The whole-slide keys, each preceded by ", ".
     static func slideJSON(_ info: ImageInfo) -> String {
         let quoted = JSONText.quote
         let objective = info.objectivePower.map { String(format: "%g", $0) } ?? "null"
-        let levels = info.levels.map {
-            "{\"width\": \($0.width), \"height\": \($0.height), \"downsample\": \(String(format: "%.6g", $0.downsample))}"
-        }
         return ", \"vendor\": \(info.vendor.map(quoted) ?? "null"), \"objective\": \(objective), "
-            + "\"levels\": [\(levels.joined(separator: ", "))], "
+            + "\"levels\": \(levelsJSON(info)), "
             + "\"associated_images\": [\(info.associatedImages.map(quoted).joined(separator: ", "))]"
     }
 }

@@ -21,7 +21,8 @@ public struct ImageInfo: Sendable, Equatable {
     public var pixelSizeMicrons: Double?
     /// TIFF Orientation tag (1 = rows top to bottom, columns left to right).
     public var orientation: Int
-    /// Whole slides (format `.slide`): the pyramid, level 0 first; empty for other images.
+    /// The pyramid, level 0 first: whole slides (format `.slide`) always; TIFFs when later
+    /// pages are smaller tiled copies of page 0 (`TIFFPyramid`); empty otherwise.
     public var levels: [SlideLevel] = []
     /// Whole slides: `openslide.vendor` (`aperio`, `hamamatsu`, ...).
     public var vendor: String? = nil

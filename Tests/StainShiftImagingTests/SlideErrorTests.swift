@@ -93,5 +93,9 @@ import Testing
         try writePyramid(ome, sizes: [64, 32], description: "<?xml version=\"1.0\"?><OME><Image><Pixels PhysicalSizeX=\"0.25\"></Pixels></Image></OME>")
         for path in [single, unmarked, raw, ome] { #expect(try ImageReader.info(path).format == .tiff, "\(path)") }
         #expect(try ImageReader.info(ome).pixelSizeMicrons == 0.25)
+        // libtiff's info still lists the levels of a TIFF pyramid, from any page.
+        #expect(try ImageReader.info(raw).levels == info.levels)
+        #expect(try ImageReader.info(ome, page: 1).levels.map(\.width) == [64, 32])
+        #expect(try ImageReader.info(single).levels.isEmpty)
     }
 }

@@ -21,6 +21,10 @@ import Testing
 
     @Test func libtiffPathTakesThePixelSizeFromTheAperioDescription() throws {
         #expect(try TIFFReader.info(Slides.cmu, page: 0).pixelSizeMicrons == 0.499)
+        // The libtiff view of the pyramids: CMU-1 has one level (then a thumbnail, label and macro),
+        // TCGA two tiled levels around a stripped thumbnail.
+        #expect(try TIFFReader.info(Slides.cmu, page: 0).levels.isEmpty)
+        #expect(try TIFFReader.info(Slides.tcga, page: 0).levels.map(\.width) == [4443, 2221])
         #expect(AperioMetadata.micronsPerPixel("Aperio Image Library v10.0.51\r\n46920x33014 [0,100 46000x32914] (256x256) JPEG/RGB Q=30|AppMag = 20|MPP = 0.4990|Filename = x") == 0.499)
         #expect(AperioMetadata.micronsPerPixel("Aperio Image Library v11.0.37") == nil)
         #expect(AperioMetadata.micronsPerPixel("ImageJ=1.5|MPP = 0.25") == nil)

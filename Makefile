@@ -3,7 +3,7 @@
 
 SWIFT       ?= swift
 CONFIG      ?= release
-PACKAGES    := libtiff-dev libpng-dev libjpeg-dev pkg-config
+PACKAGES    := libtiff-dev libpng-dev libjpeg-dev libopenslide-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          = .build/$(CONFIG)/stainshift
 TESTFLAGS   := -c release -Xswiftc -enable-testing

@@ -30,12 +30,15 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        // Whole-slide vendor formats (SVS, NDPI, MRXS, SCN, ...) through OpenSlide.
+        .systemLibrary(name: "COpenSlide", pkgConfig: "openslide",
+                       providers: [.apt(["libopenslide-dev"])]),
         // Header-only: streaming (non-temporal) stores for the deconvolution kernel.
         .systemLibrary(name: "CStreamStore"),
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["CTIFF", "CPNG", "CJPEG", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["CTIFF", "CPNG", "CJPEG", "COpenSlide", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: fast),
         .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"], swiftSettings: fast),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),

@@ -37,17 +37,21 @@ public enum ScoreJSON {
             members.append(("secondary", .object([("compartment", .string(marker.secondary?.rawValue ?? "")),
                                                   ("bins", bins(t.tumourSecondary))])))
         }
+        var settings: [(String, JSONText)] = [
+            ("compartment", .string(marker.primary.rawValue)),
+            ("thresholds", .array([.number(marker.thresholds.weak), .number(marker.thresholds.moderate),
+                                   .number(marker.thresholds.strong)])),
+            ("pixel_thresholds", .array([.number(marker.pixelThresholds.weak), .number(marker.pixelThresholds.moderate),
+                                         .number(marker.pixelThresholds.strong)])),
+            ("pixel_size_um", .number(score.pixelSizeMicrons)),
+            ("pixel_size_source", score.pixelSizeSource.map { .string($0.rawValue) } ?? .null),
+        ]
+        if let f = score.odScale { settings.append(("od_scale", .number(f))) }
+        if let w = score.whitePoint { settings.append(("background", .array(w.map { JSONText.number($0) }))) }
+        if let s = score.whitePointSource { settings.append(("background_source", .string(s.rawValue))) }
         members += [
             ("pixels", .object([("tissue", .int(t.pixels.total)), ("bins", bins(t.pixels))])),
-            ("settings", .object([
-                ("compartment", .string(marker.primary.rawValue)),
-                ("thresholds", .array([.number(marker.thresholds.weak), .number(marker.thresholds.moderate),
-                                       .number(marker.thresholds.strong)])),
-                ("pixel_thresholds", .array([.number(marker.pixelThresholds.weak), .number(marker.pixelThresholds.moderate),
-                                             .number(marker.pixelThresholds.strong)])),
-                ("pixel_size_um", .number(score.pixelSizeMicrons)),
-                ("pixel_size_source", score.pixelSizeSource.map { .string($0.rawValue) } ?? .null),
-            ] + (score.odScale.map { [("od_scale", JSONText.number($0))] } ?? []))),
+            ("settings", .object(settings)),
         ]
         if let stains {
             members.append(("stains", .object(stains.stains.map {

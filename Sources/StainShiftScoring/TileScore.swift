@@ -73,6 +73,10 @@ public struct TileScore: Sendable, Equatable, Codable {
     public var odScale: Double?
     /// Where `pixelSizeMicrons` came from; nil for scores made before it was recorded.
     public var pixelSizeSource: PixelSizeSource?
+    /// The white point (R, G, B) optical density was computed against, and where it came from;
+    /// nil for scores made before they were recorded.
+    public var whitePoint: [Double]?
+    public var whitePointSource: WhitePointSource?
 
     public init(image: String, marker: String, totals: TileTotals, qcFlags: [QCFlag], pixelSizeMicrons: Double,
                 odScale: Double? = nil) {

@@ -1,0 +1,194 @@
+import Foundation
+import StainShiftCells
+import StainShiftCohort
+import StainShiftImaging
+import StainShiftScoring
+import StainShiftStains
+import StainShiftTissue
+
+/// Scores an image of any size by region reads, tile by tile (issue 16): a low-resolution tissue
+/// map first (`TissueOverview`), then a grid of analysis tiles (`TileGrid`: cores of `tileSize`,
+/// read with an overlap wider than a cell); tiles with almost no tissue are skipped, the others
+/// scored across `settings.threads` workers, each with its own `BufferPool`, counting only the
+/// cells whose centroid lies in the tile's core and only core pixels. Tile totals are summed in
+/// grid order, so the result does not depend on the thread count, and memory is bounded by the
+/// tiles in flight (one per worker), never by the image's size.
+public struct TiledScorer: Sendable {
+    /// `--tile-size` default: the analysis tile edge in pixels (1 mm at 0.5 µm/px).
+    public static let defaultTileSize = 2048
+    /// Smallest `--tile-size`: below it the overlap (65 px each side at 0.5 µm) dominates the work.
+    public static let minimumTileSize = 256
+    /// Largest image whose tiled overlay is drawn (8192 x 8192 px, a 200 MB RGB buffer); above it
+    /// `--overlay` is refused rather than holding an image-sized picture.
+    public static let overlayPixelLimit = 8192 * 8192
+
+    public var marker: Marker
+    public var settings: ScoringSettings
+    public var tileSize: Int
+    public var page: Int = 0
+    /// Tiles whose core is less than this fraction tissue (on the overview) are not analysed.
+    public var minTissueFraction: Double = 0.01
+    public var progress: ProgressReporter.Mode = .quiet
+    /// Keep every counted cell (image coordinates) for `--cells`.
+    public var keepCells = false
+    /// Draw the overlay (`ScoreOverlay`) tile by tile into one image-sized picture.
+    public var drawOverlay = false
+
+    public init(marker: Marker, settings: ScoringSettings, tileSize: Int = TiledScorer.defaultTileSize) {
+        self.marker = marker; self.settings = settings; self.tileSize = tileSize
+    }
+
+    /// Whether an image of this size goes through the tiled path: larger than one tile either way.
+    /// Smaller images are scored whole, exactly as before tiling existed.
+    public static func needsTiling(width: Int, height: Int, tileSize: Int) -> Bool {
+        width > tileSize || height > tileSize
+    }
+
+    /// The scored image and how it was tiled.
+    public struct Result: Sendable {
+        public var score: TileScore
+        public var grid: TileGrid
+        public var overview: TissueOverview
+        /// Per grid tile (grid order): its totals (skipped tiles: only `imagePixels`) and whether it was analysed.
+        public var tileTotals: [TileTotals]
+        public var analysed: [Bool]
+        /// Counted cells in image coordinates, grid order, labelled 1, 2, ... (with `keepCells`).
+        public var cells: [Cell] = []
+        public var calls: [CellCall] = []
+        public var overlay: RGBImage?
+
+        public var tilesAnalysed: Int { analysed.filter { $0 }.count }
+        public var tilesSkipped: Int { analysed.count - tilesAnalysed }
+    }
+
+    /// Scores the image at `path` (recorded as `name`).
+    public func score(_ path: String, name: String) throws(PipelineError) -> Result {
+        let info: ImageInfo
+        do { info = try ImageReader.info(path, page: page) } catch { throw PipelineError(path: path, reason: error.reason) }
+        guard tileSize >= Self.minimumTileSize else {
+            throw PipelineError(.usage, path: path, reason: "tile size \(tileSize) is below \(Self.minimumTileSize) px")
+        }
+        if drawOverlay, info.width * info.height > Self.overlayPixelLimit {
+            throw PipelineError(.usage, path: path, reason: "an overlay of \(info.width) x \(info.height) px exceeds the limit of 8192 x 8192 px")
+        }
+        var tileSettings = settings
+        let px = settings.pixelSize(for: RGBImage(width: 0, height: 0, samples: .uint8([]), pixelSizeMicrons: info.pixelSizeMicrons))
+        tileSettings.pixelSizeMicrons = px
+        let parameters = TileScorer.cellParameters(for: marker, pixelSizeMicrons: px, settings: tileSettings)
+        let grid = TileGrid(width: info.width, height: info.height, tileSize: tileSize, margin: TileGrid.margin(for: parameters))
+        let threads = max(1, settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let overview = try TiledTissue.overview(path, info: info, page: page, pixelSizeMicrons: px,
+                                                settings: settings, threads: threads)
+        let analysed = grid.tiles.map {
+            overview.tissueFraction(x: $0.core.x, y: $0.core.y, width: $0.core.width, height: $0.core.height) >= minTissueFraction
+        }
+        let jobs = grid.tiles.indices.filter { analysed[$0] }
+        let workers = max(1, min(threads, jobs.count))
+        tileSettings.threads = max(1, threads / workers)
+        let reporter = ProgressReporter(mode: progress, total: jobs.count, label: "stainshift score")
+        let canvas = drawOverlay ? OverlayCanvas(width: info.width, height: info.height) : nil
+        let slots = ResultSlots<Swift.Result<TileOutcome, PipelineError>>(count: jobs.count)
+        let next = TileCounter()
+        let (marker, keepCells, page, perTile) = (self.marker, self.keepCells, self.page, tileSettings)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let pool = BufferPool()
+            while let j = next.take(below: jobs.count) {
+                let tile = grid.tiles[jobs[j]]
+                slots.set(j, Self.analyse(tile, path: path, name: name, page: page, marker: marker, settings: perTile,
+                                          pool: pool, keepCells: keepCells, canvas: canvas))
+                reporter.tileDone()
+            }
+        }
+        var totals = grid.tiles.map { t -> TileTotals in
+            var e = TileTotals(); e.imagePixels = t.core.pixelCount; return e
+        }
+        var outcomes: [TileOutcome] = []
+        for (j, slot) in slots.all.enumerated() {
+            guard let slot else { continue }
+            let outcome = try slot.get()
+            totals[jobs[j]] = outcome.score.totals
+            outcomes.append(outcome)
+        }
+        var result = Result(score: combine(totals, outcomes: outcomes, name: name, pixelSize: px), grid: grid,
+                            overview: overview, tileTotals: totals, analysed: analysed)
+        if keepCells {
+            for o in outcomes {
+                for (cell, call) in zip(o.cells, o.calls) {
+                    var c = cell, k = call
+                    c.label = Int32(truncatingIfNeeded: result.cells.count + 1); k.label = c.label
+                    result.cells.append(c); result.calls.append(k)
+                }
+            }
+        }
+        result.overlay = canvas?.image(pixelSizeMicrons: info.pixelSizeMicrons)
+        return result
+    }
+
+    /// What one analysed tile gives back: its score and, when kept, its counted cells (image coordinates).
+    struct TileOutcome: Sendable {
+        var score: TileScore
+        var cells: [Cell] = []
+        var calls: [CellCall] = []
+    }
+
+    static func analyse(_ tile: TileGrid.Tile, path: String, name: String, page: Int, marker: Marker,
+                        settings: ScoringSettings, pool: BufferPool, keepCells: Bool,
+                        canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
+        let r = tile.read
+        let image: RGBImage
+        do {
+            image = try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height,
+                                               options: ReadOptions(page: page, threads: 1))
+        } catch {
+            return .failure(PipelineError(path: path, reason: "tile at (\(tile.core.x), \(tile.core.y)): \(error.reason)"))
+        }
+        guard keepCells || canvas != nil else {
+            return .success(TileOutcome(score: TileScorer.score(image, name: name, marker: marker, settings: settings,
+                                                                pool: pool, core: tile.localCore)))
+        }
+        let picture: RGBImage? = canvas == nil ? nil : image
+        var analysis = TileScorer.analyse(image, name: name, marker: marker, settings: settings, pool: pool, core: tile.localCore)
+        if let canvas, let picture { canvas.paste(ScoreOverlay.render(picture, analysis: analysis), core: tile.localCore, at: tile.core) }
+        var outcome = TileOutcome(score: analysis.score)
+        if keepCells {
+            outcome.cells = analysis.segmentation.cells.map { c in
+                var c = c; c.centroidX += Double(r.x); c.centroidY += Double(r.y); return c
+            }
+            outcome.calls = analysis.calls
+        }
+        analysis.recycle(into: pool)
+        return .success(outcome)
+    }
+
+    /// The image's score: tile totals summed in grid order; QC flags of the whole (low tissue and too
+    /// few cells from the sums; saturated or out of focus when the flagged tiles hold at least half
+    /// the tissue); the OD factor is the median of the analysed tiles'.
+    func combine(_ totals: [TileTotals], outcomes: [TileOutcome], name: String, pixelSize: Double) -> TileScore {
+        var sum = TileTotals()
+        for t in totals { sum += t }
+        var flags = Set<QCFlag>()
+        let fraction = sum.imagePixels == 0 ? 0 : Double(sum.tissuePixels) / Double(sum.imagePixels)
+        if fraction < TileQC.minTissueFraction { flags.insert(.lowTissue) }
+        if marker.scoredCells(sum).total < settings.minimumCells { flags.insert(.tooFewCells) }
+        for flag in [QCFlag.saturated, .outOfFocus] {
+            let tissue = outcomes.filter { $0.score.qcFlags.contains(flag) }.reduce(0) { $0 + $1.score.totals.tissuePixels }
+            if sum.tissuePixels > 0, 2 * tissue >= sum.tissuePixels { flags.insert(flag) }
+        }
+        let scales = outcomes.compactMap(\.score.odScale).sorted()
+        return TileScore(image: name, marker: marker.name, totals: sum, qcFlags: flags.sorted(), pixelSizeMicrons: pixelSize,
+                         odScale: scales.isEmpty ? nil : scales[(scales.count - 1) / 2])
+    }
+}
+
+/// The next job index for a pool of workers.
+final class TileCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < limit else { return nil }
+        defer { next += 1 }
+        return next
+    }
+}

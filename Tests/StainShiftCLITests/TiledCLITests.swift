@@ -11,9 +11,9 @@ import Testing
     }()
     static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
-    /// A 256 x 256 synthetic Ki67 tile and its 2 x 2 mosaic (512 x 512 tiled TIFF).
+    /// A 256 x 256 synthetic PD-L1 tile and its 2 x 2 mosaic (512 x 512 tiled TIFF).
     static let made: Bool = {
-        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "ki67", "--seed", "5", "--size", "256"])
+        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "pdl1", "--seed", "5", "--size", "256"])
         let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
         return a?.status == 0 && b?.status == 0
     }()
@@ -24,7 +24,7 @@ import Testing
     @Test(arguments: ["100", "255", "-3", "big"])
     func aTileSizeBelow256IsAUsageError(size: String) throws {
         #expect(Self.made)
-        let r = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "ki67", "--tile-size", size])
+        let r = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "pdl1", "--tile-size", size])
         #expect(r.status == 64, "\(r.stderr)")
         #expect(r.stderr.contains("tile-size"))
         #expect(r.stdout.isEmpty)
@@ -32,8 +32,8 @@ import Testing
 
     @Test func anImageNoLargerThanTheTileIsScoredAsBefore() throws {
         #expect(Self.made)
-        let a = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "ki67", "--json", "-"])
-        let b = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "ki67", "--json", "-", "--tile-size", "256"])
+        let a = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "pdl1", "--json", "-"])
+        let b = try CLIRun.run(["score", Self.path("tile.png"), "--marker", "pdl1", "--json", "-", "--tile-size", "256"])
         #expect(a.status == 0 && b.status == 0)
         #expect(a.stdout == b.stdout)
     }
@@ -41,7 +41,7 @@ import Testing
     @Test func aMosaicIsScoredTileByTileWithCellsAndOverlay() throws {
         #expect(Self.made)
         let cells = Self.path("cells.tsv"), overlay = Self.path("overlay.png")
-        let r = try CLIRun.run(["score", Self.path("mosaic.tiff"), "--marker", "ki67", "--json", "-", "--tile-size", "256",
+        let r = try CLIRun.run(["score", Self.path("mosaic.tiff"), "--marker", "pdl1", "--json", "-", "--tile-size", "256",
                                 "--cells", cells, "--overlay", overlay, "--timings"] + Self.detection)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("2 x 2 tiles of 256 px"), "\(r.stderr)")
@@ -54,7 +54,7 @@ import Testing
         #expect((x.max() ?? 0) > 128 && (x.min() ?? 999) < 128)
         #expect(FileManager.default.fileExists(atPath: overlay))
         // Whole (tile size 512: today's path) and tiled agree within 1% on cells.
-        let whole = try CLIRun.run(["score", Self.path("mosaic.tiff"), "--marker", "ki67", "--json", "-", "--tile-size", "512"] + Self.detection)
+        let whole = try CLIRun.run(["score", Self.path("mosaic.tiff"), "--marker", "pdl1", "--json", "-", "--tile-size", "512"] + Self.detection)
         let w = try #require(try JSONSerialization.jsonObject(with: Data(whole.stdout.utf8)) as? [String: Any])
         let wt = try #require((w["cells"] as? [String: Any])?["total"] as? Int)
         #expect(abs(wt - total) <= max(1, wt / 100), "whole \(wt), tiled \(total)")

@@ -88,7 +88,8 @@ extension Score {
         if timings {
             Stderr.line("stainshift score: timings: tiled \(result.grid.columns) x \(result.grid.rows) tiles of \(tileSize) px"
                 + " (margin \(result.grid.margin) px), \(result.tilesAnalysed) analysed, \(result.tilesSkipped) skipped without tissue, "
-                + String(format: "%.3f s", Date().timeIntervalSince(start)))
+                + result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
+                + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
         try Output.write(ScoreJSON.render(result.score, marker: chosen, stains: settings.stains), to: json)
         if let cells {

@@ -56,6 +56,8 @@ public struct TiledScorer: Sendable {
         public var cells: [Cell] = []
         public var calls: [CellCall] = []
         public var overlay: RGBImage?
+        /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
+        public var timings: [(stage: String, seconds: Double)] = []
 
         public var tilesAnalysed: Int { analysed.filter { $0 }.count }
         public var tilesSkipped: Int { analysed.count - tilesAnalysed }
@@ -77,11 +79,13 @@ public struct TiledScorer: Sendable {
         let parameters = TileScorer.cellParameters(for: marker, pixelSizeMicrons: px, settings: tileSettings)
         let grid = TileGrid(width: info.width, height: info.height, tileSize: tileSize, margin: TileGrid.margin(for: parameters))
         let threads = max(1, settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let start = Date()
         let overview = try TiledTissue.overview(path, info: info, page: page, pixelSizeMicrons: px,
                                                 settings: settings, threads: threads)
         let analysed = grid.tiles.map {
             overview.tissueFraction(x: $0.core.x, y: $0.core.y, width: $0.core.width, height: $0.core.height) >= minTissueFraction
         }
+        let mapped = Date()
         let jobs = grid.tiles.indices.filter { analysed[$0] }
         let workers = max(1, min(threads, jobs.count))
         tileSettings.threads = max(1, threads / workers)
@@ -121,6 +125,7 @@ public struct TiledScorer: Sendable {
             }
         }
         result.overlay = canvas?.image(pixelSizeMicrons: info.pixelSizeMicrons)
+        result.timings = [("tissue map", mapped.timeIntervalSince(start)), ("tiles", Date().timeIntervalSince(mapped))]
         return result
     }
 

@@ -13,7 +13,7 @@ struct Score: ParsableCommand {
     @Option(help: "Stain set: a preset (see `stainshift stains`), role:r,g,b;role:r,g,b, or a JSON file.") var stains: String = "h-dab"
     @Option(name: .customLong("pixel-size"), help: "Pixel size in µm (default: from the image, else 0.5).") var pixelSize: Double?
     @Option(help: "Per-cell table (TSV, QuPath-like columns), or - for stdout.") var cells: String?
-    @Option(help: "Overlay PNG: nuclei coloured by bin, lymphocytes green, membrane rings for membrane markers. Tiled images up to 8192 x 8192 px; larger ones are refused (exit 64): score a region instead.") var overlay: String?
+    @Option(help: "Overlay PNG: nuclei coloured by bin, lymphocytes green, membrane rings for membrane markers. Tiled images up to 8192 x 8192 px; larger ones are refused (exit 64) rather than drawn as an image-sized picture.") var overlay: String?
     @Option(help: "Marker config JSON overriding or adding markers.") var markers: String?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var threads: Int?
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0

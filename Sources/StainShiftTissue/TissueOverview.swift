@@ -32,11 +32,12 @@ public struct TissueOverview: Sendable {
         let W = (w + f - 1) / f, H = (h + f - 1) / f
         let white = background.flatMap { $0.isFinite && $0 >= 1 ? $0 : nil } ?? Double(region.maxValue)
         var sums = [Double](repeating: 0, count: 3 * W * H)
+        let block = (0..<w).map { 3 * ($0 / f) }
         func accumulate<T: BinaryInteger>(_ s: [T], table: [Double]) {
             for y in 0..<h {
-                let base = (y / f) * W
+                let base = 3 * (y / f) * W
                 for x in 0..<w {
-                    let i = 3 * (y * w + x), o = 3 * (base + x / f)
+                    let i = 3 * (y * w + x), o = base + block[x]
                     sums[o] += table[Int(s[i])]; sums[o + 1] += table[Int(s[i + 1])]; sums[o + 2] += table[Int(s[i + 2])]
                 }
             }

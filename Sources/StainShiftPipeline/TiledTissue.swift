@@ -30,6 +30,7 @@ enum TiledTissue {
                 } catch {
                     slots.set(i, .failure(PipelineError(path: path, reason: "tissue map at (\(c.x), \(c.y)): \(error.reason)")))
                 }
+                MemoryTrim.release()
             }
         }
         var colours = [UInt8](repeating: 255, count: 3 * W * H)

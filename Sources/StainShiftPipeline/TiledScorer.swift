@@ -231,10 +231,12 @@ enum MemoryTrim {
         #endif
     }
 
-    /// Buffers of 4 MB and more are mapped and unmapped on their own (`mallopt(M_MMAP_THRESHOLD)`).
+    /// Buffers of 4 MB and more are mapped and unmapped on their own (`mallopt(M_MMAP_THRESHOLD)`),
+    /// and threads share one heap (`M_ARENA_MAX` 1) that `malloc_trim` can return.
     static func mapLargeBuffers() {
-        let mmapThreshold: Int32 = -3   // M_MMAP_THRESHOLD in <malloc.h>
+        let mmapThreshold: Int32 = -3, arenaMax: Int32 = -8   // M_MMAP_THRESHOLD, M_ARENA_MAX in <malloc.h>
         _ = option?(mmapThreshold, 4 << 20)
+        _ = option?(arenaMax, 1)
     }
 
     /// Returns freed heap memory to the system.

@@ -51,24 +51,29 @@ struct ScoringFlags: ParsableArguments {
     @Option(help: "White point for optical density (default: the bit depth's maximum).") var background: Double?
     @Option(help: "Worker threads (default: all cores); tables are identical whatever the count.") var threads: Int?
     @OptionGroup var detection: DetectionFlags
+    @Option(help: "Analysis tile edge in px (at least 256): images larger than this are scored tile by tile by region reads; it changes how, not what is found.")
+    var tileSize: Int = TiledScorer.defaultTileSize
     @Flag(help: "No progress on stderr.") var quiet = false
     @Flag(help: "Exit 0 even when some inputs failed (they are still listed in failures.tsv).") var keepGoing = false
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let background, !(background.isFinite && background > 1) { throw ValidationError("--background must be a number above 1") }
+        try validateTileSize(tileSize)
     }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
         try Self.engine(command, markers: markers, background: background, detection: detection.preset,
-                        detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor)
+                        detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor,
+                        tileSize: tileSize)
     }
 
     /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
     static func engine(_ command: String, markers: String?, background: Double?, detection: DetectionPreset = .standard,
-                       detectionThreshold: Double? = nil, odScale: Double? = nil) throws -> ScoringEngine {
+                       detectionThreshold: Double? = nil, odScale: Double? = nil,
+                       tileSize: Int = TiledScorer.defaultTileSize) throws -> ScoringEngine {
         var set = MarkerSet.builtin
         if let markers {
             do { set = try MarkerSet.load(markers) } catch {
@@ -76,7 +81,7 @@ struct ScoringFlags: ParsableArguments {
             }
         }
         return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold,
-                         odScale: odScale)
+                         odScale: odScale, tileSize: tileSize)
     }
 
     func batch() -> BatchOptions {
@@ -84,6 +89,13 @@ struct ScoringFlags: ParsableArguments {
         b.defaultStains = stains
         b.progress = quiet ? .quiet : .automatic
         return b
+    }
+}
+
+/// `--tile-size` at least `TiledScorer.minimumTileSize` (a usage error, exit 64, otherwise).
+func validateTileSize(_ tileSize: Int) throws {
+    if tileSize < TiledScorer.minimumTileSize {
+        throw ValidationError("--tile-size must be at least \(TiledScorer.minimumTileSize) px (got \(tileSize))")
     }
 }
 

@@ -6,7 +6,7 @@ import StainShift
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate synthetic IHC tiles and cohorts with exact per-cell truth.",
-        subcommands: [SynthTile.self, SynthCohort.self])
+        subcommands: [SynthTile.self, SynthCohort.self, SynthMosaic.self])
 }
 
 struct SynthTile: ParsableCommand {

@@ -67,7 +67,7 @@ enum TIFFWriter {
     /// as resolution in pixels/cm.
     static func setTags(_ handle: TIFFHandle, width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int,
                         sampleFormat: UInt16, photometric: UInt16, compression: TIFFCompression, predictor: UInt16?,
-                        rowsPerStrip: Int, pixelSizeMicrons: Double?) throws(ImagingError) {
+                        rowsPerStrip: Int, pixelSizeMicrons: Double?, tileEdge: Int? = nil) throws(ImagingError) {
         let tif = handle.tif
         _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
         _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
@@ -81,7 +81,13 @@ enum TIFFWriter {
             throw handle.failure("this libtiff cannot write \(compression.rawValue) compression")
         }
         if let predictor { _ = sstiff_set_u16(tif, UInt32(TIFFTAG_PREDICTOR), predictor) }
-        _ = sstiff_set_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip))
+        if let tileEdge {
+            // Tiled instead of strips (TIFF 6.0 section 15): square tiles, a multiple of 16 px.
+            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_TILEWIDTH), UInt32(tileEdge))
+            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_TILELENGTH), UInt32(tileEdge))
+        } else {
+            _ = sstiff_set_u32(tif, UInt32(TIFFTAG_ROWSPERSTRIP), UInt32(rowsPerStrip))
+        }
         if let um = pixelSizeMicrons, um.isFinite, um > 0 {
             _ = sstiff_set_u16(tif, UInt32(TIFFTAG_RESOLUTIONUNIT), UInt16(RESUNIT_CENTIMETER))
             _ = sstiff_set_double(tif, UInt32(TIFFTAG_XRESOLUTION), 10_000 / um)

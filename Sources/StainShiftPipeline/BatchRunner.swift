@@ -164,14 +164,29 @@ public struct BatchRunner: Sendable {
         }
         let sha: String
         do { sha = try ScoreCache.sha256(ofFile: row.path) } catch { return fail("read", error.description) }
+        // Images larger than the analysis tile are scored tile by tile from the file (the tile size
+        // joins their cache key; smaller images keep theirs).
+        let tiled = engine.scoreTiled.flatMap { scorer in
+            (try? ImageReader.info(row.path)).flatMap {
+                TiledScorer.needsTiling(width: $0.width, height: $0.height, tileSize: engine.tileSize) ? scorer : nil
+            }
+        }
         let parameters = [
             "version=\(StainShiftVersion.current)", "marker=\(row.marker)", engine.parameters(row.marker),
             "stains=\(choice.text)", "pixel_size=\(row.pixelSize.map { String($0) } ?? "file")",
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (tiled == nil ? "" : "\ntile_size=\(engine.tileSize)")
         let key = ScoreCache.key(fileSHA: sha, parameters: parameters)
         var score: TileScore
         if resume, let cached = cache?.load(key) {
             score = cached
+        } else if let tiled {
+            do {
+                score = try tiled(ScoringEngine.FileJob(path: row.path, name: row.image, marker: row.marker,
+                                                        stains: choice.matrix, pixelSize: row.pixelSize, threads: threads))
+            } catch {
+                return fail("score", "\(error)")
+            }
+            do { try cache?.store(score, key: key) } catch { return fail("cache", error.description) }
         } else {
             let image: RGBImage
             do { image = try ImageReader.read(row.path) } catch { return fail("read", error.description) }

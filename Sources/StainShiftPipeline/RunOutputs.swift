@@ -84,7 +84,7 @@ public enum RunOutputs {
                 let part = parts[i]
                 guard let tile = representative(part), let row = paths["\(part.slide)\u{1F}\(tile.image)"],
                       let matrix = try? StainMatrix(parsing: part.stains),
-                      let image = try? ImageReader.read(row.path),
+                      let image = try? overlaySource(row.path, tileSize: engine.tileSize),
                       let overlay = try? draw(ScoringEngine.Job(image: image, name: row.image, marker: part.marker, stains: matrix,
                                                                 pixelSize: row.pixelSize, threads: 1))
                 else { continue }
@@ -97,6 +97,17 @@ public enum RunOutputs {
         var out: [String: String] = [:]
         for (i, name) in done.all.enumerated() { if let name { out[parts[i].slide] = name } }
         return out
+    }
+
+    /// The image an overlay thumbnail is drawn from: the whole image, or for one larger than the
+    /// analysis tile its central tile (a thumbnail of a whole slide's cells would show none).
+    static func overlaySource(_ path: String, tileSize: Int) throws(ImagingError) -> RGBImage {
+        let info = try ImageReader.info(path)
+        guard TiledScorer.needsTiling(width: info.width, height: info.height, tileSize: tileSize) else {
+            return try ImageReader.read(path)
+        }
+        let w = min(tileSize, info.width), h = min(tileSize, info.height)
+        return try ImageReader.readRegion(path, x: (info.width - w) / 2, y: (info.height - h) / 2, width: w, height: h)
     }
 
     /// The first slide (in table order) of each patient, marker and timepoint: the one whose

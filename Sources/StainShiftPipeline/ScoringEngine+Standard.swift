@@ -9,9 +9,10 @@ extension ScoringEngine {
     /// The real scorer: `TileScorer` with `markers` (built-ins unless a marker config overrides
     /// them), optional white point, detection preset and threshold, fixed OD factor, and the scoring
     /// stage's overlay for the report's thumbnails.
+    /// Images larger than `tileSize` either way are scored tile by tile (`TiledScorer`).
     public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
                                 detection: DetectionPreset = .standard, detectionThreshold: Double? = nil,
-                                odScale: Double? = 1) -> ScoringEngine {
+                                odScale: Double? = 1, tileSize: Int = TiledScorer.defaultTileSize) -> ScoringEngine {
         @Sendable func settings(_ job: Job) -> ScoringSettings {
             var s = ScoringSettings()
             s.pixelSizeMicrons = job.pixelSize
@@ -49,6 +50,19 @@ extension ScoringEngine {
                 return ScoreOverlay.render(job.image, analysis: analysis)
             })
         engine.scoredCells = { name, totals in markers[name]?.scoredCells(totals) ?? totals.tumour }
+        engine.tileSize = tileSize
+        engine.scoreTiled = { job in
+            var s = ScoringSettings()
+            s.pixelSizeMicrons = job.pixelSize
+            s.stains = job.stains
+            s.background = background
+            s.threads = job.threads
+            s.detection = detection
+            s.detectionThreshold = detectionThreshold
+            s.odScale = odScale
+            let scorer = TiledScorer(marker: try markers.marker(named: job.marker), settings: s, tileSize: tileSize)
+            return try scorer.score(job.path, name: job.name).score
+        }
         return engine
     }
 }

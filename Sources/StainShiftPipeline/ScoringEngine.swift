@@ -22,7 +22,22 @@ public struct ScoringEngine: Sendable {
         public var pool: BufferPool? = nil
     }
 
+    /// An image too large to score whole (`TiledScorer.needsTiling`), scored by region reads.
+    public struct FileJob: Sendable {
+        public var path: String
+        public var name: String
+        public var marker: String
+        public var stains: StainMatrix
+        public var pixelSize: Double?
+        /// Threads the tiled scorer spreads its tiles over.
+        public var threads: Int
+    }
+
     public var knownMarkers: Set<String>
+    /// `--tile-size`: images larger than this either way go to `scoreTiled` when the engine has one.
+    public var tileSize: Int = TiledScorer.defaultTileSize
+    /// Scores a large image tile by tile from its file (nil: every image is decoded whole).
+    public var scoreTiled: (@Sendable (FileJob) throws -> TileScore)?
     public var score: @Sendable (Job) throws -> TileScore
     public var scores: MarkerScoring
     /// Every parameter besides the image and stains that changes a marker's score, as stable text.

@@ -27,14 +27,19 @@ public enum CellTable {
     ]
 
     public static func tsv(_ analysis: TileAnalysis) -> String {
-        let px = analysis.score.pixelSizeMicrons
+        tsv(cells: analysis.segmentation.cells, calls: analysis.calls, marker: analysis.marker,
+            pixelSizeMicrons: analysis.score.pixelSizeMicrons)
+    }
+
+    /// The table of `cells` and their `calls` (paired by index), e.g. a tiled image's counted cells
+    /// in image coordinates.
+    public static func tsv(cells: [Cell], calls: [CellCall], marker: Marker, pixelSizeMicrons px: Double) -> String {
         let area = px * px
-        let marker = analysis.marker
         var s = columns.joined(separator: "\t") + "\n"
-        s.reserveCapacity(analysis.calls.count * 200)
+        s.reserveCapacity(calls.count * 200)
         func f(_ v: Double, _ digits: Int = 4) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "NA" }
         func f(_ v: Float) -> String { f(Double(v)) }
-        for (cell, call) in zip(analysis.segmentation.cells, analysis.calls) {
+        for (cell, call) in zip(cells, calls) {
             let row: [String] = [
                 String(cell.label), cell.cellClass == .tumour ? "Tumor" : "Lymphocyte",
                 f(cell.centroidX * px, 2), f(cell.centroidY * px, 2),

@@ -10,11 +10,15 @@ public enum PixelScoring {
 
     /// `scale` multiplies every DAB value first: the cell stage's per-image OD normalisation
     /// (`CellSegmentation.odScale`), so pixel and cell scores share one OD scale.
+    /// With a `core`, only its pixels are counted (an analysis tile's own pixels, not its overlap).
     public static func totals(_ planes: StainPlanes, tissue: TissueMask?, thresholds: IntensityThresholds,
-                              scale: Float = 1, threads: Int? = nil) -> (bins: BinCounts, dabSum: Double) {
+                              scale: Float = 1, threads: Int? = nil, core: TileRect? = nil) -> (bins: BinCounts, dabSum: Double) {
         guard let offset = planes.planeOffset(.dab), planes.pixelCount > 0 else { return (BinCounts(), 0) }
         let w = planes.width, h = planes.height
-        let blocks = (h + blockRows - 1) / blockRows
+        let area = core.flatMap { $0.intersection(TileRect(x: 0, y: 0, width: w, height: h)) }
+        if core != nil, area == nil { return (BinCounts(), 0) }
+        let rows = area.map { $0.y..<$0.maxY } ?? 0..<h, columns = area.map { $0.x..<$0.maxX } ?? 0..<w
+        let blocks = (rows.count + blockRows - 1) / blockRows
         var partial = [(BinCounts, Double)](repeating: (BinCounts(), 0), count: blocks)
         let t1 = Float(thresholds.weak), t2 = Float(thresholds.moderate), t3 = Float(thresholds.strong)
         let mask = tissue.flatMap { $0.width == w && $0.height == h ? $0.mask : nil }
@@ -24,23 +28,23 @@ public enum PixelScoring {
                 func run(_ b: Int) {
                     var n = 0, c1 = 0, c2 = 0, c3 = 0
                     var sum = 0.0
-                    let y0 = b * blockRows, y1 = min(h, y0 + blockRows)
+                    let y0 = rows.lowerBound + b * blockRows, y1 = min(rows.upperBound, y0 + blockRows)
                     for y in y0..<y1 {
                         var rowSum: Float = 0
                         let row = y * w
                         if let mask {
-                            for x in 0..<w where mask[row + x] != 0 {
+                            for x in columns where mask[row + x] != 0 {
                                 let v = dab[row + x] * scale
                                 n += 1; rowSum += v
                                 c1 += v >= t1 ? 1 : 0; c2 += v >= t2 ? 1 : 0; c3 += v >= t3 ? 1 : 0
                             }
                         } else {
-                            for x in 0..<w {
+                            for x in columns {
                                 let v = dab[row + x] * scale
                                 rowSum += v
                                 c1 += v >= t1 ? 1 : 0; c2 += v >= t2 ? 1 : 0; c3 += v >= t3 ? 1 : 0
                             }
-                            n += w
+                            n += columns.count
                         }
                         sum += Double(rowSum)
                     }

@@ -21,6 +21,9 @@ public struct ScoringSettings: Sendable {
     /// the estimate; positivity agreement with the experts 0.88 -> 0.94). The detection presets that
     /// reproduce QuPath and the textbook pipeline keep the fixed white they were defined with.
     public var estimatesBackground: Bool = true
+    /// A white point measured once for a whole image (tiled scoring: on its tissue overview), used
+    /// instead of each tile's own estimate so every tile of an image reads OD against the same glass.
+    public var imageWhitePoint: WhitePoint?
     /// Worker threads; nil: all cores. Results are identical whatever the count.
     public var threads: Int?
     /// Fewer scored cells than this flags the tile `too_few_cells`. The 22C3 pharmDx manual asks for
@@ -47,6 +50,7 @@ public struct ScoringSettings: Sendable {
     public func whitePoint(for image: RGBImage) -> (point: WhitePoint, source: WhitePointSource) {
         if let background, let w = try? WhitePoint(uniform: background) { return (w, .option) }
         if estimatesBackground && detection == .standard {
+            if let imageWhitePoint { return (imageWhitePoint, .estimated) }
             let estimate = BackgroundEstimator.estimate(image)
             if estimate.warning == nil { return (estimate.whitePoint, .estimated) }
         }

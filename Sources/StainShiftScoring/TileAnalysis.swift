@@ -34,18 +34,34 @@ public struct TileAnalysis: Sendable {
 extension TileScorer {
     /// Scores a tile whose planes, tissue and cells are already known: bins every cell, counts
     /// tissue pixels per DAB bin, and adds `too_few_cells` when the scored population is small.
+    ///
+    /// With a `core` (an analysis tile of a larger image, in this tile's coordinates), only the
+    /// cells whose nucleus centroid lies in the core are kept and counted, and only the core's
+    /// pixels enter the pixel and tissue totals: the tile's overlap with its neighbours is context
+    /// for detection, counted by the neighbour whose core it is, so every cell is counted once.
     public static func assemble(name: String, marker: Marker, planes: StainPlanes, tissue: TissueMask,
                                 segmentation: CellSegmentation, qcFlags: [QCFlag], pixelSizeMicrons: Double,
-                                settings: ScoringSettings) -> TileAnalysis {
+                                settings: ScoringSettings, core: TileRect? = nil) -> TileAnalysis {
         var totals = TileTotals()
         totals.tiles = 1
-        totals.imagePixels = planes.pixelCount
-        totals.tissuePixels = tissue.width == planes.width && tissue.height == planes.height ? tissue.areaPixels : 0
+        let whole = TileRect(x: 0, y: 0, width: planes.width, height: planes.height)
+        let area = core.map { $0.intersection(whole) ?? TileRect(x: 0, y: 0, width: 0, height: 0) }
+        totals.imagePixels = area?.pixelCount ?? planes.pixelCount
+        let tissueFits = tissue.width == planes.width && tissue.height == planes.height
+        totals.tissuePixels = !tissueFits ? 0 : area.map { tissue.areaPixels(in: $0) } ?? tissue.areaPixels
         let pixels = PixelScoring.totals(planes, tissue: tissue, thresholds: marker.pixelThresholds,
-                                            scale: segmentation.odScale, threads: settings.threads)
+                                            scale: segmentation.odScale, threads: settings.threads, core: area)
         totals.pixels = pixels.bins
         totals.pixelDABSum = pixels.dabSum
-        let calls = CellScoring.calls(segmentation, planes: planes, marker: marker)
+        var segmentation = segmentation
+        var calls = CellScoring.calls(segmentation, planes: planes, marker: marker)
+        if let area {
+            let keep = segmentation.cells.indices.filter {
+                area.contains(x: segmentation.cells[$0].centroidX, y: segmentation.cells[$0].centroidY)
+            }
+            segmentation.cells = keep.map { segmentation.cells[$0] }
+            calls = keep.map { calls[$0] }
+        }
         CellScoring.accumulate(calls, cells: segmentation.cells, into: &totals)
         var flags = Set(qcFlags)
         if marker.scoredCells(totals).total < settings.minimumCells { flags.insert(.tooFewCells) }
@@ -53,6 +69,18 @@ extension TileScorer {
                               pixelSizeMicrons: pixelSizeMicrons, odScale: Double(segmentation.odScale))
         return TileAnalysis(score: score, marker: marker, planes: planes, tissue: tissue,
                             segmentation: segmentation, calls: calls)
+    }
+}
+
+extension TissueMask {
+    /// Tissue pixels inside `rect` (which lies within the mask).
+    func areaPixels(in rect: TileRect) -> Int {
+        var n = 0
+        for y in rect.y..<rect.maxY {
+            let row = y * width
+            for x in rect.x..<rect.maxX { n += Int(mask[row + x]) }
+        }
+        return n
     }
 }
 

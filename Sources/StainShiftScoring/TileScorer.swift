@@ -8,10 +8,11 @@ extension TileScorer {
     /// Scores one tile for one marker: the additive totals and QC flags that cohorts sum.
     /// With a `pool` (one per worker), the tile's image-sized buffers are returned to it afterwards,
     /// so the next tile of the same size reuses them without page faults.
+    /// With a `core`, only the cells and pixels of that part of the image are counted (see `assemble`).
     public static func score(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
-                             pool: BufferPool? = nil) -> TileScore {
+                             pool: BufferPool? = nil, core: TileRect? = nil) -> TileScore {
         let pool = pool ?? .passThrough
-        var analysis = analyse(image, name: name, marker: marker, settings: settings, pool: pool)
+        var analysis = analyse(image, name: name, marker: marker, settings: settings, pool: pool, core: core)
         analysis.recycle(into: pool)
         return analysis.score
     }
@@ -20,8 +21,9 @@ extension TileScorer {
     /// `--cells` and `--overlay`. Empty, blank or saturated tiles give valid, flagged results.
     /// Buffers are borrowed from `pool` (see `BufferPool`). The image is needed only until tissue
     /// and QC are done: pass one the caller no longer uses (a temporary) and it is freed then.
+    /// A `core` keeps only the cells whose centroid lies in it, and counts only its pixels (`assemble`).
     public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
-                               pool: BufferPool? = nil) -> TileAnalysis {
+                               pool: BufferPool? = nil, core: TileRect? = nil) -> TileAnalysis {
         // The threads asked for (1: a scheduler running a tile per core) bound every kernel's
         // chunks, which stay the same, so the results do too. A limit already set (a batch
         // worker's) stands.
@@ -52,7 +54,7 @@ extension TileScorer {
         let segmentation = CellDetector.detect(planes, tissue: tissue, parameters: parameters, pool: pool)
         clock.lap("cells")
         var analysis = assemble(name: name, marker: marker, planes: planes, tissue: tissue, segmentation: segmentation,
-                                qcFlags: flags, pixelSizeMicrons: px, settings: settings)
+                                qcFlags: flags, pixelSizeMicrons: px, settings: settings, core: core)
         analysis.score.pixelSizeSource = pixelSource
         analysis.score.whitePoint = white.point.components
         analysis.score.whitePointSource = white.source

@@ -1,0 +1,272 @@
+import Foundation
+import StainShiftCells
+import StainShiftCohort
+import StainShiftImaging
+import StainShiftScoring
+import StainShiftStains
+import StainShiftTissue
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Scores an image of any size by region reads, tile by tile (issue 16): a low-resolution tissue
+/// map first (`TissueOverview`), then a grid of analysis tiles (`TileGrid`: cores of `tileSize`,
+/// read with an overlap wider than a cell); tiles with almost no tissue are skipped, the others
+/// scored across `settings.threads` workers, each with its own `BufferPool`, counting only the
+/// cells whose centroid lies in the tile's core and only core pixels. Tile totals are summed in
+/// grid order, so the result does not depend on the thread count, and memory is bounded by the
+/// tiles in flight (one per worker), never by the image's size.
+public struct TiledScorer: Sendable {
+    /// `--tile-size` default: the analysis tile edge in pixels (1 mm at 0.5 µm/px).
+    public static let defaultTileSize = 2048
+    /// Smallest `--tile-size`: below it the overlap (65 px each side at 0.5 µm) dominates the work.
+    public static let minimumTileSize = 256
+    /// Largest image whose tiled overlay is drawn (8192 x 8192 px, a 200 MB RGB buffer); above it
+    /// `--overlay` is refused rather than holding an image-sized picture.
+    public static let overlayPixelLimit = 8192 * 8192
+
+    public var marker: Marker
+    public var settings: ScoringSettings
+    public var tileSize: Int
+    public var page: Int = 0
+    /// Tiles whose core is less than this fraction tissue (on the overview) are not analysed.
+    public var minTissueFraction: Double = 0.01
+    public var progress: ProgressReporter.Mode = .quiet
+    /// Keep every counted cell (image coordinates) for `--cells`.
+    public var keepCells = false
+    /// Draw the overlay (`ScoreOverlay`) tile by tile into one image-sized picture.
+    public var drawOverlay = false
+    /// Keep each worker's tile buffers for its next tile (`BufferPool`): saves the page faults of
+    /// fresh buffers (about 7% of a tile) but holds every stage's buffers at once, about 3x the
+    /// memory of a tile whose buffers are freed as soon as they are done (the default).
+    public var reuseBuffers = false
+
+    public init(marker: Marker, settings: ScoringSettings, tileSize: Int = TiledScorer.defaultTileSize) {
+        self.marker = marker; self.settings = settings; self.tileSize = tileSize
+    }
+
+    /// Whether an image of this size goes through the tiled path: larger than one tile either way.
+    /// Smaller images are scored whole, exactly as before tiling existed.
+    public static func needsTiling(width: Int, height: Int, tileSize: Int) -> Bool {
+        width > tileSize || height > tileSize
+    }
+
+    /// The scored image and how it was tiled.
+    public struct Result: Sendable {
+        public var score: TileScore
+        public var grid: TileGrid
+        public var overview: TissueOverview
+        /// Per grid tile (grid order): its totals (skipped tiles: only `imagePixels`) and whether it was analysed.
+        public var tileTotals: [TileTotals]
+        public var analysed: [Bool]
+        /// Counted cells in image coordinates, grid order, labelled 1, 2, ... (with `keepCells`).
+        public var cells: [Cell] = []
+        public var calls: [CellCall] = []
+        public var overlay: RGBImage?
+        /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
+        public var timings: [(stage: String, seconds: Double)] = []
+
+        public var tilesAnalysed: Int { analysed.filter { $0 }.count }
+        public var tilesSkipped: Int { analysed.count - tilesAnalysed }
+    }
+
+    /// Scores the image at `path` (recorded as `name`).
+    public func score(_ path: String, name: String) throws(PipelineError) -> Result {
+        let info: ImageInfo
+        do { info = try ImageReader.info(path, page: page) } catch { throw PipelineError(path: path, reason: error.reason) }
+        guard tileSize >= Self.minimumTileSize else {
+            throw PipelineError(.usage, path: path, reason: "tile size \(tileSize) is below \(Self.minimumTileSize) px")
+        }
+        if drawOverlay, info.width * info.height > Self.overlayPixelLimit {
+            throw PipelineError(.usage, path: path, reason: "an overlay of \(info.width) x \(info.height) px exceeds the limit of 8192 x 8192 px")
+        }
+        var tileSettings = settings
+        // One pixel size for every tile: declared, else estimated once on the central tile.
+        let (px, pixelSource) = try Self.pixelSize(path, info: info, page: page, tileSize: tileSize, settings: settings)
+        tileSettings.pixelSizeMicrons = px
+        tileSettings.pixelSizeSource = pixelSource
+        let parameters = TileScorer.cellParameters(for: marker, pixelSizeMicrons: px, settings: tileSettings)
+        let grid = TileGrid(width: info.width, height: info.height, tileSize: tileSize, margin: TileGrid.margin(for: parameters))
+        let threads = max(1, settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let start = Date()
+        if !reuseBuffers { MemoryTrim.mapLargeBuffers() }
+        let overview = try TiledTissue.overview(path, info: info, page: page, pixelSizeMicrons: px,
+                                                settings: settings, threads: threads)
+        // One white point for every tile: measured on the overview's glass blocks.
+        if settings.background == nil, settings.estimatesBackground {
+            let blocks = RGBImage(width: overview.width, height: overview.height, samples: .uint8(overview.colours))
+            let estimate = BackgroundEstimator.estimate(blocks)
+            tileSettings.imageWhitePoint = estimate.warning == nil ? estimate.whitePoint : nil
+            if estimate.warning != nil { tileSettings.estimatesBackground = false }
+        }
+        let analysed = grid.tiles.map {
+            overview.tissueFraction(x: $0.core.x, y: $0.core.y, width: $0.core.width, height: $0.core.height) >= minTissueFraction
+        }
+        let mapped = Date()
+        let jobs = grid.tiles.indices.filter { analysed[$0] }
+        let workers = max(1, min(threads, jobs.count))
+        tileSettings.threads = max(1, threads / workers)
+        let reporter = ProgressReporter(mode: progress, total: jobs.count, label: "stainshift score")
+        let canvas = drawOverlay ? OverlayCanvas(width: info.width, height: info.height) : nil
+        let slots = ResultSlots<Swift.Result<TileOutcome, PipelineError>>(count: jobs.count)
+        let next = TileCounter()
+        let (marker, keepCells, page, perTile, reuse) = (self.marker, self.keepCells, self.page, tileSettings, reuseBuffers)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let pool = reuse ? BufferPool() : .passThrough
+            while let j = next.take(below: jobs.count) {
+                let tile = grid.tiles[jobs[j]]
+                slots.set(j, Self.analyse(tile, path: path, name: name, page: page, marker: marker, settings: perTile,
+                                          pool: pool, keepCells: keepCells, canvas: canvas))
+                reporter.tileDone()
+                // Freed tile buffers go back to the system, so a worker's next tile (of another
+                // size at the image's edge, or on another thread's heap) does not grow the process.
+                MemoryTrim.release()
+            }
+        }
+        var totals = grid.tiles.map { t -> TileTotals in
+            var e = TileTotals(); e.imagePixels = t.core.pixelCount; return e
+        }
+        var outcomes: [TileOutcome] = []
+        for (j, slot) in slots.all.enumerated() {
+            guard let slot else { continue }
+            let outcome = try slot.get()
+            totals[jobs[j]] = outcome.score.totals
+            outcomes.append(outcome)
+        }
+        var combined = combine(totals, outcomes: outcomes, name: name, pixelSize: px)
+        combined.pixelSizeSource = pixelSource
+        combined.whitePoint = outcomes.first?.score.whitePoint
+        combined.whitePointSource = outcomes.first?.score.whitePointSource
+        var result = Result(score: combined, grid: grid, overview: overview, tileTotals: totals, analysed: analysed)
+        if keepCells {
+            for o in outcomes {
+                for (cell, call) in zip(o.cells, o.calls) {
+                    var c = cell, k = call
+                    c.label = Int32(truncatingIfNeeded: result.cells.count + 1); k.label = c.label
+                    result.cells.append(c); result.calls.append(k)
+                }
+            }
+        }
+        result.overlay = canvas?.image(pixelSizeMicrons: info.pixelSizeMicrons)
+        result.timings = [("tissue map", mapped.timeIntervalSince(start)), ("tiles", Date().timeIntervalSince(mapped))]
+        return result
+    }
+
+    /// The pixel size for every tile and where it came from: the settings' or the file's, else
+    /// estimated from the nuclei of the central `tileSize` region (`NucleusScale`), else 0.5 µm.
+    static func pixelSize(_ path: String, info: ImageInfo, page: Int, tileSize: Int,
+                          settings: ScoringSettings) throws(PipelineError) -> (Double, PixelSizeSource) {
+        let probe = RGBImage(width: 0, height: 0, samples: .uint8([]), pixelSizeMicrons: info.pixelSizeMicrons)
+        if let declared = settings.declaredPixelSize(for: probe) { return declared }
+        let w = min(tileSize, info.width), h = min(tileSize, info.height)
+        let centre: RGBImage
+        do {
+            centre = try ImageReader.readRegion(path, x: (info.width - w) / 2, y: (info.height - h) / 2, width: w, height: h,
+                                                options: ReadOptions(page: page))
+        } catch { throw PipelineError(path: path, reason: "pixel size estimate: \(error.reason)") }
+        let planes = Deconvolution.deconvolve(centre, matrix: settings.stains, whitePoint: settings.whitePoint(for: centre).point)
+        return settings.pixelSize(for: centre, planes: planes)
+    }
+
+    /// What one analysed tile gives back: its score and, when kept, its counted cells (image coordinates).
+    struct TileOutcome: Sendable {
+        var score: TileScore
+        var cells: [Cell] = []
+        var calls: [CellCall] = []
+    }
+
+    static func analyse(_ tile: TileGrid.Tile, path: String, name: String, page: Int, marker: Marker,
+                        settings: ScoringSettings, pool: BufferPool, keepCells: Bool,
+                        canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
+        let r = tile.read
+        let image: RGBImage
+        do {
+            image = try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height,
+                                               options: ReadOptions(page: page, threads: 1))
+        } catch {
+            return .failure(PipelineError(path: path, reason: "tile at (\(tile.core.x), \(tile.core.y)): \(error.reason)"))
+        }
+        guard keepCells || canvas != nil else {
+            return .success(TileOutcome(score: TileScorer.score(image, name: name, marker: marker, settings: settings,
+                                                                pool: pool, core: tile.localCore)))
+        }
+        let picture: RGBImage? = canvas == nil ? nil : image
+        var analysis = TileScorer.analyse(image, name: name, marker: marker, settings: settings, pool: pool, core: tile.localCore)
+        if let canvas, let picture { canvas.paste(ScoreOverlay.render(picture, analysis: analysis), core: tile.localCore, at: tile.core) }
+        var outcome = TileOutcome(score: analysis.score)
+        if keepCells {
+            outcome.cells = analysis.segmentation.cells.map { c in
+                var c = c; c.centroidX += Double(r.x); c.centroidY += Double(r.y); return c
+            }
+            outcome.calls = analysis.calls
+        }
+        analysis.recycle(into: pool)
+        return .success(outcome)
+    }
+
+    /// The image's score: tile totals summed in grid order; QC flags of the whole (low tissue and too
+    /// few cells from the sums; saturated or out of focus when the flagged tiles hold at least half
+    /// the tissue); the OD factor is the median of the analysed tiles'.
+    func combine(_ totals: [TileTotals], outcomes: [TileOutcome], name: String, pixelSize: Double) -> TileScore {
+        var sum = TileTotals()
+        for t in totals { sum += t }
+        var flags = Set<QCFlag>()
+        let fraction = sum.imagePixels == 0 ? 0 : Double(sum.tissuePixels) / Double(sum.imagePixels)
+        if fraction < TileQC.minTissueFraction { flags.insert(.lowTissue) }
+        if marker.scoredCells(sum).total < settings.minimumCells { flags.insert(.tooFewCells) }
+        for flag in [QCFlag.saturated, .outOfFocus] {
+            let tissue = outcomes.filter { $0.score.qcFlags.contains(flag) }.reduce(0) { $0 + $1.score.totals.tissuePixels }
+            if sum.tissuePixels > 0, 2 * tissue >= sum.tissuePixels { flags.insert(flag) }
+        }
+        let scales = outcomes.compactMap(\.score.odScale).sorted()
+        return TileScore(image: name, marker: marker.name, totals: sum, qcFlags: flags.sorted(), pixelSizeMicrons: pixelSize,
+                         odScale: scales.isEmpty ? nil : scales[(scales.count - 1) / 2])
+    }
+}
+
+/// The next job index for a pool of workers.
+final class TileCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+
+    func take(below limit: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < limit else { return nil }
+        defer { next += 1 }
+        return next
+    }
+}
+
+/// Keeps a tiled run's memory at what its tiles in flight use, under glibc (nothing elsewhere).
+///
+/// glibc serves a freed large buffer's size from its heaps afterwards (the mmap threshold rises to
+/// the largest freed block, up to 32 MB), and with two workers allocating and freeing tile buffers
+/// of several sizes its per-thread heaps fragment: a 16384² run measured 250 MB in one run and
+/// 710 MB in another. A fixed 4 MB threshold maps every tile-sized buffer on its own and unmaps it
+/// when freed; `malloc_trim` hands back what the heaps still hold between tiles. Both are looked up
+/// at run time: Swift's Glibc module does not export `<malloc.h>`.
+enum MemoryTrim {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private typealias Option = @convention(c) (Int32, Int32) -> Int32
+    nonisolated(unsafe) private static let trim: Trim? = symbol("malloc_trim").map { unsafeBitCast($0, to: Trim.self) }
+    nonisolated(unsafe) private static let option: Option? = symbol("mallopt").map { unsafeBitCast($0, to: Option.self) }
+
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
+        #if canImport(Glibc)
+        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
+        #else
+        return nil
+        #endif
+    }
+
+    /// Buffers of 4 MB and more are mapped and unmapped on their own (`mallopt(M_MMAP_THRESHOLD)`),
+    /// and threads share one heap (`M_ARENA_MAX` 1) that `malloc_trim` can return.
+    static func mapLargeBuffers() {
+        let mmapThreshold: Int32 = -3, arenaMax: Int32 = -8   // M_MMAP_THRESHOLD, M_ARENA_MAX in <malloc.h>
+        _ = option?(mmapThreshold, 4 << 20)
+        _ = option?(arenaMax, 1)
+    }
+
+    /// Returns freed heap memory to the system.
+    static func release() { _ = trim?(0) }
+}

@@ -30,12 +30,14 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        // Whole-file JPEG decoding in C, so libjpeg's longjmp never crosses a Swift frame.
+        .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
         // Header-only: streaming (non-temporal) stores for the deconvolution kernel.
         .systemLibrary(name: "CStreamStore"),
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["CTIFF", "CPNG", "CJPEG", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: fast),
         .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"], swiftSettings: fast),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),
@@ -64,7 +66,7 @@ let package = Package(
                           path: "Benchmarks/StainsBench", swiftSettings: fast),
 
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
-        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG"]),
+        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG", "CJPEGCodec"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
         .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
@@ -80,6 +82,7 @@ package.targets += [
     .target(name: "FuzzSupport", dependencies: ["StainShiftImaging"], path: "Fuzz/Support"),
     .executableTarget(name: "FuzzTIFF", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzTIFF"),
     .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzPNG"),
+    .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzJPEG"),
 ]
 
 // Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.

@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
         .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
-        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI"]),
+        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI", "StainShiftImaging", "CJPEGCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import StainShift
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print an image's size, layout and pixel size as JSON.")
 
-    @Argument(help: "A TIFF or PNG image.") var image: String
+    @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
 
     func validate() throws {

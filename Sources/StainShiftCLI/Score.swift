@@ -7,7 +7,7 @@ struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score one IHC tile for a marker: cells, intensity bins, marker scores, tissue and QC as JSON.")
 
-    @Argument(help: "A TIFF or PNG image.") var image: String
+    @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @Option(help: "Marker: pdl1, hla1, crt, hmgb1, ki67, or one defined in --markers.") var marker: String
     @Option(help: "JSON output file, or - for stdout.") var json: String = "-"
     @Option(help: "Stain set: a preset (see `stainshift stains`), role:r,g,b;role:r,g,b, or a JSON file.") var stains: String = "h-dab"

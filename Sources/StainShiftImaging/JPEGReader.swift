@@ -83,7 +83,8 @@ enum JPEGReader {
     }
 
     /// One line naming the problem: CMYK, precision and truncation in plain words, otherwise
-    /// libjpeg's own message (lower-cased first letter, as the other readers' reasons).
+    /// libjpeg's own message (first letter lower-cased unless it starts an acronym, as the other
+    /// readers' reasons).
     static func failure(_ path: String, _ code: Int32, _ result: ssjpg_result) -> ImagingError {
         switch status(code) {
         case SSJPG_TRUNCATED:
@@ -97,7 +98,8 @@ enum JPEGReader {
         default:
             var copy = result.message
             let text = withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-            let reason = text.isEmpty ? "unreadable" : text.prefix(1).lowercased() + text.dropFirst()
+            let acronym = text.dropFirst().first?.isUppercase ?? true  // "JPEG datastream ..." stays as is
+            let reason = text.isEmpty ? "unreadable" : acronym ? text : text.prefix(1).lowercased() + text.dropFirst()
             return ImagingError(path: path, reason: "invalid JPEG: \(reason.replacingOccurrences(of: "\n", with: " "))")
         }
     }

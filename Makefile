@@ -1,14 +1,14 @@
-# StainShift: make demo | make test | make bench
+# StainShift: make demo | make test | make bench | make validate
 # Each target first installs the system libraries it needs, only when they are missing.
 
 SWIFT       ?= swift
 CONFIG      ?= release
-PACKAGES    := libtiff-dev libpng-dev libjpeg-dev pkg-config
+PACKAGES    := libtiff-dev libpng-dev libjpeg-dev libopenslide-dev pkg-config
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          = .build/$(CONFIG)/stainshift
 TESTFLAGS   := -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench fuzz clean
+.PHONY: deps build demo test bench validate fuzz clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -35,6 +35,14 @@ test: deps
 
 bench: build
 	Benchmarks/run.sh
+
+# Expert points of the shared dev set (../shared/validation/devset): detection, positivity and Ki67
+# index per source, beside the textbook scikit-image peer, and leave-one-source-out over a small
+# threshold grid. Without ../shared it says so and succeeds.
+DEVSET ?= ../shared/validation/devset
+validate:
+	@if [ ! -d "$(DEVSET)" ]; then echo "*** make validate: $(DEVSET) is absent: nothing validated ***"; exit 0; fi; \
+	$(MAKE) build && python3 Benchmarks/validate/validate.py --bin $(BIN) --devset "$(DEVSET)"
 
 # Fuzz each reader for FUZZ_SECONDS (all at once, niced), seeded from Fuzz/corpus; crashers
 # land in Fuzz/crashers/. Replay one with: .build/debug/FuzzTIFF Fuzz/crashers/<file>

@@ -6,6 +6,7 @@
 @_exported import StainShiftScoring
 @_exported import StainShiftSynth
 @_exported import StainShiftCohort
+@_exported import StainShiftEvaluation
 @_exported import StainShiftClassify
 @_exported import StainShiftReport
 @_exported import StainShiftPipeline

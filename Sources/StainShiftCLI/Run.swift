@@ -8,8 +8,8 @@ struct DetectionFlags: ParsableArguments {
     var preset: DetectionPreset = .standard
     @Option(help: "Fixed detection threshold in OD instead of the automatic one (qupath-0.3: 0.2).")
     var detectionThreshold: Double?
-    @Option(help: ArgumentHelp("Factor for every measured OD: auto (the image's own, so two scanners agree) or a number; 1 scores OD as scanned (one scanner, counterstain varying between batches).", valueName: "auto|F"))
-    var odScale: ODScaleOption = .automatic
+    @Option(help: ArgumentHelp("Factor for every measured OD: 1 (default) scores each nucleus's own DAB as scanned; a number measured once per scanner; auto uses each image's own factor (brings two scanners together, but a pale counterstain then lifts weak DAB).", valueName: "F|auto"))
+    var odScale: ODScaleOption = .fixed(1)
 
     func validate() throws {
         if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
@@ -31,7 +31,10 @@ enum ODScaleOption: ExpressibleByArgument, Equatable {
         self = .fixed(value)
     }
 
-    var defaultValueDescription: String { "auto" }
+    var defaultValueDescription: String {
+        if case .fixed(let value) = self { return String(format: "%g", value) }
+        return "auto"
+    }
 
     /// The fixed factor; nil for auto.
     var factor: Double? {

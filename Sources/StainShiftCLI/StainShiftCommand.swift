@@ -16,6 +16,7 @@ struct StainShiftCommand: ParsableCommand {
             Synth.self,
             Run.self,
             ScoreSlide.self,
+            Evaluate.self,
             CohortCommand.self,
             Train.self,
             Classify.self,

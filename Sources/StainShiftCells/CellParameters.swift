@@ -17,7 +17,9 @@ public struct CellParameters: Sendable, Equatable {
     /// Multiply every OD by one per-image factor that brings the hematoxylin 99th percentile in
     /// tissue to 0.8 (see `StainEstimation`): scanners differ mostly by such a factor. Detection and
     /// measurements then use these normalised OD units; `CellSegmentation.odScale` holds the factor.
-    public var normaliseStains: Bool = true
+    /// Off by default: one image cannot tell a pale counterstain from a dim scan, and the factor
+    /// then lifts blue nuclei over the DAB threshold (`--od-scale auto` turns it on).
+    public var normaliseStains: Bool = false
     /// A fixed factor for every measured OD (compartment means and maxima, and through
     /// `CellSegmentation.odScale` the marker's DAB bins and pixel scores) instead of the image's own
     /// (`normaliseStains`; 1 without it). 1 reads OD as scanned: right when pre and post slides come
@@ -66,6 +68,13 @@ public struct CellParameters: Sendable, Equatable {
     /// Dense chromatin: nucleus hematoxylin mean at least this multiple of the median hematoxylin
     /// mean of the tile's larger (non-lymphocyte-sized) nuclei.
     public var lymphocyteDensityRatio: Double = 1.15
+
+    /// The default preset's fixed detection threshold for nuclear markers, on the optical density
+    /// sum (QuPath's detection image; its OS-2 run used 0.2).
+    public static let defaultODSumThreshold = 0.2
+    /// The same level for detection on hematoxylin alone (membrane and cytoplasmic markers): the
+    /// Ruifrok-Johnston hematoxylin vector sums to 1.64 OD per unit, and 0.2 / 1.64 = 0.12.
+    public static let defaultHematoxylinThreshold = 0.12
 
     /// StainShift's defaults at the given pixel size.
     public init(pixelSizeMicrons: Double) {

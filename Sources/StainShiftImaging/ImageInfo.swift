@@ -21,6 +21,15 @@ public struct ImageInfo: Sendable, Equatable {
     public var pixelSizeMicrons: Double?
     /// TIFF Orientation tag, or a JPEG's EXIF Orientation (1 = rows top to bottom, columns left to right).
     public var orientation: Int
+    /// The pyramid, level 0 first: whole slides (format `.slide`) always; TIFFs when later
+    /// pages are smaller tiled copies of page 0 (`TIFFPyramid`); empty otherwise.
+    public var levels: [SlideLevel] = []
+    /// Whole slides: `openslide.vendor` (`aperio`, `hamamatsu`, ...).
+    public var vendor: String? = nil
+    /// Whole slides: the objective magnification, when the file records it.
+    public var objectivePower: Double? = nil
+    /// Whole slides: names of the associated images (`label`, `macro`, `thumbnail`, ...).
+    public var associatedImages: [String] = []
 
     public init(format: ImageFormat, width: Int, height: Int, bitsPerSample: Int, samplesPerPixel: Int,
                 photometric: String, compression: String, tiled: Bool, tileWidth: Int?, tileHeight: Int?,

@@ -25,21 +25,30 @@ public struct ReadOptions: Sendable, Equatable {
     }
 }
 
-/// Reads TIFF, PNG and JPEG files into `RGBImage`, choosing the decoder from the file's magic bytes.
+/// Reads TIFF, PNG and JPEG files, and whole slides through OpenSlide, into `RGBImage`, choosing the
+/// decoder from the file's magic bytes (and, for slides, its extension and OpenSlide's probe).
 public enum ImageReader {
-    /// The whole page, orientation applied, alpha composited over white.
+    /// The whole page, orientation applied, alpha composited over white. Whole slides
+    /// (`.slide`): the whole of level `options.page` (0 = full resolution) when it fits
+    /// `options.maxPixels`, else a one-line error (read such slides in regions).
     public static func read(_ path: String, options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
         switch try ImageFormat.sniff(path) {
         case .png: return try PNGReader.read(path, options: options)
         case .tiff: return try TIFFReader.read(path, options: options)
         case .jpeg: return try JPEGReader.read(path, options: options)
+        case .slide: return try SlideReader(path).read(level: options.page, options: options)
         }
     }
 
     /// The rectangle `x, y, width, height` of the page (in the coordinates of `read`'s result),
     /// decoding only the TIFF strips or tiles that cover it, so large images can be processed in
     /// windows with bounded memory. `options.maxPixels` applies to the rectangle. PNG and JPEG
-    /// have no random access: they are decoded whole (within `maxPixels`) and cut.
+    /// have no random access: they are decoded whole (within `maxPixels`) and cut. Whole slides:
+    /// `options.page` picks the level, `x, y` are in that level's pixels (as everywhere here; the
+    /// same as OpenSlide's level-0 frame at level 0; at a level whose downsample is not a whole
+    /// number OpenSlide resamples to the nearest level-0 pixel, a fraction of a pixel off),
+    /// pixels outside the slide read as white, and
+    /// each call opens the slide: for many regions hold one `SlideReader` instead.
     public static func readRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
                                   options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
         let rect = PixelRect(x: x, y: y, width: width, height: height)
@@ -50,6 +59,12 @@ public enum ImageReader {
             return whole.cropped(to: rect)
         case .tiff:
             return try TIFFReader.read(path, region: rect, options: options)
+        case .slide:
+            let slide = try SlideReader(path)
+            try slide.checkLevel(options.page)
+            let downsample = slide.levels[options.page].downsample
+            return try slide.readRegion(level: options.page, x: Int((Double(x) * downsample).rounded()),
+                                        y: Int((Double(y) * downsample).rounded()), width: width, height: height, options: options)
         }
     }
 
@@ -63,13 +78,15 @@ public enum ImageReader {
         case .jpeg:
             guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a JPEG has only page 0") }
             return try JPEGReader.info(path)
+        case .slide: return try SlideReader(path).info(level: page)
         }
     }
 }
 
-/// The container formats StainShift reads, told apart by their first bytes.
+/// The container formats StainShift reads, told apart by their first bytes; `slide` is any
+/// whole-slide format read through OpenSlide (see `SlideProbe`).
 public enum ImageFormat: String, Sendable {
-    case tiff, png, jpeg
+    case tiff, png, jpeg, slide
 
     static func sniff(_ path: String) throws(ImagingError) -> ImageFormat {
         var isDirectory: ObjCBool = false
@@ -83,6 +100,7 @@ public enum ImageFormat: String, Sendable {
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
         if head.isEmpty { throw ImagingError(path: path, reason: "file is empty (0 bytes)") }
+        if let slide = try SlideProbe.format(path, head: head) { return slide }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if head.starts(with: [0x49, 0x49]) || head.starts(with: [0x4D, 0x4D]) { return .tiff }
         if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }  // SOI then the first marker (ITU T.81, B.2.1)

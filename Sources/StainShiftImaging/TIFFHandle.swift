@@ -20,6 +20,10 @@ final class TIFFHandle: @unchecked Sendable {
         return true
     }()
 
+    /// Silences libtiff's printing handlers before other libtiff users in the process (OpenSlide
+    /// opens TIFF-based slides through the same libtiff) can trigger them.
+    static func silenceGlobalHandlers() { _ = globalHandlersSilenced }
+
     private init(path: String, tif: OpaquePointer, diagnostics: UnsafeMutablePointer<sstiff_diagnostics>) {
         self.path = path
         self.tif = tif

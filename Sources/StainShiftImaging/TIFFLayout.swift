@@ -85,7 +85,7 @@ struct TIFFLayout: Sendable {
             blockWidth = width
             blockHeight = max(1, min(rows, height))
         }
-        pixelSizeMicrons = PixelSize.plausible(TIFFLayout.pixelSize(handle))
+        pixelSizeMicrons = TIFFLayout.pixelSize(handle)
 
         // Alpha: ExtraSamples says which extra sample is alpha; RGB with a fourth sample and no
         // ExtraSamples tag is treated as associated alpha, as libtiff's RGBA interface does.
@@ -159,12 +159,18 @@ struct TIFFLayout: Sendable {
         }
     }
 
-    /// Pixel size from the OME-XML description when present (Bio-Formats writes the scanner's
-    /// calibration there), else from XResolution + ResolutionUnit.
+    /// Plausible pixel size from the OME-XML description when present (Bio-Formats writes the
+    /// scanner's calibration there), else from XResolution + ResolutionUnit, else from an Aperio
+    /// SVS description's `MPP = ...` field (SVS files carry no resolution tags).
     static func pixelSize(_ handle: TIFFHandle) -> Double? {
-        if let description = handle.string(TIFFTAG_IMAGEDESCRIPTION), let ome = OMEMetadata.physicalSizeX(description) {
-            return ome
-        }
+        let description = handle.string(TIFFTAG_IMAGEDESCRIPTION)
+        if let description, let ome = PixelSize.plausible(OMEMetadata.physicalSizeX(description)) { return ome }
+        if let tags = PixelSize.plausible(resolutionTagSize(handle)) { return tags }
+        return PixelSize.plausible(description.flatMap(AperioMetadata.micronsPerPixel))
+    }
+
+    /// µm per pixel from XResolution + ResolutionUnit (inch or centimetre).
+    static func resolutionTagSize(_ handle: TIFFHandle) -> Double? {
         guard let resolution = handle.float(TIFFTAG_XRESOLUTION), resolution.isFinite, resolution > 0 else { return nil }
         let unit = Int32(handle.u16Defaulted(TIFFTAG_RESOLUTIONUNIT) ?? UInt16(RESUNIT_INCH))
         switch unit {

@@ -8,9 +8,10 @@ enum TIFFReader {
     static func info(_ path: String, page: Int) throws(ImagingError) -> ImageInfo {
         let handle = try TIFFHandle.open(path)
         let pages = Int(TIFFNumberOfDirectories(handle.tif))
+        let pyramid = pages > 1 ? TIFFPyramid.levels(handle) : []
         try handle.setPage(page)
         let layout = try TIFFLayout(handle)
-        return ImageInfo(format: .tiff, width: layout.orientedWidth, height: layout.orientedHeight,
+        var info = ImageInfo(format: .tiff, width: layout.orientedWidth, height: layout.orientedHeight,
                          bitsPerSample: layout.bitsPerSample, samplesPerPixel: layout.samplesPerPixel,
                          photometric: TIFFLayout.photometricName(layout.photometric),
                          compression: TIFFLayout.compressionName(layout.compression),
@@ -19,6 +20,8 @@ enum TIFFReader {
                          tileHeight: layout.tiled ? layout.blockHeight : nil,
                          pages: max(pages, 1), pixelSizeMicrons: layout.pixelSizeMicrons,
                          orientation: layout.orientation)
+        if pyramid.count > 1 { info.levels = pyramid }
+        return info
     }
 
     static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {

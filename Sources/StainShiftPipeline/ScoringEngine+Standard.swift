@@ -11,10 +11,11 @@ extension ScoringEngine {
     /// stage's overlay for the report's thumbnails.
     public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
                                 detection: DetectionPreset = .standard, detectionThreshold: Double? = nil,
-                                odScale: Double? = nil) -> ScoringEngine {
+                                odScale: Double? = 1) -> ScoringEngine {
         @Sendable func settings(_ job: Job) -> ScoringSettings {
             var s = ScoringSettings()
             s.pixelSizeMicrons = job.pixelSize
+            s.pixelSizeSource = .manifest
             s.stains = job.stains
             s.background = background
             s.threads = job.threads
@@ -40,7 +41,7 @@ extension ScoringEngine {
                     + "\nbackground=\(background.map { String($0) } ?? "bit-depth max")"
                     + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
                     + "\ndetection=\(detection.rawValue)\ndetection_threshold=\(detectionThreshold.map { String($0) } ?? "automatic")"
-                    + (odScale.map { "\nod_scale=\($0)" } ?? "")
+                    + "\nod_scale=\(odScale.map { String($0) } ?? "auto")"
             },
             overlay: { job in
                 let marker = try markers.marker(named: job.marker)

@@ -68,7 +68,7 @@ public enum Tables {
         // `columns`), then the slide, the other marker scores and the counts.
         let lead = Array(columns.prefix(2)), rest = Array(columns.dropFirst(2))
         var out = row(["patient", "timepoint", "marker", "image", "cells_total", "cells_positive"] + lead + ["slide"] + rest
-                      + countColumns + ["pixel_size", "qc_flags", "sha256", "od_scale"])
+                      + countColumns + ["pixel_size", "qc_flags", "sha256", "od_scale", "pixel_size_source"])
         for t in sorted {
             let totals = t.score.totals
             let cells = scoredCells(t.marker, totals)
@@ -76,7 +76,7 @@ public enum Tables {
             out += row([t.patient, t.timepoint.rawValue, t.marker, t.image, String(cells.total), String(cells.positive)]
                        + scores.prefix(2) + [t.slide] + scores.dropFirst(2) + countFields(totals)
                        + [number(t.score.pixelSizeMicrons), t.score.qcFlags.map(\.rawValue).sorted().joined(separator: ","), t.sha256,
-                          number(t.score.odScale)])
+                          number(t.score.odScale), t.score.pixelSizeSource?.rawValue ?? "NA"])
         }
         return out
     }

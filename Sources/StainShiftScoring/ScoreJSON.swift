@@ -12,6 +12,8 @@ public enum ScoreJSON {
         var members: [(String, JSONText)] = [
             ("image", .string(score.image)),
             ("marker", .string(marker.name)),
+            ("pixel_size_um", .number(score.pixelSizeMicrons)),
+            ("pixel_size_source", score.pixelSizeSource.map { .string($0.rawValue) } ?? .null),
             ("cells", .object([
                 ("total", .int(cells.total)), ("positive", .int(cells.positive)), ("bins", bins(cells)),
                 ("population", .string(marker.population.rawValue)),
@@ -44,6 +46,7 @@ public enum ScoreJSON {
                 ("pixel_thresholds", .array([.number(marker.pixelThresholds.weak), .number(marker.pixelThresholds.moderate),
                                              .number(marker.pixelThresholds.strong)])),
                 ("pixel_size_um", .number(score.pixelSizeMicrons)),
+                ("pixel_size_source", score.pixelSizeSource.map { .string($0.rawValue) } ?? .null),
             ] + (score.odScale.map { [("od_scale", JSONText.number($0))] } ?? []))),
         ]
         if let stains {

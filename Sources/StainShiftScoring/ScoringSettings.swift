@@ -4,8 +4,11 @@ import StainShiftStains
 
 /// Settings of whole-tile scoring that are not part of the marker.
 public struct ScoringSettings: Sendable {
-    /// µm per pixel; nil: from the image's resolution tags, else `defaultPixelSizeMicrons`.
+    /// µm per pixel; nil: from the image's metadata, else estimated from its nuclei
+    /// (`NucleusScale`), else `defaultPixelSizeMicrons`.
     public var pixelSizeMicrons: Double?
+    /// Where a set `pixelSizeMicrons` came from: `.option` (the command line) or `.manifest`.
+    public var pixelSizeSource: PixelSizeSource = .option
     /// Stain vectors used for colour deconvolution (default Ruifrok & Johnston H-DAB).
     public var stains: StainMatrix = StainPresets.hDAB
     /// White point for optical density; nil: the bit depth's maximum (CONTRACT).
@@ -21,19 +24,44 @@ public struct ScoringSettings: Sendable {
     public var detection: DetectionPreset = .standard
     /// A fixed detection threshold (OD) instead of the preset's automatic one.
     public var detectionThreshold: Double?
-    /// A fixed factor for measured OD instead of the image's own (`CellParameters.measurementODScale`):
-    /// 1 scores OD as scanned. nil: the preset's (the default preset's per-image factor).
-    public var odScale: Double?
+    /// The factor for every measured OD: 1 (the default) scores the nucleus's own DAB as scanned;
+    /// another number is a factor measured once per scanner; nil (`--od-scale auto`) uses each
+    /// image's own factor (`CellParameters.normaliseStains`), which brings two scanners' images of
+    /// one slide together but reads a pale counterstain as a dim scan and lifts weak DAB with it.
+    public var odScale: Double? = 1
 
     /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
     public static let defaultPixelSizeMicrons = 0.5
 
     public init() {}
 
-    /// The pixel size used for `image`: the setting, else the image's, else 0.5 µm.
-    public func pixelSize(for image: RGBImage) -> Double {
-        if let p = pixelSizeMicrons, p.isFinite, p > 0 { return p }
-        if let p = image.pixelSizeMicrons, p.isFinite, p > 0 { return p }
-        return Self.defaultPixelSizeMicrons
+    /// The pixel size declared for `image` and where it came from: the setting, else the file's
+    /// metadata; nil when neither gives one (then scoring estimates it from the nuclei).
+    public func declaredPixelSize(for image: RGBImage) -> (microns: Double, source: PixelSizeSource)? {
+        if let p = pixelSizeMicrons, p.isFinite, p > 0 { return (p, pixelSizeSource) }
+        if let p = image.pixelSizeMicrons, p.isFinite, p > 0 { return (p, .metadata) }
+        return nil
     }
+
+    /// The pixel size used for an image: declared, else estimated from `planes` (its stain
+    /// planes), else `defaultPixelSizeMicrons` (`.assumed`).
+    public func pixelSize(for image: RGBImage, planes: StainPlanes) -> (microns: Double, source: PixelSizeSource) {
+        if let declared = declaredPixelSize(for: image) { return declared }
+        if let estimated = NucleusScale.estimate(planes) { return (estimated, .estimated) }
+        return (Self.defaultPixelSizeMicrons, .assumed)
+    }
+}
+
+/// Where the pixel size used for scoring came from (`pixel_size_source` in JSON and tables).
+public enum PixelSizeSource: String, Sendable, Codable, CaseIterable {
+    /// The file: TIFF resolution tags, OME-XML, PNG pHYs or the slide's properties.
+    case metadata
+    /// The manifest's `pixel_size` column.
+    case manifest
+    /// `--pixel-size` on the command line (or a library caller's setting).
+    case option
+    /// Estimated from the nuclei (`NucleusScale`): the file declares none.
+    case estimated
+    /// Nothing declared and no estimate possible (too little nuclear signal): 0.5 µm assumed.
+    case assumed
 }

@@ -71,6 +71,8 @@ public struct TileScore: Sendable, Equatable, Codable {
     /// it was recorded. An image's factor far from 1 on a well-scanned slide means pale or heavy
     /// counterstain, which scales DAB by the same factor.
     public var odScale: Double?
+    /// Where `pixelSizeMicrons` came from; nil for scores made before it was recorded.
+    public var pixelSizeSource: PixelSizeSource?
 
     public init(image: String, marker: String, totals: TileTotals, qcFlags: [QCFlag], pixelSizeMicrons: Double,
                 odScale: Double? = nil) {

@@ -29,11 +29,11 @@ extension TileScorer {
         defer { Parallel.setThreadLimit(outerLimit) }
         let pool = pool ?? .passThrough
         var clock = StageClock()
-        let px = settings.pixelSize(for: image)
         var planes = StainPlanes(width: image.width, height: image.height, matrix: settings.stains,
                                  values: pool.floatsToOverwrite(3 * image.pixelCount))
         Deconvolution.deconvolve(image, matrix: settings.stains, background: settings.background,
                                  threads: settings.threads, into: &planes)
+        let (px, pixelSource) = settings.pixelSize(for: image, planes: planes)
         clock.lap("deconvolution")
         let tissue = TissueDetector.detect(image, planes: planes, pixelSizeMicrons: px, pool: pool)
         let flags = TileQC.assess(image, planes: planes, tissue: tissue)
@@ -50,18 +50,35 @@ extension TileScorer {
         clock.lap("cells")
         var analysis = assemble(name: name, marker: marker, planes: planes, tissue: tissue, segmentation: segmentation,
                                 qcFlags: flags, pixelSizeMicrons: px, settings: settings)
+        analysis.score.pixelSizeSource = pixelSource
         clock.lap("scoring")
         analysis.timings = clock.laps
         return analysis
     }
 
-    /// Detection settings for a marker: the settings' preset, threshold and OD factor; nuclei are found on
-    /// hematoxylin, or on hematoxylin + DAB for nuclear markers (a strongly stained nucleus is brown,
-    /// not blue), except with qupath-0.3, which keeps QuPath's optical density sum.
+    /// Detection settings for a marker: the settings' preset, threshold and OD factor. The default
+    /// preset finds nuclei of nuclear markers on the optical density sum (a blue nucleus and a
+    /// DAB-filled one alike, as QuPath's positive cell detection) at a fixed 0.2 OD, and those of
+    /// membrane and cytoplasmic markers on hematoxylin at the same level in hematoxylin units
+    /// (0.12: the Ruifrok-Johnston hematoxylin vector's OD sum is 1.64), so DAB membranes are not
+    /// taken for nuclei. Fixed thresholds, not Otsu: a per-image threshold rises with strong DAB
+    /// above the hematoxylin-only nuclei, and makes a nucleus's detection depend on the rest of the
+    /// image. qupath-0.3 keeps QuPath's optical density sum for every marker.
     public static func cellParameters(for marker: Marker, pixelSizeMicrons: Double,
                                       settings: ScoringSettings = ScoringSettings()) -> CellParameters {
         var p = settings.detection.parameters(pixelSizeMicrons: pixelSizeMicrons, threshold: settings.detectionThreshold)
-        if settings.detection != .qupath03 { p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin }
+        switch settings.detection {
+        case .standard:
+            p.channel = marker.nuclearStain ? .opticalDensitySum : .hematoxylin
+            p.threshold = settings.detectionThreshold
+                ?? (marker.nuclearStain ? CellParameters.defaultODSumThreshold : CellParameters.defaultHematoxylinThreshold)
+            // --od-scale auto: the image's own factor for detection and measurement alike.
+            p.normaliseStains = settings.odScale == nil
+        case .distanceWatershed:
+            p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin
+        case .qupath03:
+            break
+        }
         p.measurementODScale = settings.odScale.map { Float($0) }
         return p
     }

@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""make validate: StainShift against expert points on the shared dev set, beside the textbook peer.
+
+    validate.py [--bin .build/release/stainshift] [--devset ../shared/validation/devset]
+                [--out out/validate] [--threads N] [--grid 0.10,0.15,0.20,0.25,0.30] [--no-peer]
+
+1. Writes one LIST.tsv per source (and ALL.tsv) for the dev set: BCData (complete=no: only tumour
+   cells labelled), EndoNuke (complete=yes: every nucleus), NuClick (complete=no: lymphocytes only)
+   and the Ki67 ROI (complete=no: only tumour nests in the ROI).
+2. Runs `stainshift evaluate --marker ki67` with default settings and prints per source and overall:
+   images, labelled points, detection recall, precision and F1 (complete sources), positivity
+   agreement, Ki67 index MAE, Pearson r and largest error.
+3. Runs the textbook scikit-image peer (shared/validation/peers/textbook_skimage.py) on every image
+   (peer_cells.py takes its nucleus centroids and calls) and evaluates its cells through the same
+   `stainshift evaluate` matching (a `detections` column), printing its rows beside StainShift's.
+4. Leave-one-source-out: for a grid of marker files (the Ki67 nuclear DAB threshold), each source is
+   reported at the grid point that is best on the OTHER sources (mean index MAE over the other
+   sources with positivity labels, else mean F1, or recall where F1 is undefined).
+
+Standard library only. Without the dev set it says so and exits 0.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# Whether each source labels every nucleus (SOURCES.md): only complete sources have false positives.
+COMPLETE = {
+    'bcdata_ki67_testsubset': 'no',
+    'endonuke_erpr': 'yes',
+    'nuclick_ihc_lymphocytes': 'no',
+    'nznmol_ki67_roi': 'no',
+}
+IMAGE_EXT = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
+
+
+def log(*a):
+    print('make validate:', *a, file=sys.stderr, flush=True)
+
+
+def write_lists(devset, out):
+    """LIST.tsv per source and ALL.tsv in out/lists; paths relative to that folder."""
+    lists = os.path.join(out, 'lists')
+    os.makedirs(lists, exist_ok=True)
+    rows_all = []
+    for source in sorted(os.listdir(devset)):
+        images = os.path.join(devset, source, 'images')
+        if not os.path.isdir(images):
+            continue
+        rows = []
+        for name in sorted(os.listdir(images)):
+            stem, ext = os.path.splitext(name)
+            if ext.lower() not in IMAGE_EXT:
+                continue
+            label = os.path.join(devset, source, 'labels', stem + '.tsv')
+            rows.append((os.path.relpath(os.path.join(images, name), lists), os.path.relpath(label, lists),
+                         source, COMPLETE.get(source, 'no')))
+        with open(os.path.join(lists, source + '.tsv'), 'w') as f:
+            f.write('image\tannotations\tsource\tcomplete\n')
+            f.writelines('\t'.join(r) + '\n' for r in rows)
+        rows_all += rows
+    path = os.path.join(lists, 'ALL.tsv')
+    with open(path, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\n')
+        f.writelines('\t'.join(r) + '\n' for r in rows_all)
+    return path, rows_all
+
+
+def convert_unreadable(binary, python, devset, rows, lists):
+    """Rows whose image stainshift cannot read (JPEG files, today) pointed at a lossless PNG of the
+    decoded pixels, made with Pillow in the peer's interpreter; returns (rows, converted sources)."""
+    folder = os.path.join(os.path.dirname(lists), 'converted')
+    out, converted = [], set()
+    probe = {}
+    for image, labels, source, complete in rows:
+        path = os.path.normpath(os.path.join(lists, image))
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in probe:
+            probe[ext] = subprocess.run([binary, 'info', path], capture_output=True).returncode == 0
+        if probe[ext] or python is None:
+            out.append((image, labels, source, complete))
+            continue
+        dest = os.path.join(folder, source, 'images', os.path.splitext(os.path.basename(path))[0] + '.png')
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if not os.path.exists(dest):
+            subprocess.run([python, '-c', 'import sys; from PIL import Image; Image.open(sys.argv[1]).convert("RGB").save(sys.argv[2])',
+                            path, dest], check=True)
+        converted.add(source)
+        out.append((os.path.relpath(dest, lists), labels, source, complete))
+    return out, converted
+
+
+def write_list(path, rows):
+    with open(path, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\n')
+        f.writelines('\t'.join(r) + '\n' for r in rows)
+
+
+def evaluate(binary, listing, json_out, threads, extra=()):
+    cmd = [binary, 'evaluate', '--annotations', listing, '--marker', 'ki67', '--json', json_out,
+           '--threads', str(threads), '--quiet', '--keep-going'] + list(extra)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        log('stainshift evaluate failed (%d): %s' % (r.returncode, r.stderr.strip()))
+        sys.exit(1)
+    with open(json_out) as f:
+        return json.load(f)
+
+
+def index_stats(pairs):
+    """(MAE, Pearson r, signed largest error) over (truth, measured) pairs."""
+    if not pairs:
+        return None, None, None
+    errors = [m - t for t, m in pairs]
+    mae = sum(abs(e) for e in errors) / len(errors)
+    worst = max(errors, key=abs)
+    r = None
+    if len(pairs) >= 2:
+        xs, ys = [t for t, _ in pairs], [m for _, m in pairs]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+        sxx, syy = sum((x - mx) ** 2 for x in xs), sum((y - my) ** 2 for y in ys)
+        r = sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else None
+    return mae, r, worst
+
+
+def fmt(v, digits=3):
+    return '-' if v is None else '%.*f' % (digits, v)
+
+
+def print_table(title, header, rows):
+    widths = [max(len(str(r[k])) for r in [header] + rows) for k in range(len(header))]
+    print('\n' + title)
+    for r in [header] + rows:
+        print('  '.join(str(v).ljust(widths[k]) if k < 2 else str(v).rjust(widths[k]) for k, v in enumerate(r)))
+
+
+def summary_row(name, method, s):
+    d = s['detection']
+    return [name, method, s['images'], s['points'], fmt(d['recall']), fmt(d['precision']), fmt(d['f1']),
+            fmt(s['positivity_agreement']), fmt(s['index_mae'], 1), fmt(s['index_r'], 2), fmt(s['index_max_error'], 1)]
+
+
+HEADER = ['source', 'method', 'images', 'points', 'recall', 'precision', 'F1', 'agree', 'MAE', 'r', 'max err']
+
+
+def peer_python():
+    """The peer's interpreter: $PEER_PYTHON, else the benchmarks' venv (made as Benchmarks/scoring/bench.sh
+    makes it, plus pillow and tifffile), or None when it cannot be had."""
+    if os.environ.get('PEER_PYTHON'):
+        return os.environ['PEER_PYTHON']
+    venv = os.path.join(ROOT, 'Benchmarks', '.venv')
+    py = os.path.join(venv, 'bin', 'python')
+    need = 'import numpy, scipy, skimage, PIL, tifffile'
+    if os.path.exists(py) and subprocess.run([py, '-c', need], capture_output=True).returncode == 0:
+        return py
+    log('making the peer venv in %s (scikit-image, numpy, scipy, pillow, tifffile)' % venv)
+    try:
+        if not os.path.exists(py):
+            subprocess.run([sys.executable, '-m', 'venv', venv], check=True, stdout=sys.stderr)
+        subprocess.run([os.path.join(venv, 'bin', 'pip'), 'install', '--quiet', 'scikit-image', 'numpy', 'scipy',
+                        'pillow', 'tifffile'], check=True, stdout=sys.stderr)
+    except (subprocess.CalledProcessError, OSError) as e:
+        log('cannot make the peer venv (%s): peer skipped' % e)
+        return None
+    return py
+
+
+def run_peer(binary, peer, python, rows, original, lists, out, threads):
+    """The peer on every image (`peer_cells.py`, one process per thread), then its cells through
+    `stainshift evaluate` with a list whose `detections` column names them: the same matching and
+    metrics as StainShift's. Returns the evaluation document."""
+    folder = os.path.join(out, 'peer')
+    os.makedirs(folder, exist_ok=True)
+    jobs = []
+    for (image, labels, source, complete), (first, _, _, _) in zip(rows, original):
+        stem = source + '__' + os.path.splitext(os.path.basename(image))[0]
+        jobs.append((os.path.normpath(os.path.join(lists, first)), stem, (image, labels, source, complete)))
+    chunks = [jobs[k::threads] for k in range(threads)]
+    procs = []
+    for chunk in chunks:
+        p = subprocess.Popen([python, os.path.join(HERE, 'peer_cells.py'), peer, folder], stdin=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        procs.append((p, ''.join('%s\t%s\n' % (j[0], j[1]) for j in chunk)))
+    for p, text in procs:
+        _, err = p.communicate(text)
+        if err.strip():
+            log('peer: ' + err.strip()[-500:])
+    listing = os.path.join(lists, 'PEER.tsv')
+    with open(listing, 'w') as f:
+        f.write('image\tannotations\tsource\tcomplete\tdetections\n')
+        for _, stem, (image, labels, source, complete) in jobs:
+            cells = os.path.join(folder, stem + '.cells.tsv')
+            f.write('\t'.join([image, labels, source, complete, os.path.relpath(cells, lists)]) + '\n')
+    return evaluate(binary, listing, os.path.join(out, 'textbook.json'), threads,
+                    ['--table', os.path.join(out, 'textbook_images.tsv')])
+
+
+def grid_files(out, thresholds):
+    folder = os.path.join(out, 'grid')
+    os.makedirs(folder, exist_ok=True)
+    files = []
+    for t in thresholds:
+        path = os.path.join(folder, 'ki67-%.2f.json' % t)
+        with open(path, 'w') as f:
+            json.dump({'markers': [{'name': 'ki67', 'thresholds': {'weak': t, 'moderate': max(0.4, t + 0.1),
+                                                                   'strong': max(0.6, t + 0.3)}}]}, f)
+        files.append(('dab>=%.2f' % t, path))
+    return files
+
+
+def choose(held_out, runs):
+    """The grid point best on the sources other than `held_out` (see the module doc)."""
+    def criterion(doc):
+        others = [s for name, s in doc['sources'].items() if name != held_out]
+        mae = [s['index_mae'] for s in others if s['index_mae'] is not None]
+        if mae:
+            return sum(mae) / len(mae)
+        det = [s['detection']['f1'] if s['detection']['f1'] is not None else s['detection']['recall'] for s in others]
+        det = [d for d in det if d is not None]
+        return -(sum(det) / len(det)) if det else 0.0
+    return min(runs, key=lambda run: criterion(run[1]))   # the first of equals: grid order
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('--bin', default=os.path.join(ROOT, '.build', 'release', 'stainshift'))
+    ap.add_argument('--devset', default=os.path.join(os.path.dirname(ROOT), 'shared', 'validation', 'devset'))
+    ap.add_argument('--out', default=os.path.join(ROOT, 'out', 'validate'))
+    ap.add_argument('--threads', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('--grid', default='0.10,0.15,0.20,0.25,0.30',
+                    help='Ki67 nuclear DAB thresholds (OD) for leave-one-source-out')
+    ap.add_argument('--no-peer', action='store_true')
+    a = ap.parse_args()
+    if not os.path.isdir(a.devset):
+        print('*** make validate: no dev set at %s (../shared absent): nothing validated ***' % a.devset)
+        return 0
+    if not os.access(a.bin, os.X_OK):
+        log('no stainshift binary at %s (make validate builds it)' % a.bin)
+        return 1
+    os.makedirs(a.out, exist_ok=True)
+    listing, rows = write_lists(a.devset, a.out)
+    original = list(rows)
+    log('%d images from %s; lists in %s' % (len(rows), a.devset, os.path.dirname(listing)))
+    python = None if a.no_peer else peer_python()
+    rows, converted = convert_unreadable(a.bin, python, a.devset, rows, os.path.dirname(listing))
+    if converted:
+        listing = os.path.join(os.path.dirname(listing), 'ALL-readable.tsv')
+        write_list(listing, rows)
+        print('*** NOTE: stainshift cannot read these sources\' JPEG files; they were evaluated from PNG copies of '
+              'the decoded pixels (Pillow): %s ***' % ', '.join(sorted(converted)))
+
+    default = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift.json'), a.threads,
+                       ['--table', os.path.join(a.out, 'stainshift_images.tsv')])
+    peer = None
+    peer_script = os.path.join(os.path.dirname(a.devset), 'peers', 'textbook_skimage.py')
+    if python and os.path.exists(peer_script):
+        log('textbook peer on %d images' % len(rows))
+        peer = run_peer(a.bin, peer_script, python, rows, original, os.path.dirname(listing), a.out, a.threads)
+
+    table = []
+    for name, s in list(default['sources'].items()) + [('overall', default['overall'])]:
+        table.append(summary_row(name, 'stainshift', s))
+        if peer:
+            s = peer['overall'] if name == 'overall' else peer['sources'].get(name)
+            if s:
+                table.append(summary_row('', 'textbook', s))
+    print_table('Dev set, default settings (--marker ki67), beside the textbook scikit-image peer '
+                '(its cells through the same matching)', HEADER, table)
+    for f in default['failures']:
+        log('failed: %s' % f['error'])
+
+    thresholds = [float(t) for t in a.grid.split(',') if t.strip()]
+    runs = []
+    for name, path in grid_files(a.out, thresholds):
+        log('grid %s' % name)
+        runs.append((name, evaluate(a.bin, listing, os.path.join(a.out, 'grid', name + '.json'), a.threads,
+                                    ['--markers', path])))
+    names = list(default['sources'])
+    grid = [[name] + [fmt(doc['sources'][src]['index_mae'], 1) + ' / ' + fmt(doc['sources'][src]['positivity_agreement'])
+                      for src in names] for name, doc in runs]
+    print_table('Grid: index MAE / positivity agreement per source at each Ki67 DAB threshold '
+                '(detection does not depend on it)', ['threshold', ''] + names,
+                [[g[0], ''] + g[1:] for g in grid])
+    loso = []
+    for source in default['sources']:
+        name, doc = choose(source, runs)
+        loso.append(summary_row(source, name, doc['sources'][source]))
+    print_table('Leave-one-source-out: each source at the grid point best on the other sources '
+                '(method = the chosen Ki67 DAB threshold)', HEADER, loso)
+    print('\nJSON and per-image tables: %s' % a.out)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

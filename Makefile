@@ -44,7 +44,7 @@ validate:
 	@if [ ! -d "$(DEVSET)" ]; then echo "*** make validate: $(DEVSET) is absent: nothing validated ***"; exit 0; fi; \
 	$(MAKE) build && python3 Benchmarks/validate/validate.py --bin $(BIN) --devset "$(DEVSET)"
 
-# Fuzz each reader for FUZZ_SECONDS (both at once, niced), seeded from Fuzz/corpus; crashers
+# Fuzz each reader for FUZZ_SECONDS (all at once, niced), seeded from Fuzz/corpus; crashers
 # land in Fuzz/crashers/. Replay one with: .build/debug/FuzzTIFF Fuzz/crashers/<file>
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
@@ -52,15 +52,16 @@ FUZZ_BUILD   := $(SWIFT) build -c debug --scratch-path .build-fuzz -Xswiftc -san
 fuzz: deps
 	$(FUZZ_BUILD) --product FuzzTIFF
 	$(FUZZ_BUILD) --product FuzzPNG
-	@mkdir -p Fuzz/crashers .build-fuzz/corpus/tiff .build-fuzz/corpus/png
+	$(FUZZ_BUILD) --product FuzzJPEG
+	@mkdir -p Fuzz/crashers .build-fuzz/corpus/tiff .build-fuzz/corpus/png .build-fuzz/corpus/jpeg
 	@bin=$$($(FUZZ_BUILD) --show-bin-path); status=0; pids=""; \
-	for r in TIFF PNG; do \
+	for r in TIFF PNG JPEG; do \
 	  d=$$(echo $$r | tr A-Z a-z); \
 	  nice -n 10 $$bin/Fuzz$$r -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
 	    -artifact_prefix=Fuzz/crashers/$$d- .build-fuzz/corpus/$$d Fuzz/corpus/$$d > .build-fuzz/fuzz-$$d.log 2>&1 & pids="$$pids $$!"; \
 	done; \
 	for p in $$pids; do wait $$p || status=1; done; \
-	for d in tiff png; do echo "make fuzz: $$d: $$(grep -E 'stat::number_of_executed_units' .build-fuzz/fuzz-$$d.log | tail -1)"; done; \
+	for d in tiff png jpeg; do echo "make fuzz: $$d: $$(grep -E 'stat::number_of_executed_units' .build-fuzz/fuzz-$$d.log | tail -1)"; done; \
 	ls Fuzz/crashers; \
 	if [ $$status -ne 0 ]; then echo "make fuzz: crashers saved in Fuzz/crashers/ (logs in .build-fuzz/fuzz-*.log)"; exit 1; fi
 

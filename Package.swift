@@ -30,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg-dev"])]),
+        // Whole-file JPEG decoding in C, so libjpeg's longjmp never crosses a Swift frame.
+        .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
         // Whole-slide vendor formats (SVS, NDPI, MRXS, SCN, ...) through OpenSlide.
         .systemLibrary(name: "COpenSlide", pkgConfig: "openslide",
                        providers: [.apt(["libopenslide-dev"])]),
@@ -38,7 +40,7 @@ let package = Package(
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["CTIFF", "CPNG", "CJPEG", "COpenSlide", .product(name: "Logging", package: "swift-log")],
+                dependencies: ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: fast),
         .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"], swiftSettings: fast),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),
@@ -70,14 +72,14 @@ let package = Package(
                           path: "Benchmarks/StainsBench", swiftSettings: fast),
 
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
-        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG"]),
+        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG", "CJPEGCodec"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
         .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
         .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftEvaluationTests", dependencies: ["StainShiftEvaluation", "StainShiftSynth"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
-        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI"]),
+        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI", "StainShiftImaging", "CJPEGCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )
@@ -87,6 +89,7 @@ package.targets += [
     .target(name: "FuzzSupport", dependencies: ["StainShiftImaging"], path: "Fuzz/Support"),
     .executableTarget(name: "FuzzTIFF", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzTIFF"),
     .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzPNG"),
+    .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzSupport"], path: "Fuzz/FuzzJPEG"),
 ]
 
 // Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.

@@ -1,6 +1,7 @@
 // Shared driver of the libFuzzer targets for StainShift's image readers. Built by `make fuzz` with
 // `-sanitize=fuzzer,address -parse-as-library -D FUZZING`; a normal build gives replay tools
-// instead: `FuzzTIFF FILE...` / `FuzzPNG FILE...` read each file the same way and print one line per file.
+// instead: `FuzzTIFF FILE...` / `FuzzPNG FILE...` / `FuzzJPEG FILE...` read each file the same
+// way and print one line per file.
 import Foundation
 import StainShiftImaging
 

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import StainShift
 
-/// `stainshift convert IN OUT`: TIFF or PNG in, TIFF or PNG out (chosen by OUT's extension).
+/// `stainshift convert IN OUT`: TIFF, PNG or JPEG in, TIFF or PNG out (chosen by OUT's extension).
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert between TIFF and PNG (output format from OUT's extension: .tif/.tiff or .png).")
+        abstract: "Convert TIFF, PNG or JPEG to TIFF or PNG (output format from OUT's extension: .tif/.tiff or .png).")
 
-    @Argument(help: "Input TIFF or PNG.") var input: String
+    @Argument(help: "Input TIFF, PNG or JPEG.") var input: String
     @Argument(help: "Output .tif, .tiff or .png.") var output: String
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
     @Option(help: "TIFF compression: lzw, deflate or none.") var compression: String = "lzw"

@@ -9,7 +9,7 @@ struct Deconvolve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Unmix an IHC image into stain concentration maps (OD units, float32 TIFF) with PNG previews.")
 
-    @Argument(help: "A TIFF or PNG image.") var image: String
+    @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @Option(name: .shortAndLong, help: "Output folder (created if missing).") var output: String
     @Option(help: "Stain set: a preset (see `stainshift stains`), `auto` or `auto:PRESET` (Macenko estimate, roles from PRESET, default h-dab), a JSON file, or role:r,g,b;role:r,g,b.")
     var stains: String = "h-dab"

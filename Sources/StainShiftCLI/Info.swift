@@ -7,7 +7,7 @@ import StainShift
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print an image's size, layout and pixel size as JSON.")
 
-    @Argument(help: "A TIFF or PNG image, or a whole slide (SVS, NDPI, MRXS, SCN, ...).") var image: String
+    @Argument(help: "A TIFF, PNG or JPEG image, or a whole slide (SVS, NDPI, MRXS, SCN, ...).") var image: String
     @Option(help: "Zero-based page of a multi-page TIFF (a whole slide: level).") var page: Int = 0
 
     func validate() throws {

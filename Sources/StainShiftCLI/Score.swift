@@ -7,7 +7,7 @@ struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score one IHC tile for a marker: cells, intensity bins, marker scores, tissue and QC as JSON.")
 
-    @Argument(help: "A TIFF or PNG image.") var image: String
+    @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @OptionGroup var scoring: ScoreOptions
     @Option(help: "JSON output file, or - for stdout.") var json: String = "-"
     @Option(help: "Per-cell table (TSV, QuPath-like columns), or - for stdout.") var cells: String?

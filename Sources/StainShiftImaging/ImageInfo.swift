@@ -1,7 +1,7 @@
 /// What a file's header says about one page, read without decoding pixels: cheap enough to
 /// call before planning a windowed read of a large image.
 ///
-/// `width` and `height` are those of the image `ImageReader.read` returns (after the TIFF
+/// `width` and `height` are those of the image `ImageReader.read` returns (after the TIFF or EXIF
 /// Orientation tag is applied); the tile size is as stored.
 public struct ImageInfo: Sendable, Equatable {
     public var format: ImageFormat
@@ -16,10 +16,10 @@ public struct ImageInfo: Sendable, Equatable {
     public var tiled: Bool
     public var tileWidth: Int?
     public var tileHeight: Int?
-    /// TIFF directories in the file (1 for PNG).
+    /// TIFF directories in the file (1 for PNG and JPEG).
     public var pages: Int
     public var pixelSizeMicrons: Double?
-    /// TIFF Orientation tag (1 = rows top to bottom, columns left to right).
+    /// TIFF Orientation tag, or a JPEG's EXIF Orientation (1 = rows top to bottom, columns left to right).
     public var orientation: Int
     /// The pyramid, level 0 first: whole slides (format `.slide`) always; TIFFs when later
     /// pages are smaller tiled copies of page 0 (`TIFFPyramid`); empty otherwise.

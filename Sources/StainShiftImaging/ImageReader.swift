@@ -25,7 +25,7 @@ public struct ReadOptions: Sendable, Equatable {
     }
 }
 
-/// Reads TIFF and PNG files, and whole slides through OpenSlide, into `RGBImage`, choosing the
+/// Reads TIFF, PNG and JPEG files, and whole slides through OpenSlide, into `RGBImage`, choosing the
 /// decoder from the file's magic bytes (and, for slides, its extension and OpenSlide's probe).
 public enum ImageReader {
     /// The whole page, orientation applied, alpha composited over white. Whole slides
@@ -35,14 +35,15 @@ public enum ImageReader {
         switch try ImageFormat.sniff(path) {
         case .png: return try PNGReader.read(path, options: options)
         case .tiff: return try TIFFReader.read(path, options: options)
+        case .jpeg: return try JPEGReader.read(path, options: options)
         case .slide: return try SlideReader(path).read(level: options.page, options: options)
         }
     }
 
     /// The rectangle `x, y, width, height` of the page (in the coordinates of `read`'s result),
     /// decoding only the TIFF strips or tiles that cover it, so large images can be processed in
-    /// windows with bounded memory. `options.maxPixels` applies to the rectangle. PNG has no
-    /// random access: it is decoded whole (within `maxPixels`) and cut. Whole slides:
+    /// windows with bounded memory. `options.maxPixels` applies to the rectangle. PNG and JPEG
+    /// have no random access: they are decoded whole (within `maxPixels`) and cut. Whole slides:
     /// `options.page` picks the level, `x, y` are in that level's pixels (as everywhere here; the
     /// same as OpenSlide's level-0 frame at level 0; at a level whose downsample is not a whole
     /// number OpenSlide resamples to the nearest level-0 pixel, a fraction of a pixel off),
@@ -52,8 +53,8 @@ public enum ImageReader {
                                   options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
         let rect = PixelRect(x: x, y: y, width: width, height: height)
         switch try ImageFormat.sniff(path) {
-        case .png:
-            let whole = try PNGReader.read(path, options: options)
+        case .png, .jpeg:
+            let whole = try read(path, options: options)
             try rect.check(within: whole.width, whole.height, path: path)
             return whole.cropped(to: rect)
         case .tiff:
@@ -74,6 +75,9 @@ public enum ImageReader {
             guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a PNG has only page 0") }
             return try PNGReader.info(path)
         case .tiff: return try TIFFReader.info(path, page: page)
+        case .jpeg:
+            guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a JPEG has only page 0") }
+            return try JPEGReader.info(path)
         case .slide: return try SlideReader(path).info(level: page)
         }
     }
@@ -82,7 +86,7 @@ public enum ImageReader {
 /// The container formats StainShift reads, told apart by their first bytes; `slide` is any
 /// whole-slide format read through OpenSlide (see `SlideProbe`).
 public enum ImageFormat: String, Sendable {
-    case tiff, png, slide
+    case tiff, png, jpeg, slide
 
     static func sniff(_ path: String) throws(ImagingError) -> ImageFormat {
         var isDirectory: ObjCBool = false
@@ -99,6 +103,7 @@ public enum ImageFormat: String, Sendable {
         if let slide = try SlideProbe.format(path, head: head) { return slide }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if head.starts(with: [0x49, 0x49]) || head.starts(with: [0x4D, 0x4D]) { return .tiff }
-        throw ImagingError(path: path, reason: "not a TIFF or PNG file (unrecognised signature)")
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }  // SOI then the first marker (ITU T.81, B.2.1)
+        throw ImagingError(path: path, reason: "not a TIFF, PNG or JPEG file (unrecognised signature)")
     }
 }

@@ -61,7 +61,7 @@ public struct DeconvolveJob: Sendable {
 
     var stem: String {
         var name = URL(fileURLWithPath: image).lastPathComponent
-        for suffix in [".ome.tiff", ".ome.tif", ".tiff", ".tif", ".png"] where name.lowercased().hasSuffix(suffix) {
+        for suffix in [".ome.tiff", ".ome.tif", ".tiff", ".tif", ".png", ".jpeg", ".jpg", ".jpe"] where name.lowercased().hasSuffix(suffix) {
             name = String(name.dropLast(suffix.count))
             break
         }

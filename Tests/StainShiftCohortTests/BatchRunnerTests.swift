@@ -116,7 +116,7 @@ func tables(_ manifestPath: String, threads: Int, outdir: String? = nil, resume:
         #expect(r.failures.count == 1)
         let f = try #require(r.failures.first)
         #expect(f.stage == "read" && f.image == "broken.png" && f.line == 10 && f.slide == "A_pre_pdl1")
-        #expect(f.error.contains("not a TIFF or PNG"))
+        #expect(f.error.contains("not a TIFF, PNG or JPEG"))
         #expect(r.slides.first { $0.slide == "A_pre_pdl1" }?.failedTiles == 1)
     }
 

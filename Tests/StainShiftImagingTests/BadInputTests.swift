@@ -50,7 +50,7 @@ import Testing
                 let body = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 #expect(FileManager.default.createFile(atPath: path, contents: Data(head + body)))
                 let error = refused(path)
-                if head.isEmpty, let error { #expect(error.reason.contains("not a TIFF or PNG") || error.reason.contains("invalid")) }
+                if head.isEmpty, let error { #expect(error.reason.contains("not a TIFF, PNG or JPEG") || error.reason.contains("invalid")) }
             }
         }
     }

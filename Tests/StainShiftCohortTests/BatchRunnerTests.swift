@@ -95,7 +95,7 @@ func tables(_ manifestPath: String, threads: Int, outdir: String? = nil, resume:
         #expect(ScoringEngine.standard().parameters("pdl1").hasPrefix("scoring_revision=\(StainShiftVersion.scoringRevision)\n"))
         // Another detection preset, threshold or fixed OD factor is another cache key.
         let keys = Set([ScoringEngine.standard(), .standard(detection: .qupath03), .standard(detectionThreshold: 0.3),
-                        .standard(odScale: 1), .standard(odScale: 1.5)].map { $0.parameters("ki67") })
+                        .standard(odScale: nil), .standard(odScale: 1.5)].map { $0.parameters("ki67") })
         #expect(keys.count == 5)
         let s = try Scratch()
         let m = try writeCohort(s, patients: [("A", 20, 90)])

@@ -10,7 +10,9 @@ struct Train: ParsableCommand {
         LABELLED is the output folder of `stainshift run` on a manifest with an `outcome` column (or that \
         folder's changes.tsv): features come from changes.tsv (delta and post of every marker and metric, \
         standardised), labels from groups.tsv's outcome column, or from --labels (CSV/TSV with patient,outcome). \
-        Prints the cross-validated AUC and accuracy (mean ± sd over folds) on stderr.
+        Prints the cross-validated AUC and accuracy (mean ± sd over folds) on stderr: each fold refits \
+        the model and its Youden threshold on the training folds, and the accuracy is that rule's on the \
+        held-out fold.
         """)
 
     @Argument(help: "A run folder (or its changes.tsv).") var labelled: String

@@ -46,7 +46,8 @@ public enum CohortAssembler {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         let provenance = Provenance(version: StainShiftVersion.current, date: formatter.string(from: date),
-                                    manifest: manifest.path, settings: provenanceSettings)
+                                    manifest: manifest.path, settings: provenanceSettings,
+                                    libraries: LibraryVersions.dictionary)
         return CohortResult(tiles: tiles, slides: slides, changes: changes, calls: calls,
                             failures: manifest.failures + parts.flatMap(\.failures), provenance: provenance)
     }

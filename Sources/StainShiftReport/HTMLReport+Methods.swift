@@ -17,7 +17,7 @@ extension HTMLReport {
                 ("report.json schema version", "\(ReportDocument.schemaVersion)"),
                 ("Patients / slides / tiles", "\(view.patients.count) / \(result.slides.count) / \(result.tiles.count)"),
                 ("Failed inputs", "\(result.failures.count)"),
-            ])
+            ] + (p.libraries ?? [:]).sorted { $0.key < $1.key }.map { ("Image library \($0.key)", $0.value) })
 
             w.element("h3", [:], "How the scores are made")
             for paragraph in Self.methodsText { w.element("p", [:], paragraph) }

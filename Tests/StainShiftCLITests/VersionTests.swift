@@ -2,11 +2,21 @@ import Foundation
 import Testing
 
 @Suite struct VersionTests {
-    @Test func versionIsTheBareFirstLine() throws {
+    static func matches(_ line: String, _ pattern: String) -> Bool {
+        line.range(of: pattern, options: .regularExpression) != nil
+    }
+
+    @Test func versionIsTheBareFirstLineThenTheImageLibraries() throws {
         let r = try CLIRun.run(["--version"])
         #expect(r.status == 0)
-        let first = r.stdout.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(first.range(of: #"^\d+\.\d+\.\d+$"#, options: .regularExpression) != nil)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(Self.matches(lines.first ?? "", #"^\d+\.\d+\.\d+$"#))
+        #expect(lines.count == 4, "\(lines)")
+        guard lines.count == 4 else { return }
+        #expect(Self.matches(lines[1], #"^libtiff: LIBTIFF, Version 4\.\d+\.\d+$"#), "\(lines[1])")
+        #expect(Self.matches(lines[2], #"^libpng: 1\.\d+\.\d+$"#), "\(lines[2])")
+        #expect(Self.matches(lines[3], #"^libjpeg: (libjpeg-turbo \d+\.\d+\.\d+ \()?libjpeg API \d+\)?$"#), "\(lines[3])")
+        #expect(r.stderr.isEmpty)
     }
 
     @Test func missingFileIsOneLineAndExitOne() throws {

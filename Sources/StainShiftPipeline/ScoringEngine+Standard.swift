@@ -48,6 +48,11 @@ extension ScoringEngine {
                 return ScoreOverlay.render(job.image, analysis: analysis)
             })
         engine.scoredCells = { name, totals in markers[name]?.scoredCells(totals) ?? totals.tumour }
+        var stated = ScoringSettings()
+        stated.detection = detection
+        stated.detectionThreshold = detectionThreshold
+        stated.odScale = odScale
+        engine.settings = StatedSettings.of(stated, markers: markers)
         return engine
     }
 }

@@ -8,7 +8,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          = .build/$(CONFIG)/stainshift
 TESTFLAGS   := -c release -Xswiftc -enable-testing
 
-.PHONY: deps build demo test bench validate fuzz clean
+.PHONY: deps build demo test test-debug test-pipelines bench validate fuzz clean
 
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,7 +31,19 @@ demo: build
 
 test: deps
 	$(SWIFT) test $(TESTFLAGS)
+	$(MAKE) test-debug
 	$(MAKE) test-pipelines
+
+# The image readers in a debug build too (assertions and every run-time check on): the imaging
+# tests, and a replay of the fuzz corpus through the replay tools (one line per file, to a log).
+test-debug: deps
+	$(SWIFT) build -c debug --product FuzzTIFF
+	$(SWIFT) build -c debug --product FuzzPNG
+	@mkdir -p .build/debug-replay
+	.build/debug/FuzzTIFF Fuzz/corpus/tiff/* > .build/debug-replay/tiff.log
+	.build/debug/FuzzPNG Fuzz/corpus/png/* > .build/debug-replay/png.log
+	@echo "make test-debug: replayed $$(cat .build/debug-replay/*.log | wc -l) corpus files in a debug build"
+	$(SWIFT) test -c debug --filter StainShiftImagingTests
 
 bench: build
 	Benchmarks/run.sh

@@ -1,15 +1,12 @@
 // swift-tools-version:6.1
 // StainShift: IHC stain quantification before and after radiotherapy.
-// The target list reads as the one-way flow in ARCHITECTURE.md:
+// The target list reads as the one-way flow in docs/ARCHITECTURE.md:
 // Imaging → Stains → Tissue → Cells → Scoring → Cohort → Classify → Report, driven by Pipeline.
 import PackageDescription
 
-// Release builds of the kernels: no bounds or overflow traps and no run-time exclusivity checks
-// (3% of a tile's CPU in batch scoring); debug builds, and so `swift test` in debug, keep every check.
-let fast: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-wmo", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
-]
-
+// No unsafe compiler flags: every configuration keeps bounds, overflow and exclusivity checks (and
+// other packages can depend on this one). Kernels that need the speed use unsafe buffer pointers
+// inside the kernel, where the bounds are checked once per row or plane.
 let package = Package(
     name: "StainShift",
     products: [
@@ -40,36 +37,31 @@ let package = Package(
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: fast),
-        .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"], swiftSettings: fast),
-        .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"], swiftSettings: fast),
-        .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"], swiftSettings: fast),
-        .target(name: "StainShiftScoring", dependencies: ["StainShiftCells"], swiftSettings: fast),
-        .target(name: "StainShiftSynth", dependencies: ["StainShiftScoring"], swiftSettings: fast),
+                dependencies: ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"]),
+        .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"]),
+        .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"]),
+        .target(name: "StainShiftScoring", dependencies: ["StainShiftCells"]),
+        .target(name: "StainShiftSynth", dependencies: ["StainShiftScoring"]),
         .target(name: "StainShiftEvaluation",
-                dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")],
-                swiftSettings: fast),
+                dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "StainShiftCohort",
-                dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")],
-                swiftSettings: fast),
-        .target(name: "StainShiftClassify", dependencies: ["StainShiftCohort"], swiftSettings: fast),
-        .target(name: "StainShiftReport", dependencies: ["StainShiftClassify"], swiftSettings: fast),
+                dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "StainShiftClassify", dependencies: ["StainShiftCohort"]),
+        .target(name: "StainShiftReport", dependencies: ["StainShiftClassify"]),
         .target(name: "StainShiftPipeline",
                 dependencies: ["StainShiftReport", "StainShiftSynth", "StainShiftEvaluation",
                                .product(name: "Crypto", package: "swift-crypto"),
-                               .product(name: "Logging", package: "swift-log")],
-                swiftSettings: fast),
+                               .product(name: "Logging", package: "swift-log")]),
         .target(name: "StainShift", dependencies: ["StainShiftPipeline"]),
         .executableTarget(name: "StainShiftCLI",
                           dependencies: ["StainShift",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")],
-                          swiftSettings: fast),
+                                         .product(name: "Logging", package: "swift-log")]),
 
         // Benchmarks (built in release by Benchmarks/<stage>/bench.sh).
         .executableTarget(name: "StainsBench", dependencies: ["StainShiftStains"],
-                          path: "Benchmarks/StainsBench", swiftSettings: fast),
+                          path: "Benchmarks/StainsBench"),
 
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
         .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG", "CJPEGCodec"]),
@@ -94,6 +86,5 @@ package.targets += [
 
 // Benchmarks (`make bench`): StainShift's TIFF decode against `tiffinfo -D`.
 package.targets += [
-    .executableTarget(name: "ImagingBench", dependencies: ["StainShiftImaging"], path: "Benchmarks/imaging/ImagingBench",
-                      swiftSettings: fast),
+    .executableTarget(name: "ImagingBench", dependencies: ["StainShiftImaging"], path: "Benchmarks/imaging/ImagingBench"),
 ]

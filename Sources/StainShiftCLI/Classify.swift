@@ -6,7 +6,13 @@ import StainShift
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Add a benefit probability per patient from a trained model, or print the default classifier config.",
-        discussion: "Writes a TSV: patient, probability (4 decimals), call (likely when probability >= the model's threshold, else unlikely).")
+        discussion: Help.discussion(
+            "Writes a TSV: patient, probability (4 decimals), call (likely when probability >= the model's threshold, else unlikely).",
+            examples: [
+                "stainshift classify results/ --model model.json",
+                "stainshift classify results/changes.tsv --model model.json -o calls.tsv",
+                "stainshift classify --print-config > classifier.json",
+            ]))
 
     @Argument(help: "changes.tsv of a run (or the run folder).") var changes: String?
     @Option(help: "Model from `stainshift train`.") var model: String?

@@ -34,7 +34,12 @@ struct CohortCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cohort",
         abstract: "Combine slide parts from `stainshift score-slide` into the tables and report `stainshift run` writes.",
-        discussion: "Tables are byte-identical to `stainshift run` on the same manifest. A manifest slide without a part is listed in failures.tsv (exit 3; 0 with --keep-going).")
+        discussion: Help.discussion(
+            "Tables are byte-identical to `stainshift run` on the same manifest. A manifest slide without a part is listed in failures.tsv.",
+            examples: [
+                "stainshift cohort parts/*.json --manifest manifest.tsv -o results/",
+                "stainshift cohort parts/*.json --manifest m.tsv -o results/ --keep-going",
+            ], exits: Help.batch))
 
     @Argument(help: "Part files from `stainshift score-slide`.") var parts: [String]
     @Option(help: "The manifest the parts were scored from.") var manifest: String

@@ -5,7 +5,12 @@ import StainShift
 /// `stainshift convert IN OUT`: TIFF, PNG or JPEG in, TIFF or PNG out (chosen by OUT's extension).
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Convert TIFF, PNG or JPEG to TIFF or PNG (output format from OUT's extension: .tif/.tiff or .png).")
+        abstract: "Convert TIFF, PNG or JPEG to TIFF or PNG (output format from OUT's extension: .tif/.tiff or .png).",
+        discussion: Help.discussion(examples: [
+            "stainshift convert tile.tif tile.png",
+            "stainshift convert tile.png tile.tif --compression deflate",
+            "stainshift convert scan.tif page1.png --page 1",
+        ]))
 
     @Argument(help: "Input TIFF, PNG or JPEG.") var input: String
     @Argument(help: "Output .tif, .tiff or .png.") var output: String

@@ -7,7 +7,12 @@ import StainShift
 /// Images above `--max-pixels` are processed in bands of rows (`DeconvolveJob`).
 struct Deconvolve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Unmix an IHC image into stain concentration maps (OD units, float32 TIFF) with PNG previews.")
+        abstract: "Unmix an IHC image into stain concentration maps (OD units, float32 TIFF) with PNG previews.",
+        discussion: Help.discussion(examples: [
+            "stainshift deconvolve tile.tif -o od/",
+            "stainshift deconvolve tile.png -o od/ --stains auto --clip",
+            "stainshift deconvolve tile.png -o od/ --stains qupath-h-dab",
+        ]))
 
     @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @Option(name: .shortAndLong, help: "Output folder (created if missing).") var output: String

@@ -7,7 +7,7 @@ import StainShift
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check detected cells, positivity calls and the marker index against expert point annotations.",
-        discussion: """
+        discussion: Help.discussion("""
             LIST.tsv has columns image and annotations (paths relative to the list), optional source \
             (default: the image's folder, or its parent when that is called images), complete (yes/no, \
             default yes: every nucleus labelled; with no, precision and F1 are null), pixel_size (µm) and \
@@ -15,18 +15,13 @@ struct Evaluate: ParsableCommand {
             Annotations are TSV/CSV points with columns x, y, label (pixels, origin top-left; label positive, \
             negative or a class such as tumour, lymphocyte, stroma, other) or QuPath GeoJSON points. Each point \
             is matched to at most one cell centroid within --match-radius, closest pairs first. Images are scored \
-            exactly as `stainshift score` scores them with the same options.
-
-            Exit codes: 0 success, 3 some images or annotation files failed (listed under failures in the JSON; \
-            0 with --keep-going), 64 unusable list or flags, 1 other errors.
-
-            Examples:
-              stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json
-              stainshift evaluate --annotations LIST.tsv --marker ki67 --json - \\
-                  --table images.tsv --overlay overlays/
-              stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json \\
-                  --markers ki67-dab0.25.json --match-radius 5
-            """)
+            exactly as `stainshift score` scores them with the same options. Failed images are listed under \
+            failures in the JSON.
+            """, examples: [
+                "stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json",
+                "stainshift evaluate --annotations LIST.tsv --marker ki67 --json - --table images.tsv --overlay overlays/",
+                "stainshift evaluate --annotations LIST.tsv --marker ki67 --json out.json --markers ki67-dab0.25.json --match-radius 5",
+            ], exits: Help.batch))
 
     @Option(help: "Annotation list (TSV or CSV): image, annotations [, source, complete, pixel_size, detections].") var annotations: String
     @OptionGroup var scoring: ScoreOptions

@@ -5,7 +5,12 @@ import StainShift
 /// `stainshift info IMAGE [--page N]`: the header facts of one page (a whole slide: one level)
 /// as one JSON object.
 struct Info: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print an image's size, layout and pixel size as JSON.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print an image's size, layout and pixel size as JSON.",
+        discussion: Help.discussion(examples: [
+            "stainshift info slide.ome.tif",
+            "stainshift info scan.tif --page 2 > page2.json",
+        ]))
 
     @Argument(help: "A TIFF, PNG or JPEG image, or a whole slide (SVS, NDPI, MRXS, SCN, ...).") var image: String
     @Option(help: "Zero-based page of a multi-page TIFF (a whole slide: level).") var page: Int = 0

@@ -7,9 +7,14 @@ import StainShift
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Re-render report.html and the MultiQC files of a run from its report.json.",
-        discussion: "Reads OUTDIR/report.json (written by `stainshift run`), leaves it unchanged, and rewrites "
-            + "OUTDIR/report.html, OUTDIR/stainshift_mqc.tsv and OUTDIR/stainshift_mqc.json. "
-            + "Overlay thumbnails are taken from OUTDIR/overlays when present.")
+        discussion: Help.discussion(
+            "Reads OUTDIR/report.json (written by `stainshift run`), leaves it unchanged, and rewrites "
+                + "OUTDIR/report.html, OUTDIR/stainshift_mqc.tsv and OUTDIR/stainshift_mqc.json. "
+                + "Overlay thumbnails are taken from OUTDIR/overlays when present.",
+            examples: [
+                "stainshift report results/",
+                "stainshift report results/ --title \"OS-2 cohort\" --tps-band 5",
+            ]))
 
     @Argument(help: "Output folder of `stainshift run`.") var outdir: String
     @Option(help: "Title of the HTML report.") var title: String?

@@ -122,7 +122,11 @@ func finish(_ command: String, _ result: CohortResult, outdir: String, keepGoing
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a cohort manifest and write tiles/slides/changes/groups/failures tables and the report.",
-        discussion: "Exit codes: 0 success, 3 some inputs failed (see failures.tsv; 0 with --keep-going), 64 unusable manifest or flags, 1 other errors. Columns: docs/TABLES.md.")
+        discussion: Help.discussion("Columns: docs/TABLES.md.", examples: [
+            "stainshift run manifest.tsv -o results/",
+            "stainshift run manifest.tsv -o results/ --stains auto --keep-going --resume",
+            "stainshift run manifest.tsv -o results/ --config classifier.json",
+        ], exits: Help.batch))
 
     @Argument(help: "CSV or TSV manifest: patient,timepoint,marker,image (+ slide, pixel_size, stains, outcome).") var manifest: String
     @Option(name: [.short, .customLong("output")], help: "Output folder.") var output: String

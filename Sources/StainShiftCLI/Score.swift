@@ -5,7 +5,12 @@ import StainShift
 /// `stainshift score IMAGE --marker NAME --json OUT`: one tile's cell and pixel scores (CONTRACT).
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score one IHC tile for a marker: cells, intensity bins, marker scores, tissue and QC as JSON.")
+        abstract: "Score one IHC tile for a marker: cells, intensity bins, marker scores, tissue and QC as JSON.",
+        discussion: Help.discussion(examples: [
+            "stainshift score tile.png --marker pdl1 --json -",
+            "stainshift score tile.png --marker pdl1 --json t.json --overlay overlay.png",
+            "stainshift score ki67.tif --marker ki67 --preset qupath-0.3 --json -",
+        ]))
 
     @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
     @OptionGroup var scoring: ScoreOptions

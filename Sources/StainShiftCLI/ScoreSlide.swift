@@ -7,7 +7,12 @@ struct ScoreSlide: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score-slide",
         abstract: "Score one slide of a manifest into a part file for `stainshift cohort` (scatter/gather).",
-        discussion: "The slide id is the manifest's slide column, else patient_timepoint_marker. Exit 3 when some tiles failed (0 with --keep-going); they travel in the part to failures.tsv.")
+        discussion: Help.discussion(
+            "The slide id is the manifest's slide column, else patient_timepoint_marker. Tiles that failed travel in the part to failures.tsv.",
+            examples: [
+                "stainshift score-slide manifest.tsv --slide P01_pre_pdl1 -o parts/P01.json",
+                "stainshift score-slide m.tsv --patient P1 --timepoint pre --marker pdl1 -o -",
+            ], exits: Help.batch))
 
     @Argument(help: "CSV or TSV manifest.") var manifest: String
     @Option(help: "Slide id.") var slide: String?

@@ -6,7 +6,8 @@ struct StainShiftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stainshift",
         abstract: "Quantify IHC staining before and after radiotherapy (research use only).",
-        version: StainShiftVersion.current,
+        // First line the bare version (CONTRACT), then the image libraries, one per line.
+        version: ([StainShiftVersion.current] + LibraryVersions.lines).joined(separator: "\n"),
         subcommands: [
             Info.self,
             Convert.self,

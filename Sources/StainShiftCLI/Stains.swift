@@ -5,7 +5,11 @@ import StainShift
 /// `stainshift stains`: the built-in stain presets, their unit vectors and sources.
 struct Stains: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the built-in stain presets (name, unit vectors, source).")
+        abstract: "List the built-in stain presets (name, unit vectors, source).",
+        discussion: Help.discussion(examples: [
+            "stainshift stains",
+            "stainshift stains --json > presets.json",
+        ]))
 
     @Flag(help: "Print JSON instead of a table.") var json = false
 

@@ -6,11 +6,21 @@ import StainShift
 struct Synth: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate synthetic IHC tiles and cohorts with exact per-cell truth.",
+        discussion: Help.discussion(examples: [
+            "stainshift synth tile tile.png --marker pdl1 --positive 40 --truth truth.tsv",
+            "stainshift synth cohort demo/ --patients 12",
+            "stainshift synth mosaic tile.png mosaic.tiff --copies 4",
+        ]),
         subcommands: [SynthTile.self, SynthCohort.self, SynthMosaic.self])
 }
 
 struct SynthTile: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tile", abstract: "Write one synthetic tile as PNG.")
+    static let configuration = CommandConfiguration(
+        commandName: "tile", abstract: "Write one synthetic tile as PNG.",
+        discussion: Help.discussion(examples: [
+            "stainshift synth tile tile.png --marker pdl1 --positive 40 --truth truth.tsv",
+            "stainshift synth tile pale.png --marker hla1 --size 1024 --counterstain 0.5",
+        ]))
 
     @Argument(help: "Output PNG.") var output: String
     @Option(help: "Marker: pdl1, hla1, crt, hmgb1 or ki67.") var marker: String = "pdl1"
@@ -49,7 +59,11 @@ struct SynthTile: ParsableCommand {
 struct SynthCohort: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cohort",
-        abstract: "Write a synthetic pre/post cohort: tiles/, manifest.tsv, truth.tsv, truth_tiles.tsv.")
+        abstract: "Write a synthetic pre/post cohort: tiles/, manifest.tsv, truth.tsv, truth_tiles.tsv.",
+        discussion: Help.discussion(examples: [
+            "stainshift synth cohort demo/ --patients 12",
+            "stainshift synth cohort demo/ --patients 20 --markers pdl1,hla1,crt --seed 7",
+        ]))
 
     @Argument(help: "Output folder.") var dir: String
     @Option(help: "Number of patients.") var patients: Int = 6

@@ -6,12 +6,17 @@ import StainShift
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit an L2-regularised logistic regression of outcome on change scores and post values, with k-fold cross-validation.",
-        discussion: """
+        discussion: Help.discussion("""
         LABELLED is the output folder of `stainshift run` on a manifest with an `outcome` column (or that \
         folder's changes.tsv): features come from changes.tsv (delta and post of every marker and metric, \
         standardised), labels from groups.tsv's outcome column, or from --labels (CSV/TSV with patient,outcome). \
-        Prints the cross-validated AUC and accuracy (mean ± sd over folds) on stderr.
-        """)
+        Prints the cross-validated AUC and accuracy (mean ± sd over folds) on stderr: each fold refits \
+        the model and its Youden threshold on the training folds, and the accuracy is that rule's on the \
+        held-out fold.
+        """, examples: [
+            "stainshift train results/ -o model.json",
+            "stainshift train results/ --labels outcomes.csv --folds 10 -o model.json",
+        ]))
 
     @Argument(help: "A run folder (or its changes.tsv).") var labelled: String
     @Option(name: [.short, .customLong("output")], help: "Model JSON, or - for stdout.") var output: String

@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCohort
+import StainShiftScoring
 
 /// Thresholds and the benefit rule table. Defaults are built in; `--config FILE` (JSON, snake_case
 /// keys) overrides any top-level section it names.
@@ -23,7 +24,7 @@ public struct ClassifierConfig: Sendable, Equatable, Codable {
     /// How PD-L1 change is called.
     public struct PDL1Rule: Sendable, Equatable, Codable {
         public var marker: String = "pdl1"
-        public var metric: String = "tps"
+        public var metric: String = ScoreFormula.tps.rawValue
         /// Smallest |ΔTPS| in percentage points that counts as a change.
         public var minDelta: Double = 10
         /// Fewer scorable tumour cells than this on either slide → `insufficient`.

@@ -88,8 +88,13 @@ public struct Provenance: Sendable, Codable, Equatable {
     public var manifest: String
     /// Settings that affect scores, as key = value text (thresholds, stains, pixel size, ...).
     public var settings: [String: String]
+    /// Versions of the image libraries that decoded the inputs (libtiff, libpng, libjpeg); nil in
+    /// a report.json written before they were recorded.
+    public var libraries: [String: String]?
 
-    public init(version: String, date: String, manifest: String, settings: [String: String]) {
+    public init(version: String, date: String, manifest: String, settings: [String: String],
+                libraries: [String: String]? = nil) {
         self.version = version; self.date = date; self.manifest = manifest; self.settings = settings
+        self.libraries = libraries
     }
 }

@@ -46,7 +46,6 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
 /// line and problem) while the rest runs; only an unreadable file or missing columns throw.
 public struct Manifest: Sendable {
     public static let requiredColumns = ["patient", "timepoint", "marker", "image"]
-    public static let optionalColumns = ["slide", "pixel_size", "stains", "outcome"]
 
     /// The manifest path as given.
     public let path: String

@@ -26,6 +26,9 @@ public struct SlidePart: Sendable, Equatable, Codable {
     public var tiles: [TileRecord]
     /// Tiles that could not be read or scored.
     public var failures: [FailureRecord]
+    /// The detection and scoring settings the tiles were scored with, for the report's methods
+    /// (nil in parts written before they were recorded, and for slides without a part).
+    public var settings: [String: String]?
 
     public init(version: String, slide: String, patient: String, timepoint: Timepoint, marker: String,
                 stains: String, stainsSource: String, stainVectors: [StainVector],

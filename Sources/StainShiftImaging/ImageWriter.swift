@@ -35,11 +35,6 @@ public enum ImageWriter {
         try AtomicFile.commit(temporary, to: path)
     }
 
-    /// 8-bit greyscale PNG.
-    public static func writePNGGrey(width: Int, height: Int, bytes: [UInt8], to path: String) throws(ImagingError) {
-        try writePNG(width: width, height: height, channels: 1, bytes: bytes, to: path)
-    }
-
     static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String) throws(ImagingError) {
         guard width > 0, height > 0, bytes.count == width * height * channels else {
             throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")

@@ -93,7 +93,7 @@ public struct BatchRunner: Sendable {
             case nil: break
             }
         }
-        return slides.indices.map { s in
+        let parts: [SlidePart] = slides.indices.map { s in
             let slide = slides[s]
             switch choices[s] {
             case .success(let choice):
@@ -111,6 +111,12 @@ public struct BatchRunner: Sendable {
                                  timepoint: slide.timepoint, marker: slide.marker, stains: "", stainsSource: slide.stains ?? options.defaultStains,
                                  stainVectors: [], tiles: [], failures: f)
             }
+        }
+        // What the report's methods state, carried by every part (`cohort` reads them back).
+        return parts.map { part in
+            var part = part
+            part.settings = engine.settings
+            return part
         }
     }
 

@@ -30,6 +30,7 @@ public enum CohortAssembler {
                                                                  changes: changes, outcomes: manifest.outcomes)
         if let model = settings.model { ModelTrainer.apply(model, changes: changes, to: &calls) }
         var provenanceSettings = settings.settings
+        provenanceSettings.merge(scoringSettings(parts, engine: engine)) { _, scored in scored }
         provenanceSettings["bootstrap"] = String(settings.resamples)
         provenanceSettings["seed"] = String(settings.seed)
         provenanceSettings["pdl1_min_delta"] = String(settings.config.pdl1.minDelta)
@@ -46,9 +47,31 @@ public enum CohortAssembler {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         let provenance = Provenance(version: StainShiftVersion.current, date: formatter.string(from: date),
-                                    manifest: manifest.path, settings: provenanceSettings)
+                                    manifest: manifest.path, settings: provenanceSettings,
+                                    libraries: LibraryVersions.dictionary)
         return CohortResult(tiles: tiles, slides: slides, changes: changes, calls: calls,
                             failures: manifest.failures + parts.flatMap(\.failures), provenance: provenance)
+    }
+
+    /// The detection and scoring settings the parts were scored with (`ScoringEngine.settings`):
+    /// those the parts recorded, else the engine's (parts written before parts recorded them). A
+    /// setting whose value differs between parts lists every value; DAB thresholds only for the
+    /// markers scored.
+    static func scoringSettings(_ parts: [SlidePart], engine: ScoringEngine) -> [String: String] {
+        let recorded = parts.compactMap(\.settings)
+        let all = recorded.isEmpty ? [engine.settings] : recorded
+        let markers = Set(parts.map(\.marker))
+        var values: [String: [String]] = [:]
+        for settings in all {
+            for (key, value) in settings where !(values[key]?.contains(value) ?? false) { values[key, default: []].append(value) }
+        }
+        var out: [String: String] = [:]
+        for (key, list) in values {
+            let prefix = StatedSettings.thresholdsPrefix
+            if key.hasPrefix(prefix), !markers.contains(String(key.dropFirst(prefix.count))) { continue }
+            out[key] = list.count == 1 ? list[0] : "mixed: " + list.sorted().joined(separator: " | ")
+        }
+        return out
     }
 
     /// Parts for `manifest`'s slides: given parts are matched by slide id; a slide without a part

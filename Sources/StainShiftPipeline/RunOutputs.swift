@@ -29,7 +29,7 @@ public enum RunOutputs {
     public static func representative(_ part: SlidePart) -> TileRecord? {
         guard !part.tiles.isEmpty else { return nil }
         let key: (TileRecord) -> Double = { t in
-            (t.scores.first { $0.name == "tps" } ?? t.scores.first { $0.name == "percent_positive" } ?? t.scores.first)?.value ?? 0
+            (t.scores.first { $0.name == ScoreFormula.tps.rawValue } ?? t.scores.first { $0.name == CommonScore.percentPositive } ?? t.scores.first)?.value ?? 0
         }
         let sorted = part.tiles.sorted { (key($0), $0.image) < (key($1), $1.image) }
         return sorted[(sorted.count - 1) / 2]
@@ -60,11 +60,6 @@ public enum RunOutputs {
             }
         }
         return RGBImage(width: w, height: h, samples: .uint8(out), pixelSizeMicrons: image.pixelSizeMicrons.map { $0 * Double(f) })
-    }
-
-    /// A file-name-safe version of a slide id.
-    public static func safeName(_ id: String) -> String {
-        String(id.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
     }
 
     /// Slide id → overlay path relative to OUTDIR, for the slides an overlay could be drawn for.

@@ -54,6 +54,7 @@ extension ScoringEngine {
         engine.scoreTiled = { job in
             var s = ScoringSettings()
             s.pixelSizeMicrons = job.pixelSize
+            s.pixelSizeSource = .manifest
             s.stains = job.stains
             s.background = background
             s.threads = job.threads
@@ -63,6 +64,11 @@ extension ScoringEngine {
             let scorer = TiledScorer(marker: try markers.marker(named: job.marker), settings: s, tileSize: tileSize)
             return try scorer.score(job.path, name: job.name).score
         }
+        var stated = ScoringSettings()
+        stated.detection = detection
+        stated.detectionThreshold = detectionThreshold
+        stated.odScale = odScale
+        engine.settings = StatedSettings.of(stated, markers: markers)
         return engine
     }
 }

@@ -47,6 +47,10 @@ public struct ScoringEngine: Sendable {
     /// The cells a marker's `percent_positive` counts (tumour cells, or all cells for Ki67):
     /// the `cells_total` / `cells_positive` columns.
     public var scoredCells: @Sendable (_ marker: String, _ totals: TileTotals) -> BinCounts = { $1.tumour }
+    /// The detection and scoring settings a report's methods state (`StatedSettings`: preset,
+    /// detection threshold, cell expansion, OD factor, each marker's DAB thresholds), as text.
+    /// Every slide part records them, so `cohort` reports what `score-slide` used.
+    public var settings: [String: String] = [:]
 
     public init(knownMarkers: Set<String>, score: @escaping @Sendable (Job) throws -> TileScore,
                 scores: @escaping MarkerScoring, parameters: @escaping @Sendable (String) -> String,

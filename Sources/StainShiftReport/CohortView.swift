@@ -1,6 +1,7 @@
 import Foundation
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftScoring
 
 /// A `CohortResult` indexed for display: patients in natural order, markers in panel order,
 /// and per-patient lookups, so the HTML and MultiQC writers never search the flat record lists.
@@ -85,7 +86,7 @@ struct CohortView {
     }
 
     /// The PD-L1 TPS change the waterfall plot and the cohort table show.
-    func tpsChange(_ patient: String) -> ChangeRecord? { change(patient, "pdl1", "tps") }
+    func tpsChange(_ patient: String) -> ChangeRecord? { change(patient, "pdl1", ScoreFormula.tps.rawValue) }
 
     func group(_ patient: String) -> PDL1Group? { calls[patient]?.pdl1Group }
 
@@ -94,7 +95,7 @@ struct CohortView {
     func tps(_ patient: String, _ timepoint: Timepoint) -> Double? {
         if let change = tpsChange(patient) { return timepoint == .pre ? change.pre : change.post }
         if let value = timepoint == .pre ? calls[patient]?.tpsPre : calls[patient]?.tpsPost { return value }
-        return slideScore(patient, "pdl1", timepoint, "tps")
+        return slideScore(patient, "pdl1", timepoint, ScoreFormula.tps.rawValue)
     }
 
     /// A slide's score, nil when the slide is absent or had no scored tile (its scores are

@@ -1,5 +1,7 @@
+import StainShiftCells
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftScoring
 
 /// Methods and provenance: what was run, how scores are made, every setting, the stain matrix
 /// of each slide, units, and the SHA-256 of every input image.
@@ -17,10 +19,10 @@ extension HTMLReport {
                 ("report.json schema version", "\(ReportDocument.schemaVersion)"),
                 ("Patients / slides / tiles", "\(view.patients.count) / \(result.slides.count) / \(result.tiles.count)"),
                 ("Failed inputs", "\(result.failures.count)"),
-            ])
+            ] + (p.libraries ?? [:]).sorted { $0.key < $1.key }.map { ("Image library \($0.key)", $0.value) })
 
             w.element("h3", [:], "How the scores are made")
-            for paragraph in Self.methodsText { w.element("p", [:], paragraph) }
+            for paragraph in Self.methodsText(p.settings) { w.element("p", [:], paragraph) }
             w.element("p", [:], "Numbers in this report are written with \(ReportFormat.decimals) decimals, exactly as in "
                       + "tiles.tsv, slides.tsv, changes.tsv and groups.tsv; \(ReportFormat.missing) marks a value that does not exist.")
 
@@ -64,31 +66,70 @@ extension HTMLReport {
         w.newline()
     }
 
-    /// What StainShift does, with the sources of its definitions.
-    static let methodsText = [
-        "Colour deconvolution: RGB is converted to optical density (OD = \u{2212}log10(I / I\u{2080})) and "
-            + "unmixed into hematoxylin, DAB and residual with the slide's stain matrix (Ruifrok and Johnston, "
-            + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
-            + "as listed per slide below.",
-        "Cells: nuclei are detected on the hematoxylin channel (hematoxylin + DAB for nuclear markers) and expanded "
-            + "into cells (up to 5 \u{00B5}m); each cell's DAB OD reading in the marker's compartment is binned as negative, 1+, 2+ "
-            + "or 3+ with the marker's thresholds (settings below). Readings: nucleus, cytoplasm and whole cell use the "
-            + "compartment's mean; PD-L1 and HLA class I membranes use the mean of the brightest 25% of the cell's "
-            + "non-nuclear pixels, so partial membrane staining counts; calreticulin membranes use the brightest half of "
-            + "eight 45\u{00B0} sectors of the 1 \u{00B5}m ring with the cell's own cytoplasmic staining (share 0.3) "
-            + "removed, so cytoplasmic (ER) calreticulin is not read as surface exposure.",
-        "Intensity: before binning, every OD of a tile is multiplied by one factor, listed per tile as od_scale in "
-            + "tiles.tsv: by default the tile's own, which brings hematoxylin's 99th percentile in tissue to 0.8 so that "
+    /// What StainShift does, with the sources of its definitions, and the detection settings, cell
+    /// expansion and OD factor the run recorded (`settings`, keys of `StatedSettings`).
+    static func methodsText(_ settings: [String: String]) -> [String] {
+        let cells: String = "Cells: " + detectionText(settings) + "; each cell's DAB OD reading in the marker's compartment "
+            + "is binned as negative, 1+, 2+ or 3+ with the marker's thresholds (\(StatedSettings.thresholdsPrefix)MARKER "
+            + "in the settings below). " + readingsText
+        return [
+            "Colour deconvolution: RGB is converted to optical density (OD = \u{2212}log10(I / I\u{2080})) and "
+                + "unmixed into hematoxylin, DAB and residual with the slide's stain matrix (Ruifrok and Johnston, "
+                + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
+                + "as listed per slide below.",
+            cells,
+            intensityText(settings),
+            "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
+                + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
+                + "intensity, as defined for PD-L1 IHC 22C3 pharmDx. Slide scores are computed from the summed cell "
+                + "counts of all the slide's tiles, not by averaging tile scores.",
+            "Change: \u{0394} = post \u{2212} pre for each patient, marker and score (percentage points for percentages). "
+                + "The 95% confidence interval is a bootstrap percentile interval obtained by resampling tiles with "
+                + "replacement within each slide.",
+        ]
+    }
+
+    /// How the built-in markers read a compartment.
+    static let readingsText = "Readings: nucleus, cytoplasm and whole cell use the "
+        + "compartment's mean; PD-L1 and HLA class I membranes use the mean of the brightest 25% of the cell's "
+        + "non-nuclear pixels, so partial membrane staining counts; calreticulin membranes use the brightest half of "
+        + "eight 45\u{00B0} sectors of the 1 \u{00B5}m ring with the cell's own cytoplasmic staining (share 0.3) "
+        + "removed, so cytoplasmic (ER) calreticulin is not read as surface exposure."
+
+    /// How nuclei were found and grown into cells, from the run's settings.
+    static func detectionText(_ settings: [String: String]) -> String {
+        guard let preset = settings[StatedSettings.detectionPreset], let stated = settings[StatedSettings.cellExpansion] else {
+            return "nuclei are detected and grown into cells with the run's detection settings (not recorded in this report)"
+        }
+        guard let expansion = Double(stated), !preset.hasPrefix("mixed") else {
+            return "nuclei are detected and grown into cells with settings that differ between slides (listed below)"
+        }
+        let how = switch preset {
+        case DetectionPreset.qupath03.rawValue: "as QuPath 0.3 positive cell detection does (on the optical density sum, preset qupath-0.3)"
+        case DetectionPreset.distanceWatershed.rawValue: "by threshold and distance-transform watershed on the hematoxylin channel (hematoxylin + DAB "
+            + "for nuclear markers; preset distance-watershed)"
+        default: "on the hematoxylin channel (hematoxylin + DAB for nuclear markers; preset \(preset))"
+        }
+        let threshold = settings[StatedSettings.detectionThreshold].flatMap(Double.init)
+            .map { "a fixed detection threshold of \(ReportFormat.number($0, decimals: 2)) OD" } ?? "an automatic detection threshold"
+        let cells = expansion > 0
+            ? "expanded into cells by up to \(ReportFormat.number(expansion, decimals: 1)) \u{00B5}m"
+            : "not expanded (cell expansion 0 \u{00B5}m: each cell is its nucleus, as in QuPath with no cell expansion)"
+        return "nuclei are detected \(how) with \(threshold), and \(cells)"
+    }
+
+    /// The OD factor applied before binning, from the run's settings.
+    static func intensityText(_ settings: [String: String]) -> String {
+        let perTile = "Intensity: before binning, every OD of a tile is multiplied by one factor, listed per tile as od_scale in tiles.tsv: "
+        if let factor = settings[StatedSettings.odScale].flatMap(Double.init) {
+            let source = settings[StatedSettings.odScale] == "1" && settings[StatedSettings.detectionPreset] == DetectionPreset.qupath03.rawValue
+                ? "the qupath-0.3 preset's, OD as scanned; --od-scale sets another" : "set with --od-scale; 1: OD as scanned"
+            return perTile + "here the fixed factor \(ReportFormat.number(factor, decimals: 2)) (\(source))."
+        }
+        return perTile + "by default the tile's own, which brings hematoxylin's 99th percentile in tissue to 0.8 so that "
             + "scanners agree (it also reads a pale counterstain as a dim scan and raises weak DAB with it), or one fixed "
-            + "factor given with --od-scale (1: OD as scanned).",
-        "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
-            + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
-            + "intensity, as defined for PD-L1 IHC 22C3 pharmDx. Slide scores are computed from the summed cell "
-            + "counts of all the slide's tiles, not by averaging tile scores.",
-        "Change: \u{0394} = post \u{2212} pre for each patient, marker and score (percentage points for percentages). "
-            + "The 95% confidence interval is a bootstrap percentile interval obtained by resampling tiles with "
-            + "replacement within each slide.",
-    ]
+            + "factor given with --od-scale (1: OD as scanned)."
+    }
 
     /// The PD-L1 group rule in words, from the run's config or its recorded settings.
     private func groupRuleText() -> String? {

@@ -1,3 +1,5 @@
+import StainShiftScoring
+
 /// Display choices for `report.html`; none of them changes a score, so a report can be
 /// re-rendered with other options from `report.json` without re-scoring (`stainshift report`).
 public struct ReportOptions: Sendable, Equatable {
@@ -30,6 +32,7 @@ public struct ReportOptions: Sendable, Equatable {
     /// TPS for PD-L1 (the score its companion diagnostics report), H-score for the markers
     /// read by intensity and extent, percent positive for Ki-67.
     public static let defaultMainMetrics: [String: String] = [
-        "pdl1": "tps", "hla1": "hscore", "crt": "hscore", "hmgb1": "hscore", "ki67": "percent_positive",
+        "pdl1": ScoreFormula.tps.rawValue, "hla1": CommonScore.hscore, "crt": CommonScore.hscore, "hmgb1": CommonScore.hscore,
+        "ki67": CommonScore.percentPositive,
     ]
 }

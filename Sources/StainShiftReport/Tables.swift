@@ -7,8 +7,6 @@ import StainShiftScoring
 /// The TSV tables of a run (`docs/TABLES.md` documents every column). Rows are sorted and
 /// numbers printed with fixed decimals, so the same inputs give byte-identical files.
 public enum Tables {
-    public static let fileNames = ["tiles.tsv", "slides.tsv", "changes.tsv", "groups.tsv", "failures.tsv"]
-
     /// Writes all five tables into `directory` atomically.
     /// `scoredCells` gives the population a marker's `percent_positive` counts (the `cells_total`
     /// and `cells_positive` columns), tumour cells unless said otherwise.
@@ -40,7 +38,7 @@ public enum Tables {
     /// Marker score columns: `percent_positive` and `hscore` first, then every other score name in
     /// order of first appearance (markers sorted by name).
     static func scoreColumns(_ lists: [(marker: String, scores: [MarkerScore])]) -> [String] {
-        var names = ["percent_positive", "hscore"]
+        var names = [CommonScore.percentPositive, CommonScore.hscore]
         for item in lists.sorted(by: { $0.marker < $1.marker }) {
             for s in item.scores where !names.contains(s.name) { names.append(s.name) }
         }
@@ -51,8 +49,8 @@ public enum Tables {
         columns.map { name in
             if let s = scores.first(where: { $0.name == name }) { return number(s.value) }
             switch name {
-            case "percent_positive": return number(totals.tumour.percentPositive)
-            case "hscore": return number(totals.tumour.hScore)
+            case CommonScore.percentPositive: return number(totals.tumour.percentPositive)
+            case CommonScore.hscore: return number(totals.tumour.hScore)
             default: return "NA"
             }
         }

@@ -22,7 +22,7 @@ public enum ScoreJSON {
             ("scores", .object(marker.scores(t).map { ($0.name, .number($0.value)) })),
         ]
         if marker.formulas.contains(.tps) || marker.formulas.contains(.tpsCategoryCode) {
-            members.append(("categories", .object([("tps", .string(Marker.tpsCategory(t.tumour.percentPositive)))])))
+            members.append(("categories", .object([(ScoreFormula.tps.rawValue, .string(Marker.tpsCategory(t.tumour.percentPositive)))])))
         }
         let fraction = t.imagePixels == 0 ? 0 : Double(t.tissuePixels) / Double(t.imagePixels)
         members += [

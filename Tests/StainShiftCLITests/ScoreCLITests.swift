@@ -33,7 +33,18 @@ import Testing
         #expect(Set(bins.keys) == ["negative", "1+", "2+", "3+"])
         #expect(bins.values.reduce(0, +) == total)
         let scores = try #require(object["scores"] as? [String: Double])
-        for key in ["percent_positive", "hscore", "tps", "cps", "tps_category_code", "pixel_hscore"] { #expect(scores[key] != nil, "\(key)") }
+        // Values, not just keys: the scores follow from the bins (all cells here are tumour cells
+        // unless counted as lymphocytes, so percent_positive and TPS are positives over the total).
+        let positive = try #require(cells["positive"] as? Int)
+        #expect(positive == total - (bins["negative"] ?? 0))
+        let percent = try #require(scores["percent_positive"]), tps = try #require(scores["tps"])
+        #expect(abs(percent - 100 * Double(positive) / Double(total)) <= 1e-4)
+        #expect(tps == percent)
+        let hscore = 100 * Double((bins["1+"] ?? 0) + 2 * (bins["2+"] ?? 0) + 3 * (bins["3+"] ?? 0)) / Double(total)
+        #expect(abs((scores["hscore"] ?? .nan) - hscore) <= 1e-4)
+        #expect(try #require(scores["cps"]) >= tps && scores["cps"] ?? 101 <= 100)
+        #expect(scores["tps_category_code"] == (tps < 1 ? 0 : tps < 50 ? 1 : 2))
+        #expect((0...300).contains(try #require(scores["pixel_hscore"])))
         let tissue = try #require(object["tissue"] as? [String: Any])
         #expect((tissue["fraction"] as? Double ?? 0) > 0.3)
         #expect((object["qc"] as? [String: Any])?["flags"] is [String])

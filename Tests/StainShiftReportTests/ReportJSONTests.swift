@@ -43,7 +43,9 @@ import Testing
         #expect(object["schema_version"] as? Int == 1)
         #expect(object["research_use_only"] as? String == ReportWriter.researchUseOnly)
         let units = try #require(object["units"] as? [String: String])
-        #expect(units["delta"] != nil && units["metric.tps"] != nil && units["metric.hscore"] != nil)
+        #expect(units["delta"] == "post - pre, in the unit of the metric (percentage points for percentages)")
+        #expect(units["metric.tps"] == "% of viable tumour cells with membrane staining at any intensity (0-100)")
+        #expect(units["metric.hscore"] == "H-score, 1 x %1+ + 2 x %2+ + 3 x %3+ (0-300)")
         let summary = try #require(object["summary"] as? [String: Any])
         #expect(summary["patients"] as? Int == 6)
         #expect((summary["groups"] as? [String: Int])?["no_change"] == 2)
@@ -53,7 +55,11 @@ import Testing
         #expect(change["ci_low"] as? Double == record.ciLow)
         let tile = try #require((object["tiles"] as? [[String: Any]])?.first)
         let totals = try #require((tile["score"] as? [String: Any])?["totals"] as? [String: Any])
-        #expect(totals["primary_dab_sum"] != nil && totals["tumour_whole_cell"] != nil)
+        let first = result.tiles[0].score.totals
+        #expect(totals["primary_dab_sum"] as? Double == first.primaryDABSum)
+        let wholeCell = try #require(totals["tumour_whole_cell"] as? [String: Int])
+        #expect(wholeCell == ["negative": first.tumourWholeCell.negative, "weak": first.tumourWholeCell.weak,
+                              "moderate": first.tumourWholeCell.moderate, "strong": first.tumourWholeCell.strong])
         let settings = try #require((object["provenance"] as? [String: Any])?["settings"] as? [String: String])
         #expect(settings["camelCaseKey"] == "kept as is")
         // Every key outside the free-form dictionaries is snake_case.

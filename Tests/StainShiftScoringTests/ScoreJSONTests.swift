@@ -17,7 +17,12 @@ import Testing
         #expect(bins == ["negative": 355, "1+": 20, "2+": 25, "3+": 12])
         let scores = try #require(object["scores"] as? [String: Double])
         #expect(abs((scores["percent_positive"] ?? 0) - 13.835) < 0.001)
-        #expect(scores["tps"] != nil && scores["cps"] != nil && scores["hscore"] != nil)
+        // 57 of 412 tumour cells at 1+ or above; H-score (20 + 2 x 25 + 3 x 12) / 412 x 100; no lymphocytes.
+        #expect(abs((scores["tps"] ?? .nan) - 100 * 57 / 412.0) <= 1e-4) // JSON numbers have 4 decimals
+        #expect(abs((scores["cps"] ?? .nan) - 100 * 57 / 412.0) <= 1e-4) // JSON numbers have 4 decimals
+        #expect(abs((scores["hscore"] ?? .nan) - 100 * 106 / 412.0) <= 1e-4) // JSON numbers have 4 decimals
+        #expect(scores["tps_category_code"] == 1)
+        #expect((object["categories"] as? [String: String]) == ["tps": "1-49%"])
         #expect((object["tissue"] as? [String: Any])?["area_px"] as? Int == 77)
         #expect((object["qc"] as? [String: Any])?["flags"] as? [String] == ["low_tissue"])
         let keys = ["\"image\"", "\"marker\"", "\"cells\"", "\"scores\"", "\"tissue\"", "\"qc\""]

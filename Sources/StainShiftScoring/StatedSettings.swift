@@ -1,0 +1,35 @@
+import StainShiftCells
+
+/// The detection and scoring settings a report's methods state, as key = value text: what the
+/// preset, a fixed detection threshold, `--od-scale` and a markers file made of the defaults.
+/// Recorded in every slide part and in the provenance; the report words its methods from them.
+public enum StatedSettings {
+    /// `default`, `qupath-0.3` or `distance-watershed` (`DetectionPreset`).
+    public static let detectionPreset = "detection_preset"
+    /// A fixed detection threshold in OD, or `automatic`.
+    public static let detectionThreshold = "detection_threshold_od"
+    /// How far nuclei are grown into cells, in µm (0: no expansion).
+    public static let cellExpansion = "cell_expansion_um"
+    /// The factor every measured OD is multiplied by: `auto` (each image's own) or a number.
+    public static let odScale = "od_scale"
+    /// Followed by a marker's name: its 1+, 2+ and 3+ DAB OD thresholds and compartment.
+    public static let thresholdsPrefix = "dab_thresholds_"
+
+    /// The stated settings of `settings` with every marker of `markers`. Sizes are in µm, so the
+    /// pixel size does not change them.
+    public static func of(_ settings: ScoringSettings, markers: MarkerSet) -> [String: String] {
+        let p = settings.detection.parameters(pixelSizeMicrons: ScoringSettings.defaultPixelSizeMicrons,
+                                              threshold: settings.detectionThreshold)
+        var out = [
+            detectionPreset: settings.detection.rawValue,
+            detectionThreshold: p.threshold.map { String($0) } ?? "automatic",
+            cellExpansion: String(p.cellExpansionMicrons),
+            odScale: settings.odScale.map { String($0) } ?? (p.normaliseStains ? "auto" : "1"),
+        ]
+        for marker in markers.markers {
+            let t = marker.thresholds
+            out[thresholdsPrefix + marker.name] = "1+ \(t.weak), 2+ \(t.moderate), 3+ \(t.strong) (\(marker.primary.rawValue))"
+        }
+        return out
+    }
+}

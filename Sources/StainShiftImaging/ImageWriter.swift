@@ -6,10 +6,13 @@ import Foundation
 public enum ImageWriter {
     /// RGB PNG: 8-bit, or 16-bit for 16-bit images (written as stored; StainShift's reader
     /// ignores the linear gAMA chunk libpng adds, so the samples round-trip exactly).
+    /// The image's pixel size, when known, goes into a pHYs chunk (pixels per metre), which
+    /// StainShift's reader and QuPath take as the calibration.
     public static func writePNG(_ image: RGBImage, to path: String) throws(ImagingError) {
         switch image.samples {
         case .uint8(let samples):
-            try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path)
+            try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path,
+                         pixelSizeMicrons: image.pixelSizeMicrons)
         case .uint16(let samples):
             try writePNG16(width: image.width, height: image.height, samples: samples, to: path)
         }
@@ -35,7 +38,8 @@ public enum ImageWriter {
         try AtomicFile.commit(temporary, to: path)
     }
 
-    static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String) throws(ImagingError) {
+    static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String,
+                         pixelSizeMicrons: Double? = nil) throws(ImagingError) {
         guard width > 0, height > 0, bytes.count == width * height * channels else {
             throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")
         }
@@ -51,6 +55,12 @@ public enum ImageWriter {
         guard ok != 0 else {
             unlink(temporary)
             throw ImagingError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
+        }
+        if let um = PixelSize.plausible(pixelSizeMicrons) {
+            do { try PNGChunk.insertPhysicalSize(micronsPerPixel: um, into: temporary) } catch {
+                unlink(temporary)
+                throw ImagingError(path: path, reason: "cannot write PNG: \(error.reason)")
+            }
         }
         try AtomicFile.commit(temporary, to: path)
     }

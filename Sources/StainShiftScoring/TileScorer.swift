@@ -81,10 +81,6 @@ extension TileScorer {
                 ?? (marker.nuclearStain ? CellParameters.defaultODSumThreshold : CellParameters.defaultHematoxylinThreshold)
             // --od-scale auto: the image's own factor for detection and measurement alike.
             p.normaliseStains = settings.odScale == nil
-            // The contrast check was chosen on normalised OD of the two OS-2 scans; on the dev set it
-            // drops pale hematoxylin-only nuclei next to dark DAB-filled ones (BCData Ki67 index error 12.0
-            // points without it, 15.5 with it).
-            if marker.nuclearStain { p.minNucleusContrast = nil }
         case .distanceWatershed:
             p.channel = marker.nuclearStain ? .hematoxylinPlusDAB : .hematoxylin
         case .qupath03:

@@ -91,7 +91,7 @@ struct CLIFailure: Error, CustomStringConvertible {
         }
         #expect(try header("tiles.tsv").prefix(8) == ["patient", "timepoint", "marker", "image", "cells_total",
                                                       "cells_positive", "percent_positive", "hscore"])
-        #expect(try header("tiles.tsv").suffix(4) == ["pixel_size", "qc_flags", "sha256", "od_scale"])
+        #expect(try header("tiles.tsv").suffix(4) == ["qc_flags", "sha256", "od_scale", "pixel_size_source"])
         #expect(try SyntheticRun.rows(out.appendingPathComponent("tiles.tsv")).allSatisfy { Double($0["od_scale"] ?? "") ?? 0 > 0 })
         // A slide's od_scale is the median of its tiles' (two tiles here: their mean).
         let tiles = try SyntheticRun.rows(out.appendingPathComponent("tiles.tsv"))
@@ -237,7 +237,7 @@ struct CLIFailure: Error, CustomStringConvertible {
             #expect(r.status == 0, "\(r.stderr)")
             return try #require(try SyntheticRun.rows(out.appendingPathComponent("groups.tsv")).first)
         }
-        let auto = try group([]), fixed = try group(["--od-scale", "1"])
+        let auto = try group(["--od-scale", "auto"]), fixed = try group([])   // 1 is the default
         #expect(auto["pdl1_group"] == "increase" && auto["flags"] == "od_scale_drift", "\(auto)")
         #expect(auto["rationale"]?.contains("--od-scale 1") == true)
         #expect(fixed["pdl1_group"] == "no_change" && fixed["flags"] == "", "\(fixed)")

@@ -41,12 +41,25 @@ import StainShiftSynth
     @Test func presetsAndThresholdsReachTheDetector() {
         var settings = ScoringSettings()
         let standard = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: 0.5, settings: settings)
+        // Nuclear markers: the OD sum at a fixed threshold, OD as scanned (no per-image factor).
         #expect(standard == {
-            var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .hematoxylinPlusDAB; return p
+            var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .opticalDensitySum
+            p.threshold = CellParameters.defaultODSumThreshold; p.measurementODScale = 1; return p
         }())
+        #expect(TileScorer.cellParameters(for: .pdl1, pixelSizeMicrons: 0.5, settings: settings) == {
+            var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .hematoxylin
+            p.threshold = CellParameters.defaultHematoxylinThreshold; p.measurementODScale = 1; return p
+        }())
+        // --od-scale auto: the image's own factor, for detection and measurement.
+        var auto = settings
+        auto.odScale = nil
+        let normalised = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: 0.5, settings: auto)
+        #expect(normalised.normaliseStains && normalised.measurementODScale == nil)
         settings.detection = .qupath03
         let qupath = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: 0.5, settings: settings)
-        #expect(qupath == .qupath03(pixelSizeMicrons: 0.5, detectionThreshold: 0.2))
+        #expect(qupath == {
+            var p = CellParameters.qupath03(pixelSizeMicrons: 0.5, detectionThreshold: 0.2); p.measurementODScale = 1; return p
+        }())
         #expect(qupath.channel == .opticalDensitySum && qupath.cellExpansionMicrons == 0)
         settings.detectionThreshold = 0.4
         #expect(TileScorer.cellParameters(for: .pdl1, pixelSizeMicrons: 0.5, settings: settings).threshold == 0.4)

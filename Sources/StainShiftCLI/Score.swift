@@ -24,6 +24,7 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         if page < 0 { throw ValidationError("--page must be 0 or more") }
+        try validateTileSize(tileSize)
         if json == "-" && cells == "-" { throw ValidationError("--json and --cells cannot both write to stdout") }
     }
 

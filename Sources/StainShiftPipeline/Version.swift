@@ -4,6 +4,7 @@ public enum StainShiftVersion {
     /// Revision of the scoring algorithms, bumped whenever the same image and settings can score
     /// differently; part of every resume-cache key, so `--resume` never reuses a score made by
     /// older code. 2: the last hole filling of nucleus detection keeps diagonal watershed lines
-    /// open (touching nuclei are split).
-    public static let scoringRevision = 2
+    /// open (touching nuclei are split). 3: OD against the glass white, no per-image OD factor,
+    /// fixed detection thresholds, pixel size estimated from the nuclei when undeclared.
+    public static let scoringRevision = 3
 }

@@ -47,7 +47,8 @@ import StainShiftTissue
     @Test func sixteenBitTileScores() {
         let (image, _) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 128, height: 128), seed: 4)
         guard case .uint8(let s) = image.samples else { Issue.record("synthetic tiles are 8-bit"); return }
-        let wide = RGBImage(width: 128, height: 128, samples: .uint16(s.map { UInt16($0) * 257 }))
+        let wide = RGBImage(width: 128, height: 128, samples: .uint16(s.map { UInt16($0) * 257 }),
+                            pixelSizeMicrons: image.pixelSizeMicrons)
         let a = TileScorer.score(image, name: "8", marker: .ki67, settings: ScoringSettings())
         let b = TileScorer.score(wide, name: "16", marker: .ki67, settings: ScoringSettings())
         #expect(a.totals.cellsTotal > 0)
@@ -75,7 +76,7 @@ import StainShiftTissue
             out.replaceSubrange((3 * y * w)..<(3 * y * w + 3 * a.width), with: sa[(3 * y * a.width)..<(3 * (y + 1) * a.width)])
             out.replaceSubrange((3 * y * w + 3 * a.width)..<(3 * (y + 1) * w), with: sb[(3 * y * b.width)..<(3 * (y + 1) * b.width)])
         }
-        return RGBImage(width: w, height: a.height, samples: .uint8(out))
+        return RGBImage(width: w, height: a.height, samples: .uint8(out), pixelSizeMicrons: a.pixelSizeMicrons)
     }
 
     /// Truth label maps of two tiles side by side (labels of the right tile shifted).

@@ -71,36 +71,6 @@ def write_lists(devset, out):
     return path, rows_all
 
 
-def convert_unreadable(binary, python, devset, rows, lists):
-    """Rows whose image stainshift cannot read (JPEG files, today) pointed at a lossless PNG of the
-    decoded pixels, made with Pillow in the peer's interpreter; returns (rows, converted sources)."""
-    folder = os.path.join(os.path.dirname(lists), 'converted')
-    out, converted = [], set()
-    probe = {}
-    for image, labels, source, complete in rows:
-        path = os.path.normpath(os.path.join(lists, image))
-        ext = os.path.splitext(path)[1].lower()
-        if ext not in probe:
-            probe[ext] = subprocess.run([binary, 'info', path], capture_output=True).returncode == 0
-        if probe[ext] or python is None:
-            out.append((image, labels, source, complete))
-            continue
-        dest = os.path.join(folder, source, 'images', os.path.splitext(os.path.basename(path))[0] + '.png')
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if not os.path.exists(dest):
-            subprocess.run([python, '-c', 'import sys; from PIL import Image; Image.open(sys.argv[1]).convert("RGB").save(sys.argv[2])',
-                            path, dest], check=True)
-        converted.add(source)
-        out.append((os.path.relpath(dest, lists), labels, source, complete))
-    return out, converted
-
-
-def write_list(path, rows):
-    with open(path, 'w') as f:
-        f.write('image\tannotations\tsource\tcomplete\n')
-        f.writelines('\t'.join(r) + '\n' for r in rows)
-
-
 def evaluate(binary, listing, json_out, threads, extra=()):
     cmd = [binary, 'evaluate', '--annotations', listing, '--marker', 'ki67', '--json', json_out,
            '--threads', str(threads), '--quiet', '--keep-going'] + list(extra)
@@ -171,16 +141,16 @@ def peer_python():
     return py
 
 
-def run_peer(binary, peer, python, rows, original, lists, out, threads):
+def run_peer(binary, peer, python, rows, lists, out, threads):
     """The peer on every image (`peer_cells.py`, one process per thread), then its cells through
     `stainshift evaluate` with a list whose `detections` column names them: the same matching and
     metrics as StainShift's. Returns the evaluation document."""
     folder = os.path.join(out, 'peer')
     os.makedirs(folder, exist_ok=True)
     jobs = []
-    for (image, labels, source, complete), (first, _, _, _) in zip(rows, original):
+    for image, labels, source, complete in rows:
         stem = source + '__' + os.path.splitext(os.path.basename(image))[0]
-        jobs.append((os.path.normpath(os.path.join(lists, first)), stem, (image, labels, source, complete)))
+        jobs.append((os.path.normpath(os.path.join(lists, image)), stem, (image, labels, source, complete)))
     chunks = [jobs[k::threads] for k in range(threads)]
     procs = []
     for chunk in chunks:
@@ -245,15 +215,8 @@ def main():
         return 1
     os.makedirs(a.out, exist_ok=True)
     listing, rows = write_lists(a.devset, a.out)
-    original = list(rows)
     log('%d images from %s; lists in %s' % (len(rows), a.devset, os.path.dirname(listing)))
     python = None if a.no_peer else peer_python()
-    rows, converted = convert_unreadable(a.bin, python, a.devset, rows, os.path.dirname(listing))
-    if converted:
-        listing = os.path.join(os.path.dirname(listing), 'ALL-readable.tsv')
-        write_list(listing, rows)
-        print('*** NOTE: stainshift cannot read these sources\' JPEG files; they were evaluated from PNG copies of '
-              'the decoded pixels (Pillow): %s ***' % ', '.join(sorted(converted)))
 
     default = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift.json'), a.threads,
                        ['--table', os.path.join(a.out, 'stainshift_images.tsv')])
@@ -261,7 +224,7 @@ def main():
     peer_script = os.path.join(os.path.dirname(a.devset), 'peers', 'textbook_skimage.py')
     if python and os.path.exists(peer_script):
         log('textbook peer on %d images' % len(rows))
-        peer = run_peer(a.bin, peer_script, python, rows, original, os.path.dirname(listing), a.out, a.threads)
+        peer = run_peer(a.bin, peer_script, python, rows, os.path.dirname(listing), a.out, a.threads)
 
     table = []
     for name, s in list(default['sources'].items()) + [('overall', default['overall'])]:

@@ -10,7 +10,7 @@ struct SynthMosaic: ParsableCommand {
         commandName: "mosaic",
         abstract: "Write N x N copies of one tile as a tiled (256 px, LZW) TIFF, band by band.",
         discussion: Help.discussion(examples: [
-            "stainshift synth tile tile.png --marker pdl1 --positive 40 && stainshift synth mosaic tile.png big.tiff --copies 8",
+            "stainshift synth mosaic tile.png big.tiff --copies 8",
         ]))
 
     @Argument(help: "The tile: a TIFF or PNG (8-bit RGB).") var tile: String

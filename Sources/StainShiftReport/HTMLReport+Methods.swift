@@ -108,10 +108,14 @@ extension HTMLReport {
         case DetectionPreset.qupath03.rawValue: "as QuPath 0.3 positive cell detection does (on the optical density sum, preset qupath-0.3)"
         case DetectionPreset.distanceWatershed.rawValue: "by threshold and distance-transform watershed on the hematoxylin channel (hematoxylin + DAB "
             + "for nuclear markers; preset distance-watershed)"
-        default: "on the hematoxylin channel (hematoxylin + DAB for nuclear markers; preset \(preset))"
+        default: "on the optical density sum for nuclear markers (a blue and a DAB-filled nucleus alike) and on "
+            + "hematoxylin for membrane and cytoplasmic markers (preset \(preset))"
         }
-        let threshold = settings[StatedSettings.detectionThreshold].flatMap(Double.init)
+        var threshold = settings[StatedSettings.detectionThreshold].flatMap(Double.init)
             .map { "a fixed detection threshold of \(ReportFormat.number($0, decimals: 2)) OD" } ?? "an automatic detection threshold"
+        if let h = settings[StatedSettings.detectionThresholdHematoxylin].flatMap(Double.init) {
+            threshold += " (\(ReportFormat.number(h, decimals: 2)) OD on hematoxylin)"
+        }
         let cells = expansion > 0
             ? "expanded into cells by up to \(ReportFormat.number(expansion, decimals: 1)) \u{00B5}m"
             : "not expanded (cell expansion 0 \u{00B5}m: each cell is its nucleus, as in QuPath with no cell expansion)"
@@ -123,12 +127,17 @@ extension HTMLReport {
         let perTile = "Intensity: before binning, every OD of a tile is multiplied by one factor, listed per tile as od_scale in tiles.tsv: "
         if let factor = settings[StatedSettings.odScale].flatMap(Double.init) {
             let source = settings[StatedSettings.odScale] == "1" && settings[StatedSettings.detectionPreset] == DetectionPreset.qupath03.rawValue
-                ? "the qupath-0.3 preset's, OD as scanned; --od-scale sets another" : "set with --od-scale; 1: OD as scanned"
-            return perTile + "here the fixed factor \(ReportFormat.number(factor, decimals: 2)) (\(source))."
+                ? "the qupath-0.3 preset's, OD as scanned; --od-scale sets another"
+                : settings[StatedSettings.odScale] == "1" ? "the default: each nucleus's own DAB, OD as scanned; --od-scale auto normalises each tile"
+                : "set with --od-scale; 1: OD as scanned"
+            let white = settings[StatedSettings.background] == "estimated"
+                ? " OD is read against the white point measured on each image's glass (the bit depth's maximum when a tile has none)."
+                : ""
+            return perTile + "here the fixed factor \(ReportFormat.number(factor, decimals: 2)) (\(source))." + white
         }
-        return perTile + "by default the tile's own, which brings hematoxylin's 99th percentile in tissue to 0.8 so that "
-            + "scanners agree (it also reads a pale counterstain as a dim scan and raises weak DAB with it), or one fixed "
-            + "factor given with --od-scale (1: OD as scanned)."
+        return perTile + "each tile's own (--od-scale auto), which brings hematoxylin's 99th percentile in tissue to 0.8 so "
+            + "that scanners agree; it also reads a pale counterstain as a dim scan and raises weak DAB with it (the "
+            + "default, 1, reads OD as scanned)."
     }
 
     /// The PD-L1 group rule in words, from the run's config or its recorded settings.

@@ -12,20 +12,31 @@ public enum StatedSettings {
     public static let cellExpansion = "cell_expansion_um"
     /// The factor every measured OD is multiplied by: `auto` (each image's own) or a number.
     public static let odScale = "od_scale"
+    /// The white point: `estimated` (from each image's glass), `fixed` (the bit depth's max) or a number.
+    public static let background = "background"
+    /// The default preset's threshold on hematoxylin for membrane and cytoplasmic markers.
+    public static let detectionThresholdHematoxylin = "detection_threshold_hematoxylin_od"
     /// Followed by a marker's name: its 1+, 2+ and 3+ DAB OD thresholds and compartment.
     public static let thresholdsPrefix = "dab_thresholds_"
 
     /// The stated settings of `settings` with every marker of `markers`. Sizes are in µm, so the
     /// pixel size does not change them.
     public static func of(_ settings: ScoringSettings, markers: MarkerSet) -> [String: String] {
-        let p = settings.detection.parameters(pixelSizeMicrons: ScoringSettings.defaultPixelSizeMicrons,
-                                              threshold: settings.detectionThreshold)
+        // As the scorer sets them (the default preset's threshold depends on the marker's stain:
+        // stated for a nuclear marker, the membrane markers' hematoxylin threshold beside it).
+        let p = TileScorer.cellParameters(for: .ki67, pixelSizeMicrons: ScoringSettings.defaultPixelSizeMicrons,
+                                          settings: settings)
         var out = [
             detectionPreset: settings.detection.rawValue,
             detectionThreshold: p.threshold.map { String($0) } ?? "automatic",
             cellExpansion: String(p.cellExpansionMicrons),
-            odScale: settings.odScale.map { String($0) } ?? (p.normaliseStains ? "auto" : "1"),
+            odScale: settings.odScale.map { String(format: "%g", $0) } ?? "auto",
+            background: settings.background.map { String(format: "%g", $0) }
+                ?? (settings.estimatesBackground && settings.detection == .standard ? "estimated" : "fixed"),
         ]
+        if settings.detection == .standard, settings.detectionThreshold == nil {
+            out[detectionThresholdHematoxylin] = String(CellParameters.defaultHematoxylinThreshold)
+        }
         for marker in markers.markers {
             let t = marker.thresholds
             out[thresholdsPrefix + marker.name] = "1+ \(t.weak), 2+ \(t.moderate), 3+ \(t.strong) (\(marker.primary.rawValue))"

@@ -42,7 +42,7 @@ import Testing
             for code in ["0   success", "1   runtime error", "64  usage error"] {
                 #expect(r.stdout.contains("  \(code)"), "\(name): \(code)")
             }
-            let batch = ["run", "score-slide", "cohort"].contains(name)
+            let batch = ["run", "score-slide", "cohort", "evaluate"].contains(name)
             #expect(r.stdout.contains("  3   some inputs failed") == batch, "\(name)")
         }
     }

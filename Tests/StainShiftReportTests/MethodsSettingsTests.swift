@@ -38,10 +38,14 @@ import Testing
     @Test func defaultsAreStatedAsTheDefaults() throws {
         let (result, html) = try Self.run(.standard())
         #expect(result.provenance.settings[StatedSettings.cellExpansion] == "5.0")
-        #expect(result.provenance.settings[StatedSettings.odScale] == "auto")
+        #expect(result.provenance.settings[StatedSettings.odScale] == "1")
+        #expect(result.provenance.settings[StatedSettings.detectionThreshold] == "0.15")
+        #expect(result.provenance.settings[StatedSettings.background] == "estimated")
         #expect(html.contains("expanded into cells by up to 5.0 \u{00B5}m"))
-        #expect(html.contains("an automatic detection threshold"))
-        #expect(html.contains("by default the tile&#39;s own") || html.contains("by default the tile's own"))
+        #expect(html.contains("a fixed detection threshold of 0.15 OD (0.10 OD on hematoxylin)"))
+        #expect(html.contains("on the optical density sum for nuclear markers"))
+        #expect(html.contains("here the fixed factor 1.00 (the default: each nucleus"))
+        #expect(html.contains("measured on each image"))
     }
 
     @Test func markerFileThresholdsAreTheOnesStated() throws {

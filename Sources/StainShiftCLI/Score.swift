@@ -9,6 +9,7 @@ struct Score: ParsableCommand {
         discussion: Help.discussion(examples: [
             "stainshift score tile.png --marker pdl1 --json -",
             "stainshift score tile.png --marker pdl1 --json t.json --overlay overlay.png",
+            "stainshift score tile.png --marker pdl1 --json t.json --regions tumour.geojson --region-class Tumor --cells-geojson cells.geojson",
             "stainshift score ki67.tif --marker ki67 --preset qupath-0.3 --json -",
         ]))
 
@@ -16,6 +17,12 @@ struct Score: ParsableCommand {
     @OptionGroup var scoring: ScoreOptions
     @Option(help: "JSON output file, or - for stdout.") var json: String = "-"
     @Option(help: "Per-cell table (TSV, QuPath-like columns), or - for stdout.") var cells: String?
+    @Option(name: .customLong("cells-geojson"), help: "The counted cells (those of cells.total) as a QuPath-importable GeoJSON FeatureCollection: cell and nucleus outlines in image pixels, class and bin, measurements; or - for stdout.")
+    var cellsGeoJSON: String?
+    @Option(help: "QuPath GeoJSON annotations: count only the cells whose centre lies inside them (Ignore* regions left out), and report each region.")
+    var regions: String?
+    @Option(name: .customLong("region-class"), help: "With --regions: only the regions of this class (e.g. Tumor).")
+    var regionClass: String?
     @Option(help: "Overlay PNG: nuclei coloured by bin, lymphocytes green, membrane rings for membrane markers. Tiled images up to 8192 x 8192 px; larger ones are refused (exit 64) rather than drawn as an image-sized picture.") var overlay: String?
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
     @Option(help: "Analysis tile edge in px (at least 256): a larger image is scored tile by tile by region reads, skipping tiles without tissue, each cell counted once; it changes how, not what is found.")
@@ -25,15 +32,24 @@ struct Score: ParsableCommand {
     func validate() throws {
         if page < 0 { throw ValidationError("--page must be 0 or more") }
         try validateTileSize(tileSize)
-        if json == "-" && cells == "-" { throw ValidationError("--json and --cells cannot both write to stdout") }
+        let stdout = [("--json", json), ("--cells", cells), ("--cells-geojson", cellsGeoJSON)].filter { $0.1 == "-" }.map(\.0)
+        if stdout.count > 1 { throw ValidationError("\(stdout.joined(separator: " and ")) cannot both write to stdout") }
+        if regionClass != nil && regions == nil { throw ValidationError("--region-class needs --regions") }
     }
 
     func run() throws {
         try failing("score") {
             let (chosen, settings) = try scoring.resolve("score")
+            // A bad regions file is bad input (exit 1), found before any pixel is read.
+            var filter: RegionScoring?
+            if let regions {
+                do throws(EvaluationError) {
+                    filter = RegionScoring(regions: try GeoJSONRegions.read(regions), regionClass: regionClass)
+                } catch { throw CommandFailure(command: "score", detail: error.description) }
+            }
             if let info = try? ImageReader.info(image, page: page),
                TiledScorer.needsTiling(width: info.width, height: info.height, tileSize: tileSize) {
-                return try scoreTiled(marker: chosen, settings: settings)
+                return try scoreTiled(marker: chosen, settings: settings, filter: filter)
             }
             let start = Date()
             let img = try ImageReader.read(image, options: ReadOptions(page: page))
@@ -50,8 +66,10 @@ struct Score: ParsableCommand {
                             + (analysis.score.pixelSizeSource == .estimated ? "estimated from the nuclei" : "assumed")
                             + " as \(String(format: "%.3g", analysis.score.pixelSizeMicrons)) µm (give --pixel-size if known)")
             }
-            try Output.write(ScoreJSON.render(analysis.score, marker: chosen, stains: settings.stains), to: json)
-            if let cells { try Output.write(CellTable.tsv(analysis), to: cells) }
+            let cellList = analysis.segmentation.cells
+            let outlines = cellsGeoJSON == nil ? [] : CellOutline.outlines(analysis.segmentation, cells: cellList)
+            try writeResults(analysis.score, cells: cellList, calls: analysis.calls, outlines: outlines,
+                             marker: chosen, settings: settings, filter: filter)
             if let overlay, let img = picture { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
         }
     }
@@ -59,10 +77,11 @@ struct Score: ParsableCommand {
 
 extension Score {
     /// An image larger than `--tile-size`: scored by `TiledScorer`, cells and overlay in image coordinates.
-    func scoreTiled(marker chosen: Marker, settings: ScoringSettings) throws {
+    func scoreTiled(marker chosen: Marker, settings: ScoringSettings, filter: RegionScoring?) throws {
         var scorer = TiledScorer(marker: chosen, settings: settings, tileSize: tileSize)
         scorer.page = page
-        scorer.keepCells = cells != nil
+        scorer.keepCells = cells != nil || cellsGeoJSON != nil || filter != nil
+        scorer.keepOutlines = cellsGeoJSON != nil
         scorer.drawOverlay = overlay != nil
         scorer.progress = .automatic
         let start = Date()
@@ -73,11 +92,42 @@ extension Score {
                 + result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
-        try Output.write(ScoreJSON.render(result.score, marker: chosen, stains: settings.stains), to: json)
-        if let cells {
-            try Output.write(CellTable.tsv(cells: result.cells, calls: result.calls, marker: chosen,
-                                           pixelSizeMicrons: result.score.pixelSizeMicrons), to: cells)
-        }
+        try writeResults(result.score, cells: result.cells, calls: result.calls, outlines: result.outlines,
+                         marker: chosen, settings: settings, filter: filter)
         if let overlay, let picture = result.overlay { try ImageWriter.writePNG(picture, to: overlay) }
+    }
+
+    /// The score JSON, `--cells` and `--cells-geojson`; with `--regions`, of the cells inside the
+    /// regions only, and the JSON gains `regions`.
+    func writeResults(_ score: TileScore, cells cellList: [Cell], calls: [CellCall], outlines: [CellOutline],
+                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?) throws {
+        var score = score, cellList = cellList, calls = calls, outlines = outlines
+        var regionsJSON: JSONText?
+        if let filter {
+            let applied = filter.apply(score, cells: cellList, calls: calls)
+            score = applied.score
+            // too_few_cells follows the cells left in the regions.
+            var flags = Set(score.qcFlags)
+            if marker.scoredCells(score.totals).total < settings.minimumCells { flags.insert(.tooFewCells) } else { flags.remove(.tooFewCells) }
+            score.qcFlags = flags.sorted()
+            cellList = applied.kept.map { cellList[$0] }
+            calls = applied.kept.map { calls[$0] }
+            if !outlines.isEmpty { outlines = applied.kept.map { outlines[$0] } }
+            regionsJSON = RegionScoring.json(applied.regions, marker: marker, pixelSizeMicrons: score.pixelSizeMicrons)
+        }
+        var value = ScoreJSON.value(score, marker: marker, stains: settings.stains)
+        if let regionsJSON, case .object(var members) = value {
+            members.append(("regions", regionsJSON))
+            value = .object(members)
+        }
+        try Output.write(value.render() + "\n", to: json)
+        if let cells {
+            try Output.write(CellTable.tsv(cells: cellList, calls: calls, marker: marker,
+                                           pixelSizeMicrons: score.pixelSizeMicrons), to: cells)
+        }
+        if let cellsGeoJSON {
+            try Output.write(CellGeoJSON.render(cells: cellList, calls: calls, outlines: outlines, marker: marker,
+                                                pixelSizeMicrons: score.pixelSizeMicrons, image: image), to: cellsGeoJSON)
+        }
     }
 }

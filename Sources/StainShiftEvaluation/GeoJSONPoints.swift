@@ -2,36 +2,21 @@ import Foundation
 
 /// Expert points from a QuPath GeoJSON export (`QuPathTypeAdapters`): a FeatureCollection, a single
 /// Feature or an array of Features; Point and MultiPoint geometries (other geometries are skipped);
+/// with `polygonCentroids`, Polygon and MultiPolygon give their centroids;
 /// the label is the classification's name, given as `{"name": ...}` or as a bare string. QuPath
 /// writes `NaN` and `Infinity` for missing measurements, which plain JSON lacks: they read as null.
 public enum GeoJSONPoints {
-    public static func read(_ path: String) throws(EvaluationError) -> [AnnotationPoint] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw EvaluationError(path: path, reason: exists ? "cannot be read" : "no such file")
-        }
-        return try parse(data, path: path)
+    public static func read(_ path: String, polygonCentroids: Bool = false) throws(EvaluationError) -> [AnnotationPoint] {
+        try parse(GeoJSONDocument.data(path), path: path, polygonCentroids: polygonCentroids)
     }
 
-    /// Points of a GeoJSON document (`path` only names it in errors).
-    public static func parse(_ data: Data, path: String) throws(EvaluationError) -> [AnnotationPoint] {
-        let root: Any
-        do { root = try JSONSerialization.jsonObject(with: nullingNonFinite(data), options: [.fragmentsAllowed]) } catch {
-            throw EvaluationError(path: path, reason: "malformed JSON")
-        }
-        let features: [Any]
-        if let array = root as? [Any] {
-            features = array
-        } else if let object = root as? [String: Any], object["type"] as? String == "FeatureCollection" {
-            guard let list = object["features"] as? [Any] else {
-                throw EvaluationError(path: path, reason: "FeatureCollection without a 'features' array")
-            }
-            features = list
-        } else if let object = root as? [String: Any], object["type"] as? String == "Feature" {
-            features = [object]
-        } else {
-            throw EvaluationError(path: path, reason: "not GeoJSON (expected a FeatureCollection, a Feature or an array of Features)")
-        }
+    /// Points of a GeoJSON document (`path` only names it in errors). With `polygonCentroids`, a
+    /// Polygon or MultiPolygon also gives a point, its area-weighted centroid (holes subtracted), that
+    /// of the nucleus for a cell with a `nucleusGeometry`: how `--cells-geojson` cells read back as
+    /// points. Vertices are QuPath's pixel corners, so a centroid sits half a pixel right and below
+    /// StainShift's pixel-index centroids.
+    public static func parse(_ data: Data, path: String, polygonCentroids: Bool = false) throws(EvaluationError) -> [AnnotationPoint] {
+        let features = try GeoJSONDocument.features(data, path: path)
         var points: [AnnotationPoint] = []
         for (k, item) in features.enumerated() {
             guard let feature = item as? [String: Any], let geometry = feature["geometry"] as? [String: Any],
@@ -47,6 +32,12 @@ public enum GeoJSONPoints {
             switch type {
             case "Point":
                 points.append(try point(geometry["coordinates"]))
+            case "Polygon" where polygonCentroids, "MultiPolygon" where polygonCentroids:
+                // A QuPath cell is found by its nucleus, as an expert point marks it.
+                let nucleus = (feature["properties"] as? [String: Any])?["nucleusGeometry"] as? [String: Any]
+                let shape = try RegionShape.parse(nucleus ?? geometry, path: path, feature: k + 1)
+                guard let c = shape.centroid else { continue }
+                points.append(AnnotationPoint(x: c.x, y: c.y, label: label))
             case "MultiPoint":
                 guard let list = geometry["coordinates"] as? [Any] else {
                     throw EvaluationError(path: path, reason: "feature \(k + 1): MultiPoint coordinates are not a list")

@@ -34,6 +34,8 @@ public struct TiledScorer: Sendable {
     public var progress: ProgressReporter.Mode = .quiet
     /// Keep every counted cell (image coordinates) for `--cells`.
     public var keepCells = false
+    /// With `keepCells`, also trace each kept cell's outline (`CellOutline`) for `--cells-geojson`.
+    public var keepOutlines = false
     /// Draw the overlay (`ScoreOverlay`) tile by tile into one image-sized picture.
     public var drawOverlay = false
     /// Keep each worker's tile buffers for its next tile (`BufferPool`): saves the page faults of
@@ -62,6 +64,8 @@ public struct TiledScorer: Sendable {
         /// Counted cells in image coordinates, grid order, labelled 1, 2, ... (with `keepCells`).
         public var cells: [Cell] = []
         public var calls: [CellCall] = []
+        /// Per kept cell, its outline in image coordinates (with `keepOutlines`).
+        public var outlines: [CellOutline] = []
         public var overlay: RGBImage?
         /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
@@ -111,12 +115,14 @@ public struct TiledScorer: Sendable {
         let slots = ResultSlots<Swift.Result<TileOutcome, PipelineError>>(count: jobs.count)
         let next = TileCounter()
         let (marker, keepCells, page, perTile, reuse) = (self.marker, self.keepCells, self.page, tileSettings, reuseBuffers)
+        let keepOutlines = keepCells && self.keepOutlines
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let pool = reuse ? BufferPool() : .passThrough
             while let j = next.take(below: jobs.count) {
                 let tile = grid.tiles[jobs[j]]
                 slots.set(j, Self.analyse(tile, path: path, name: name, page: page, marker: marker, settings: perTile,
-                                          pool: pool, keepCells: keepCells, canvas: canvas))
+                                          pool: pool, keepCells: keepCells, keepOutlines: keepOutlines,
+                                          canvas: canvas))
                 reporter.tileDone()
                 // Freed tile buffers go back to the system, so a worker's next tile (of another
                 // size at the image's edge, or on another thread's heap) does not grow the process.
@@ -145,6 +151,7 @@ public struct TiledScorer: Sendable {
                     c.label = Int32(truncatingIfNeeded: result.cells.count + 1); k.label = c.label
                     result.cells.append(c); result.calls.append(k)
                 }
+                result.outlines += o.outlines
             }
         }
         result.overlay = canvas?.image(pixelSizeMicrons: info.pixelSizeMicrons)
@@ -173,10 +180,11 @@ public struct TiledScorer: Sendable {
         var score: TileScore
         var cells: [Cell] = []
         var calls: [CellCall] = []
+        var outlines: [CellOutline] = []
     }
 
     static func analyse(_ tile: TileGrid.Tile, path: String, name: String, page: Int, marker: Marker,
-                        settings: ScoringSettings, pool: BufferPool, keepCells: Bool,
+                        settings: ScoringSettings, pool: BufferPool, keepCells: Bool, keepOutlines: Bool = false,
                         canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
         let r = tile.read
         let image: RGBImage
@@ -199,6 +207,10 @@ public struct TiledScorer: Sendable {
                 var c = c; c.centroidX += Double(r.x); c.centroidY += Double(r.y); return c
             }
             outcome.calls = analysis.calls
+            if keepOutlines {
+                outcome.outlines = CellOutline.outlines(analysis.segmentation, cells: analysis.segmentation.cells)
+                    .map { $0.offset(dx: r.x, dy: r.y) }
+            }
         }
         analysis.recycle(into: pool)
         return .success(outcome)

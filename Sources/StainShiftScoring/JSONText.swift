@@ -34,6 +34,16 @@ public indirect enum JSONText: Sendable, Equatable {
         }
     }
 
+    /// On one line without spaces: one GeoJSON feature per line in `--cells-geojson`.
+    public func compact() -> String {
+        switch self {
+        case .object(let members):
+            return "{" + members.map { JSONText.quote($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        default: return render()
+        }
+    }
+
     /// Up to 4 decimals, trailing zeros dropped; non-finite values (never expected) print as 0.
     public static func number(_ v: Double) -> String {
         guard v.isFinite else { return "0" }

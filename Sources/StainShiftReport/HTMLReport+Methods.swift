@@ -23,8 +23,10 @@ extension HTMLReport {
 
             w.element("h3", [:], "How the scores are made")
             for paragraph in Self.methodsText(p.settings) { w.element("p", [:], paragraph) }
-            w.element("p", [:], "Numbers in this report are written with \(ReportFormat.decimals) decimals, exactly as in "
-                      + "tiles.tsv, slides.tsv, changes.tsv and groups.tsv; \(ReportFormat.missing) marks a value that does not exist.")
+            w.element("p", [:], "Numbers in this report are rounded for reading: percentages, percentage-point changes and "
+                      + "H-scores to one decimal, counts as integers, TPS categories by name, other scores (OD means, ratios) "
+                      + "to three decimals; tiles.tsv, slides.tsv, changes.tsv and groups.tsv keep \(ReportFormat.decimals) "
+                      + "decimals. \(ReportFormat.missing) marks a value that does not exist.")
 
             w.element("h3", [:], "PD-L1 groups and benefit rules")
             if let rule = groupRuleText() { w.element("p", ["class": "group-rule"], rule) }
@@ -200,7 +202,7 @@ extension HTMLReport {
                         w.wrap("td") { $0.element("code", [:], signal.id) }
                         w.element("td", [:], MetricInfo.markerName(signal.marker))
                         w.element("td", [:], signal.metric)
-                        w.element("td", ["class": "num"], ReportFormat.number(signal.minDelta))
+                        w.element("td", ["class": "num"], ReportFormat.shownChange(signal.minDelta, metric: signal.metric))
                         w.element("td", [:], signal.description)
                     }
                 }

@@ -38,13 +38,13 @@ extension HTMLReport {
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "TPS: ")
-                    w.write("\(ReportFormat.number(view.tps(patient, .pre))) \u{2192} \(ReportFormat.number(view.tps(patient, .post)))")
+                    w.write("\(ReportFormat.shown(view.tps(patient, .pre), metric: "tps")) \u{2192} \(ReportFormat.shown(view.tps(patient, .post), metric: "tps"))")
                     if call.tpsCategoryPre != nil || call.tpsCategoryPost != nil { w.write(" (\(categories(call)))") }
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "Benefit: ")
                     w.write(call.benefit.rawValue)
-                    if let p = call.probability { w.write(" (model probability \(ReportFormat.number(p)))") }
+                    if let p = call.probability { w.write(" (model probability \(ReportFormat.number(p, decimals: 2)))") }
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "Rule: ")
@@ -60,7 +60,10 @@ extension HTMLReport {
                                         "title": view.signalDescriptions[signal.id] ?? signal.id]) { w in
                             w.element("code", [:], signal.id)
                             w.write(" \(signal.state.rawValue.replacingOccurrences(of: "_", with: " "))")
-                            if let delta = signal.delta { w.write(" (\u{0394} \(ReportFormat.number(delta)))") }
+                            if let delta = signal.delta {
+                                let metric = view.config?.signals.first { $0.id == signal.id }?.metric ?? ""
+                                w.write(" (\u{0394} \(ReportFormat.shownChange(delta, metric: metric)))")
+                            }
                         }
                     }
                 }
@@ -123,16 +126,16 @@ extension HTMLReport {
                         }
                         w.element("td", ["title": metric], MetricInfo.metricName(metric))
                         if let change {
-                            w.element("td", ["class": "num pre"], ReportFormat.number(change.pre))
-                            w.element("td", ["class": "num post"], ReportFormat.number(change.post))
-                            w.element("td", ["class": "num delta"], ReportFormat.number(change.delta))
-                            w.element("td", ["class": "num ci-low"], ReportFormat.number(change.ciLow))
-                            w.element("td", ["class": "num ci-high"], ReportFormat.number(change.ciHigh))
+                            w.element("td", ["class": "num pre"], ReportFormat.shown(change.pre, metric: metric))
+                            w.element("td", ["class": "num post"], ReportFormat.shown(change.post, metric: metric))
+                            w.element("td", ["class": "num delta"], ReportFormat.shownChange(change.delta, metric: metric))
+                            w.element("td", ["class": "num ci-low"], ReportFormat.shownChange(change.ciLow, metric: metric))
+                            w.element("td", ["class": "num ci-high"], ReportFormat.shownChange(change.ciHigh, metric: metric))
                         } else {
                             let pre = view.slideScore(patient, marker, .pre, metric)
                             let post = view.slideScore(patient, marker, .post, metric)
-                            w.element("td", ["class": "num pre"], ReportFormat.number(pre))
-                            w.element("td", ["class": "num post"], ReportFormat.number(post))
+                            w.element("td", ["class": "num pre"], ReportFormat.shown(pre, metric: metric))
+                            w.element("td", ["class": "num post"], ReportFormat.shown(post, metric: metric))
                             w.element("td", ["class": "num delta"], ReportFormat.missing)
                             w.element("td", ["class": "num ci-low"], ReportFormat.missing)
                             w.element("td", ["class": "num ci-high"], ReportFormat.missing)

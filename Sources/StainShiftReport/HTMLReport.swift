@@ -165,10 +165,12 @@ struct HTMLReport {
                     w.wrap("tr", ["data-patient": patient]) { w in
                         w.wrap("td") { $0.element("a", ["href": "#" + anchor(patient)], patient) }
                         w.wrap("td") { groupBadge(&$0, call?.pdl1Group) }
-                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .pre)))
-                        w.element("td", ["class": "num"], ReportFormat.number(view.tps(patient, .post)))
-                        w.element("td", ["class": "num"], ReportFormat.number(tps?.delta))
-                        w.element("td", ["class": "num"], tps.map { "\(ReportFormat.number($0.ciLow)) to \(ReportFormat.number($0.ciHigh))" } ?? ReportFormat.missing)
+                        w.element("td", ["class": "num"], ReportFormat.shown(view.tps(patient, .pre), metric: "tps"))
+                        w.element("td", ["class": "num"], ReportFormat.shown(view.tps(patient, .post), metric: "tps"))
+                        w.element("td", ["class": "num"], ReportFormat.shownChange(tps?.delta, metric: "tps"))
+                        w.element("td", ["class": "num"], tps.map {
+                            "\(ReportFormat.shownChange($0.ciLow, metric: "tps")) to \(ReportFormat.shownChange($0.ciHigh, metric: "tps"))"
+                        } ?? ReportFormat.missing)
                         w.element("td", ["class": "nowrap"], categories(call))
                         w.wrap("td") { w in
                             if let call { benefitBadge(&w, call.benefit) } else { w.write("no call") }

@@ -65,7 +65,7 @@ struct PairedPlot {
                            "transform": "rotate(-90 14 \(f(mid)))"], MetricInfo.metricName(metric))
         for pair in pairs {
             let colour = GroupStyle.colour(pair.group)
-            let tip = "\(pair.patient): \(ReportFormat.number(pair.pre)) to \(ReportFormat.number(pair.post)) (\(GroupStyle.label(pair.group)))"
+            let tip = "\(pair.patient): \(ReportFormat.shown(pair.pre, metric: metric)) to \(ReportFormat.shown(pair.post, metric: metric)) (\(GroupStyle.label(pair.group)))"
             w.wrap("line", ["class": "pair", "data-patient": pair.patient, "x1": f(xPre), "x2": f(xPost),
                             "y1": f(y(pair.pre)), "y2": f(y(pair.post)), "stroke": colour, "stroke-width": "1.8",
                             "stroke-opacity": "0.85"]) { $0.element("title", [:], tip) }
@@ -78,7 +78,7 @@ struct PairedPlot {
             w.wrap("line", ["class": "median", "x1": f(xPre), "x2": f(xPost), "y1": f(y(medianPre)),
                             "y2": f(y(medianPost)), "stroke": "#1D2733", "stroke-width": "2.5",
                             "stroke-dasharray": "6 4"]) {
-                $0.element("title", [:], "Cohort median: \(ReportFormat.number(medianPre)) to \(ReportFormat.number(medianPost))")
+                $0.element("title", [:], "Cohort median: \(ReportFormat.shown(medianPre, metric: metric)) to \(ReportFormat.shown(medianPost, metric: metric))")
             }
         }
         if pairs.count <= 12 { labels(&w, y: y, x: xPost + 8) }

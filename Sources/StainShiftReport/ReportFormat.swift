@@ -1,8 +1,9 @@
 import Foundation
+import StainShiftScoring
 
-/// How numbers appear in every human- and machine-readable table StainShift writes
-/// (`*.tsv`, `report.html`, `stainshift_mqc.tsv`), so a number read in the report can be
-/// found character for character in the tables.
+/// How numbers appear in the tables StainShift writes (`*.tsv`, `stainshift_mqc.tsv`, `number`:
+/// fixed decimals, so runs compare exactly) and how report.html shows them to a reader
+/// (`shown`: percentages to one decimal, counts as integers, categories by name).
 public enum ReportFormat {
     /// Decimals of scores, deltas and confidence limits, as docs/TABLES.md fixes them for every
     /// table (`%.4f`): enough to compare runs exactly, far below any biological difference.
@@ -35,4 +36,46 @@ public enum ReportFormat {
 
     /// Counts are written as plain integers.
     public static func integer(_ value: Int) -> String { String(value) }
+
+    /// How report.html shows a score to a reader; the tables keep `number`'s 4 decimals.
+    /// Percentages (TPS, CPS, % positive, labelling and translocation indices) and H-scores with
+    /// one decimal, counts as integers, the TPS category code by its name (`<1%`, `1-49%`,
+    /// `>=50%`), anything else (OD means, ratios) with 3 decimals; `NA` when missing.
+    public static func shown(_ value: Double?, metric: String) -> String {
+        guard let value, value.isFinite else { return missing }
+        switch Shown(metric) {
+        case .category:
+            let code = value.rounded()
+            guard abs(value - code) < 1e-9, (0...2).contains(code) else { return number(value, decimals: 1) }
+            return Marker.tpsCategory(code == 0 ? 0 : code == 1 ? 1 : 50)
+        case .count: return number(value, decimals: 0)
+        case .oneDecimal: return number(value, decimals: 1)
+        case .other: return number(value, decimals: 3)
+        }
+    }
+
+    /// A change (post − pre) or an interval limit of `metric`, as a reader sees it: in the score's
+    /// unit (percentage points for percentages, category steps for the TPS category).
+    public static func shownChange(_ value: Double?, metric: String) -> String {
+        guard let value, value.isFinite else { return missing }
+        switch Shown(metric) {
+        case .count: return number(value, decimals: 0)
+        case .category, .oneDecimal: return number(value, decimals: 1)
+        case .other: return number(value, decimals: 3)
+        }
+    }
+
+    /// The reading rule of a score name (`shown`).
+    enum Shown {
+        case category, count, oneDecimal, other
+
+        init(_ metric: String) {
+            let m = metric.lowercased()
+            if m == "tps_category_code" || m.hasSuffix("category_code") { self = .category }
+            else if m.hasSuffix("_count") || m.hasSuffix("count") || m == "cells" || m == "tiles" || m.hasSuffix("_cells") { self = .count }
+            else if MetricInfo.range(m) == 0...100 || m.contains("percent") || m.hasSuffix("_index") || m == "tps" || m == "cps"
+                        || m.contains("hscore") || m.contains("h_score") { self = .oneDecimal }
+            else { self = .other }
+        }
+    }
 }

@@ -72,8 +72,9 @@ struct WaterfallPlot {
         for (i, bar) in bars.enumerated() {
             let cx = plotLeft + slot * (Double(i) + 0.5)
             let y0 = y(0), y1 = y(bar.delta)
-            let tip = "\(bar.patient): change in TPS \(ReportFormat.number(bar.delta)) points, 95% CI "
-                + "\(ReportFormat.number(bar.ciLow)) to \(ReportFormat.number(bar.ciHigh)), \(GroupStyle.label(bar.group))"
+            let tip = "\(bar.patient): change in TPS \(ReportFormat.shownChange(bar.delta, metric: "tps")) points, 95% CI "
+                + "\(ReportFormat.shownChange(bar.ciLow, metric: "tps")) to \(ReportFormat.shownChange(bar.ciHigh, metric: "tps")), "
+                + GroupStyle.label(bar.group)
             w.wrap("rect", ["class": "bar", "data-patient": bar.patient, "x": f(cx - barWidth / 2),
                             "y": f(min(y0, y1)), "width": f(barWidth), "height": f(max(abs(y1 - y0), 1.5)),
                             "fill": GroupStyle.colour(bar.group)]) { $0.element("title", [:], tip) }

@@ -54,3 +54,29 @@ import Testing
         #expect(scale(80) == 0 && scale(-40) == 100)
     }
 }
+
+/// report.html's numbers for people: percentages to one decimal, counts as integers, categories by name.
+@Suite struct ShownNumberTests {
+    @Test func percentagesAndHScoresHaveOneDecimal() {
+        #expect(ReportFormat.shown(10.2564, metric: "tps") == "10.3")
+        #expect(ReportFormat.shown(33.3333, metric: "percent_positive") == "33.3")
+        #expect(ReportFormat.shown(12.25, metric: "labelling_index") == "12.2")
+        #expect(ReportFormat.shown(151.37, metric: "membrane_hscore") == "151.4")
+        #expect(ReportFormat.shownChange(-4.04, metric: "tps") == "-4.0")
+    }
+
+    @Test func categoriesReadByName() {
+        #expect(ReportFormat.shown(0, metric: "tps_category_code") == "<1%")
+        #expect(ReportFormat.shown(1, metric: "tps_category_code") == "1-49%")
+        #expect(ReportFormat.shown(2, metric: "tps_category_code") == ">=50%")
+        #expect(ReportFormat.shown(1.5, metric: "tps_category_code") == "1.5")
+        #expect(ReportFormat.shownChange(1, metric: "tps_category_code") == "1.0")
+    }
+
+    @Test func countsAreIntegersAndOtherScoresHaveThreeDecimals() {
+        #expect(ReportFormat.shown(412, metric: "tumour_cells") == "412")
+        #expect(ReportFormat.shown(7, metric: "tile_count") == "7")
+        #expect(ReportFormat.shown(0.20143, metric: "membrane_mean_dab_od") == "0.201")
+        #expect(ReportFormat.shown(nil, metric: "tps") == "NA" && ReportFormat.shown(.nan, metric: "tps") == "NA")
+    }
+}

@@ -52,11 +52,12 @@ import Testing
             }
             let row = try #require(rows.count == 1 ? rows.first : nil, "\(change.patient) \(change.marker) \(change.metric)")
             func cell(_ cls: String) -> String? { row.all("td", class: cls).first?.allText }
-            #expect(cell("pre") == ReportFormat.number(change.pre))
-            #expect(cell("post") == ReportFormat.number(change.post))
-            #expect(cell("delta") == ReportFormat.number(change.delta))
-            #expect(cell("ci-low") == ReportFormat.number(change.ciLow))
-            #expect(cell("ci-high") == ReportFormat.number(change.ciHigh))
+            let m = change.metric
+            #expect(cell("pre") == ReportFormat.shown(change.pre, metric: m))
+            #expect(cell("post") == ReportFormat.shown(change.post, metric: m))
+            #expect(cell("delta") == ReportFormat.shownChange(change.delta, metric: m))
+            #expect(cell("ci-low") == ReportFormat.shownChange(change.ciLow, metric: m))
+            #expect(cell("ci-high") == ReportFormat.shownChange(change.ciHigh, metric: m))
             checked += 1
         }
         #expect(checked == result.changes.count)
@@ -68,12 +69,12 @@ import Testing
         let root = try XMLNode.parse(html)
         let rows = try section(root, patient: "P4").all("tr", class: "unpaired")
         let tps = try #require(rows.first { $0.attributes["data-marker"] == "pdl1" && $0.attributes["data-metric"] == "tps" })
-        #expect(tps.all("td", class: "pre").first?.allText == "11.0000")
+        #expect(tps.all("td", class: "pre").first?.allText == "11.0")
         #expect(tps.all("td", class: "post").first?.allText == "NA")
         #expect(tps.all("td", class: "delta").first?.allText == "NA")
         // The overview falls back to the scored slide when the call carries no TPS.
         let overview = try #require(root.all("table", class: "overview").first?.all("tr").first { $0.attributes["data-patient"] == "P4" })
-        #expect(overview.all("td").map(\.allText).prefix(5) == ["P4", "insufficient", "11.0000", "NA", "NA"])
+        #expect(overview.all("td").map(\.allText).prefix(5) == ["P4", "insufficient", "11.0", "NA", "NA"])
     }
 
     @Test func waterfallHasOneBarPerPatientWithATPSDeltaSortedDescending() throws {
@@ -161,7 +162,7 @@ import Testing
             #expect(s.all("code", class: "rule").first?.allText == call.rule)
             #expect(s.all("p", class: "rationale").first?.allText == call.rationale)
         }
-        #expect(try section(root, patient: "P1").allText.contains("model probability 0.8150"))
+        #expect(try section(root, patient: "P1").allText.contains("model probability 0.81"))
     }
 
     @Test func selfContainedWithoutScriptsOrNetwork() throws {

@@ -18,7 +18,8 @@ import Testing
         t.tumour = BinCounts(negative: 200 - positive, weak: positive / 2, moderate: positive - positive / 2)
         return TileScore(image: job.name, marker: job.marker, totals: t, qcFlags: [], pixelSizeMicrons: job.pixelSize ?? 0.5)
     }, scores: { marker, t in
-        marker == "pdl1" ? [MarkerScore(name: "tps", value: t.tumour.percentPositive), MarkerScore(name: "hscore", value: t.tumour.hScore)]
+        marker == "pdl1" ? [MarkerScore(name: "tps", value: t.tumour.percentPositive), MarkerScore(name: "hscore", value: t.tumour.hScore),
+                            MarkerScore(name: "tps_category_code", value: t.tumour.percentPositive < 1 ? 0 : t.tumour.percentPositive < 50 ? 1 : 2)]
             : [MarkerScore(name: "hscore", value: t.tumour.hScore), MarkerScore(name: "percent_positive", value: t.tumour.percentPositive)]
     }, parameters: { "fake-\($0)" }, overlay: { job in job.image })
 
@@ -70,9 +71,19 @@ import Testing
                 $0.attributes["data-marker"] == row["marker"] && $0.attributes["data-metric"] == row["metric"]
             })
             for (column, cls) in [("pre", "pre"), ("post", "post"), ("delta", "delta"), ("ci_low", "ci-low"), ("ci_high", "ci-high")] {
-                #expect(tr.all("td", class: cls).first?.allText == row[column], "\(row["patient"] ?? "") \(column)")
+                // The HTML rounds for reading (`ReportFormat.shown`); the TSV keeps 4 decimals.
+                let value = row[column].flatMap(Double.init), metric = row["metric"] ?? ""
+                let shown = column == "pre" || column == "post" ? ReportFormat.shown(value, metric: metric)
+                    : ReportFormat.shownChange(value, metric: metric)
+                #expect(tr.all("td", class: cls).first?.allText == shown, "\(row["patient"] ?? "") \(column)")
             }
         }
+        // Categories read by name, percentages with one decimal.
+        let codes = root.all("tr").filter { $0.attributes["data-metric"] == "tps_category_code" }
+        #expect(!codes.isEmpty)
+        for tr in codes { #expect(["<1%", "1-49%", ">=50%"].contains(tr.all("td", class: "pre").first?.allText ?? "")) }
+        let tps = root.all("tr", class: "change").filter { $0.attributes["data-metric"] == "tps" }
+        #expect(!tps.isEmpty && tps.allSatisfy { ($0.all("td", class: "pre").first?.allText ?? "").split(separator: ".").last?.count == 1 })
         // The unreadable tile is listed, C is insufficient, and its section says so.
         #expect(root.all("tr", class: "failure").count == result.failures.count && !result.failures.isEmpty)
         #expect(root.all("tr", class: "insufficient-patient").map { $0.attributes["data-patient"] } == ["C"])

@@ -28,10 +28,11 @@ public enum LabelContour {
         let vw = x1 - x0 + 2
         func vertex(_ x: Int, _ y: Int) -> Int { (y - y0) * vw + (x - x0) }
         var starts: [Int] = [], ends: [Int] = []
-        var outgoing: [Int: [Int]] = [:]
+        // At most two edges leave a vertex (two where pieces touch at a corner): flat tables, -1 for none.
+        var first = [Int](repeating: -1, count: vw * (y1 - y0 + 2)), second = first
         func add(_ ax: Int, _ ay: Int, _ bx: Int, _ by: Int) {
             let a = vertex(ax, ay)
-            outgoing[a, default: []].append(starts.count)
+            if first[a] < 0 { first[a] = starts.count } else { second[a] = starts.count }
             starts.append(a); ends.append(vertex(bx, by))
         }
         for y in y0...y1 {
@@ -48,18 +49,25 @@ public enum LabelContour {
         }
         var used = [Bool](repeating: false, count: starts.count)
         var rings: [(area: Int, ring: [OutlinePoint])] = []
-        for first in starts.indices where !used[first] {
-            var ring: [OutlinePoint] = [point(starts[first])]
-            var edge = first
+        for start in starts.indices where !used[start] {
+            var ring: [OutlinePoint] = [point(starts[start])]
+            var edge = start
             while true {
                 used[edge] = true
                 ring.append(point(ends[edge]))
                 // At a corner where two pieces touch, two edges leave the vertex: turn left (towards
                 // this piece), so diagonal neighbours stay separate rings.
-                let (dx, dy) = direction(edge)
-                let choices = (outgoing[ends[edge]] ?? []).filter { !used[$0] || $0 == first }
-                guard let next = choices.max(by: { turn(dx, dy, direction($0)) < turn(dx, dy, direction($1)) }),
-                      next != first else { break }
+                let v = ends[edge]
+                var next = -1
+                for candidate in [first[v], second[v]] where candidate >= 0 && (!used[candidate] || candidate == start) {
+                    if next < 0 {
+                        next = candidate
+                    } else {
+                        let (dx, dy) = direction(edge)
+                        if turn(dx, dy, direction(candidate)) > turn(dx, dy, direction(next)) { next = candidate }
+                    }
+                }
+                guard next >= 0, next != start else { break }
                 edge = next
             }
             let simple = dropCollinear(ring)

@@ -83,14 +83,15 @@ import StainShiftSynth
     }
 
     @Test func pythonsJSONReaderAcceptsTheFile() throws {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+        let python = (path + ["/usr/bin/python3", "/usr/local/bin/python3"]).first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let python else {
             Issue.record("python3 is not installed: the RFC 7946 check with Python's json module was skipped")
             return
         }
         let (analysis, text) = Self.scored(.pdl1)
-        let path = Self.dir.appendingPathComponent("python.geojson").path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let file = Self.dir.appendingPathComponent("python.geojson").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
         let script = """
         import json, math, sys
         def bad(c): raise ValueError('non-standard constant ' + c)
@@ -113,7 +114,7 @@ import StainShiftSynth
         """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, path]
+        process.arguments = ["-c", script, file]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out; process.standardError = err
         try process.run()

@@ -13,17 +13,22 @@ extension ScoringEngine {
     public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
                                 detection: DetectionPreset = .standard, detectionThreshold: Double? = nil,
                                 odScale: Double? = 1, tileSize: Int = TiledScorer.defaultTileSize) -> ScoringEngine {
-        @Sendable func settings(_ job: Job) -> ScoringSettings {
+        /// The engine's settings for one image (a tile job or a tiled one): the manifest's pixel size
+        /// and stains, the engine's white point, detection and OD factor.
+        @Sendable func settings(pixelSize: Double?, stains: StainMatrix, threads: Int?) -> ScoringSettings {
             var s = ScoringSettings()
-            s.pixelSizeMicrons = job.pixelSize
+            s.pixelSizeMicrons = pixelSize
             s.pixelSizeSource = .manifest
-            s.stains = job.stains
+            s.stains = stains
             s.background = background
-            s.threads = job.threads
+            s.threads = threads
             s.detection = detection
             s.detectionThreshold = detectionThreshold
             s.odScale = odScale
             return s
+        }
+        @Sendable func settings(_ job: Job) -> ScoringSettings {
+            settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads)
         }
         var engine = ScoringEngine(
             knownMarkers: Set(markers.markers.map(\.name)),
@@ -52,22 +57,11 @@ extension ScoringEngine {
         engine.scoredCells = { name, totals in markers[name]?.scoredCells(totals) ?? totals.tumour }
         engine.tileSize = tileSize
         engine.scoreTiled = { job in
-            var s = ScoringSettings()
-            s.pixelSizeMicrons = job.pixelSize
-            s.pixelSizeSource = .manifest
-            s.stains = job.stains
-            s.background = background
-            s.threads = job.threads
-            s.detection = detection
-            s.detectionThreshold = detectionThreshold
-            s.odScale = odScale
+            let s = settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads)
             let scorer = TiledScorer(marker: try markers.marker(named: job.marker), settings: s, tileSize: tileSize)
             return try scorer.score(job.path, name: job.name).score
         }
-        var stated = ScoringSettings()
-        stated.detection = detection
-        stated.detectionThreshold = detectionThreshold
-        stated.odScale = odScale
+        let stated = settings(pixelSize: nil, stains: StainPresets.hDAB, threads: nil)
         engine.settings = StatedSettings.of(stated, markers: markers)
         return engine
     }

@@ -48,7 +48,7 @@ struct ScoringFlags: ParsableArguments {
     @Option(help: "Stains for slides whose manifest row names none: a preset (h-dab, qupath-h-dab, ...), role:r,g,b;role:r,g,b, a JSON file, or auto (Macenko per slide from its pooled tiles).")
     var stains: String = "h-dab"
     @Option(help: "Marker config JSON overriding the built-in marker definitions.") var markers: String?
-    @Option(help: "White point for optical density (default: the bit depth's maximum).") var background: Double?
+    @Option(help: "White point for optical density, one value for R, G and B (default: measured on each image's glass, else the bit depth's maximum).") var background: Double?
     @Option(help: "Worker threads (default: all cores); tables are identical whatever the count.") var threads: Int?
     @OptionGroup var detection: DetectionFlags
     @Option(help: "Analysis tile edge in px (at least 256): images larger than this are scored tile by tile by region reads; it changes how, not what is found.")

@@ -30,8 +30,9 @@ public struct ScoringSettings: Sendable {
     /// at least 100 viable tumour cells per specimen: that rule belongs to the slide (the sum of its
     /// tiles); a single tile is only flagged when it holds too few cells to say anything on its own.
     public var minimumCells: Int = 20
-    /// How nuclei and cells are found. The default and distance-watershed presets detect on
-    /// hematoxylin, or hematoxylin + DAB for nuclear markers; qupath-0.3 on the OD sum, as QuPath.
+    /// How nuclei and cells are found (`TileScorer.cellParameters`): the default preset detects on the
+    /// OD sum for nuclear markers and on hematoxylin for the others; distance-watershed on
+    /// hematoxylin (+ DAB for nuclear markers); qupath-0.3 on the OD sum, as QuPath.
     public var detection: DetectionPreset = .standard
     /// A fixed detection threshold (OD) instead of the preset's automatic one.
     public var detectionThreshold: Double?
@@ -41,7 +42,7 @@ public struct ScoringSettings: Sendable {
     /// one slide together but reads a pale counterstain as a dim scan and lifts weak DAB with it.
     public var odScale: Double? = 1
 
-    /// 0.5 µm/px, a 20x scan: used when neither the option nor the image gives a pixel size.
+    /// 0.5 µm/px, a 20x scan: used when nothing declares a pixel size and the nuclei give no estimate.
     public static let defaultPixelSizeMicrons = 0.5
 
     public init() {}

@@ -4,17 +4,10 @@ import Testing
 
 /// Point tables, QuPath GeoJSON variants, the annotation list, and one-line errors for bad files.
 @Suite struct AnnotationReadingTests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ss-eval-read-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
+    static let scratch = ScratchFiles("ss-eval-read")
+    static var dir: URL { scratch.dir }
 
-    static func file(_ name: String, _ text: String) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
 
     @Test func tablesReadXYLabelAndIgnoreOtherColumns() throws {
         let tsv = try Self.file("p.tsv", "x\ty\tlabel\tsource_label\n54\t25\tstroma\tstroma\n98.5\t13\tPositive\tpos\n\n7\t8\t\t\n")

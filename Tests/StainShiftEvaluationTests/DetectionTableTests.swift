@@ -6,17 +6,10 @@ import StainShiftScoring
 
 /// Another tool's cells (`detections` column) go through the same matching as StainShift's own.
 @Suite struct DetectionTableTests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ss-eval-det-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
+    static let scratch = ScratchFiles("ss-eval-det")
+    static var dir: URL { scratch.dir }
 
-    static func file(_ name: String, _ text: String) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
 
     @Test func detectionsReadPositionsCallsAndClasses() throws {
         let path = try Self.file("d.tsv", "x\ty\tpositive\tclass\n1\t2\t1\tLymphocyte\n3\t4\tno\t\n")

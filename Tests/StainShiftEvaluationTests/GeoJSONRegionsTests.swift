@@ -5,17 +5,10 @@ import Testing
 /// QuPath annotation exports as regions: holes, MultiPolygons, classification object or string,
 /// NaN measurements, and one-line errors for bad or empty files.
 @Suite struct GeoJSONRegionsTests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("ss-regions-\(UUID().uuidString.prefix(8))")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
+    static let scratch = ScratchFiles("ss-regions")
+    static var dir: URL { scratch.dir }
 
-    static func file(_ name: String, _ text: String) throws -> String {
-        let path = dir.appendingPathComponent(name).path
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
 
     /// A 100 x 100 square with a 50 x 50 hole, classed Tumor, with a NaN measurement (as QuPath writes).
     static let squareWithHole = """

@@ -35,9 +35,12 @@ let package = Package(
         // Header-only: streaming (non-temporal) stores for the deconvolution kernel.
         .systemLibrary(name: "CStreamStore"),
 
+        // Shared pieces every stage uses: the seeded generator and the parallel loop.
+        .target(name: "StainShiftFoundation"),
+
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["StainShiftFoundation", "CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")]),
         .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"]),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"]),
         .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"]),
@@ -64,10 +67,10 @@ let package = Package(
                           path: "Benchmarks/StainsBench"),
 
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
-        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "CTIFF", "CPNG", "CJPEGCodec"]),
+        .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "StainShiftFoundation", "CTIFF", "CPNG", "CJPEGCodec"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
-        .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftCells", "StainShiftSynth"]),
-        .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftScoring", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftFoundation", "StainShiftCells", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftFoundation", "StainShiftScoring", "StainShiftSynth"]),
         .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftEvaluationTests", dependencies: ["StainShiftEvaluation", "StainShiftSynth"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),

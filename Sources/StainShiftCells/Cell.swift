@@ -1,6 +1,8 @@
 /// Cell classes from nuclear morphology.
+/// A cell's role in scoring: tumour cells make TPS's denominator, lymphocytes (immune cells:
+/// lymphocytes and macrophages) enter CPS's numerator, stroma and other cells neither.
 public enum CellClass: String, Sendable, Codable, CaseIterable {
-    case tumour, lymphocyte
+    case tumour, lymphocyte, stroma, other
 }
 
 /// Mean and maximum optical density of hematoxylin and DAB in one compartment of one cell.

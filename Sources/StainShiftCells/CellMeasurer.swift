@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue

@@ -100,6 +100,8 @@ public enum CellScoring {
                 totals.primaryDABSum += c.primaryOD
                 totals.secondaryDABSum += c.secondaryOD ?? 0
                 totals.wholeCellDABSum += c.wholeCellOD
+            case .stroma, .other:
+                break  // neither in TPS's denominator nor in CPS's numerator
             }
         }
     }

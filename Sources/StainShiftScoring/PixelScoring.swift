@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import Foundation
 import StainShiftStains
 import StainShiftTissue

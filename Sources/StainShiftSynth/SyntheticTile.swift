@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import Foundation
 import StainShiftCells
 import StainShiftImaging

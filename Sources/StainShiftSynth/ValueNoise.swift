@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import Foundation
 
 /// Smooth random fields in [0, 1): random values on a grid, smoothstep-interpolated.

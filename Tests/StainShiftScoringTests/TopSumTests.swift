@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import Testing
 @testable import StainShiftScoring
 

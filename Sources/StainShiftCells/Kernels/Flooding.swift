@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftTissue
 

@@ -1,3 +1,4 @@
+import StainShiftFoundation
 /// Pointers that may cross into `Parallel.forEachChunk` closures, where each chunk touches
 /// disjoint elements. Declared in this module (not shared from Tissue) so per-pixel accesses are
 /// specialised: a generic wrapper from another module is called through value witnesses.

@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import StainShiftImaging
 
 /// Binary-image helpers on one-byte masks (non-zero = set): hole filling, connected components,

@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import StainShiftImaging
 
 /// Exact squared Euclidean distance transform up to a limit, with the nearest feature.

@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import Foundation
 
 /// Separable Gaussian smoothing of a float image with replicated edges (as ImageJ's `blurGaussian`).

@@ -1,3 +1,4 @@
+import StainShiftFoundation
 import StainShiftStains
 
 /// Per-pixel channels rebuilt from stain planes.

@@ -10,10 +10,27 @@ struct DetectionFlags: ParsableArguments {
     var detectionThreshold: Double?
     @Option(help: ArgumentHelp("Factor for every measured OD: 1 (default) scores each nucleus's own DAB as scanned; a number measured once per scanner; auto uses each image's own factor (brings two scanners together, but a pale counterstain then lifts weak DAB).", valueName: "F|auto"))
     var odScale: ODScaleOption = .fixed(1)
+    @Option(name: .customLong("cell-classifier"), help: ArgumentHelp("Cell classifier model (from stainshift train-cells): classes every cell as tumour, immune, stroma or other in place of the morphology rule (small, round, dark nucleus = lymphocyte).", valueName: "MODEL.json"))
+    var cellClassifier: String?
 
     func validate() throws {
         if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
             throw ValidationError("--detection-threshold must be a positive OD")
+        }
+        if cellClassifier?.isEmpty == true { throw ValidationError("--cell-classifier needs a model file") }
+    }
+
+    /// The `--cell-classifier` model loaded (`loadCellClassifier`) and what identifies it (path and
+    /// SHA-256: resume-cache key and methods); nil without the option. A model that cannot be
+    /// loaded is a usage error (64) naming the file.
+    func loadedClassifier(_ command: String) throws -> (classifier: any CellClassifying, key: String)? {
+        guard let path = cellClassifier else { return nil }
+        do {
+            let classifier = try loadCellClassifier(path: path)
+            let sha = (try? ScoreCache.sha256(ofFile: path)) ?? "unreadable"
+            return (classifier, "\(path) (sha256 \(sha))")
+        } catch {
+            throw CommandFailure(command: command, detail: error.description, code: 64)
         }
     }
 }
@@ -65,15 +82,17 @@ struct ScoringFlags: ParsableArguments {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
-        try Self.engine(command, markers: markers, background: background, detection: detection.preset,
-                        detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor,
-                        tileSize: tileSize)
+        let classifier = try detection.loadedClassifier(command)
+        return try Self.engine(command, markers: markers, background: background, detection: detection.preset,
+                               detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor,
+                               tileSize: tileSize, cellClassifier: classifier)
     }
 
     /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
     static func engine(_ command: String, markers: String?, background: Double?, detection: DetectionPreset = .standard,
                        detectionThreshold: Double? = nil, odScale: Double? = nil,
-                       tileSize: Int = TiledScorer.defaultTileSize) throws -> ScoringEngine {
+                       tileSize: Int = TiledScorer.defaultTileSize,
+                       cellClassifier: (classifier: any CellClassifying, key: String)? = nil) throws -> ScoringEngine {
         var set = MarkerSet.builtin
         if let markers {
             do { set = try MarkerSet.load(markers) } catch {
@@ -81,7 +100,8 @@ struct ScoringFlags: ParsableArguments {
             }
         }
         return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold,
-                         odScale: odScale, tileSize: tileSize)
+                         odScale: odScale, tileSize: tileSize, cellClassifier: cellClassifier?.classifier,
+                         cellClassifierKey: cellClassifier?.key)
     }
 
     func batch() -> BatchOptions {

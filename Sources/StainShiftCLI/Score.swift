@@ -11,6 +11,7 @@ struct Score: ParsableCommand {
             "stainshift score tile.png --marker pdl1 --json t.json --overlay overlay.png",
             "stainshift score tile.png --marker pdl1 --json t.json --regions tumour.geojson --region-class Tumor --cells-geojson cells.geojson",
             "stainshift score ki67.tif --marker ki67 --preset qupath-0.3 --json -",
+            "stainshift score tile.png --marker pdl1 --json t.json --cell-classifier cells-model.json",
         ]))
 
     @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
@@ -115,7 +116,8 @@ extension Score {
             if !outlines.isEmpty { outlines = applied.kept.map { outlines[$0] } }
             regionsJSON = RegionScoring.json(applied.regions, marker: marker, pixelSizeMicrons: score.pixelSizeMicrons)
         }
-        var value = ScoreJSON.value(score, marker: marker, stains: settings.stains)
+        var value = ScoreJSON.value(score, marker: marker, stains: settings.stains,
+                                    classifier: settings.cellClassifierName ?? "morphology")
         if let regionsJSON, case .object(var members) = value {
             members.append(("regions", regionsJSON))
             value = .object(members)

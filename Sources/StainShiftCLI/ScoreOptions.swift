@@ -35,9 +35,16 @@ struct ScoreOptions: ParsableArguments {
     }
 
     /// The marker and settings, a bad marker file, marker or stain set being a usage error (64).
+    /// With `--cell-classifier`, the loaded model classes the cells (a model that cannot be loaded: 64).
     func resolve(_ command: String) throws -> (marker: Marker, settings: ScoringSettings) {
-        do { return try setup.resolve() } catch {
+        var resolved: (marker: Marker, settings: ScoringSettings)
+        do { resolved = try setup.resolve() } catch {
             throw CommandFailure(command: command, detail: error.description, code: 64)
         }
+        if let loaded = try detection.loadedClassifier(command) {
+            resolved.settings.cellClassifier = loaded.classifier
+            resolved.settings.cellClassifierName = loaded.key
+        }
+        return resolved
     }
 }

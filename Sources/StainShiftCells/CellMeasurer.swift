@@ -72,21 +72,10 @@ enum CellMeasurer {
         return cells
     }
 
-    /// Lymphocyte: small, round nucleus with dense hematoxylin relative to the tile's larger nuclei.
+    /// Classes by nuclear morphology (`MorphologyRule`), cell by cell.
     static func classify(_ cells: inout [Cell], pixelArea: Double, parameters p: CellParameters) {
-        let maxArea = p.lymphocyteMaxAreaMicrons2 / pixelArea
-        let large = cells.filter { Double($0.nucleusAreaPixels) > maxArea }.map { $0.nucleus.hematoxylinMean }.sorted()
-        let reference = large.count >= 5 ? large : cells.map { $0.nucleus.hematoxylinMean }.sorted()
-        guard !reference.isEmpty else { return }
-        let median = Double(reference[reference.count / 2])
-        let ratio = large.count >= 5 ? p.lymphocyteDensityRatio : 1
-        for i in cells.indices {
-            let c = cells[i]
-            if Double(c.nucleusAreaPixels) <= maxArea, c.nucleusCircularity >= p.lymphocyteMinCircularity,
-               Double(c.nucleus.hematoxylinMean) >= ratio * median {
-                cells[i].cellClass = .lymphocyte
-            }
-        }
+        let rule = MorphologyRule(parameters: p)
+        for i in cells.indices { cells[i].cellClass = rule.role(of: cells[i], pixelArea: pixelArea) }
     }
 
     /// Means and maxima, multiplied by the image's OD normalisation factor.

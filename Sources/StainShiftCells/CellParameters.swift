@@ -65,9 +65,10 @@ public struct CellParameters: Sendable, Equatable {
     public var lymphocyteMaxAreaMicrons2: Double = 40
     /// Minimum nucleus circularity 4πA/P² of a lymphocyte (round; tumour nuclei are larger and irregular).
     public var lymphocyteMinCircularity: Double = 0.8
-    /// Dense chromatin: nucleus hematoxylin mean at least this multiple of the median hematoxylin
-    /// mean of the tile's larger (non-lymphocyte-sized) nuclei.
-    public var lymphocyteDensityRatio: Double = 1.15
+    /// Dense chromatin: nucleus hematoxylin mean OD at least this (`MorphologyRule`). A fixed,
+    /// physical level, so a nucleus's class never depends on the other nuclei of its tile; see
+    /// `MorphologyRule.defaultMinHematoxylinOD` for how it was chosen.
+    public var lymphocyteMinHematoxylinOD: Double = MorphologyRule.defaultMinHematoxylinOD
 
     /// The default preset's fixed detection threshold for nuclear markers, on the optical density
     /// sum (QuPath's detection image; its OS-2 run used 0.2 against a fixed white; against the

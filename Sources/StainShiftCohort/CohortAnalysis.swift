@@ -7,7 +7,7 @@ import StainShiftStains
 public enum CohortAnalysis {
     /// Below this many scorable tumour cells a slide cannot support a TPS call (the PD-L1 22C3
     /// and SP263 scoring guides require at least 100 viable tumour cells).
-    public static let minimumTumourCells = 100
+    public static let minimumTumourCells = Marker.minimumTumourCells
 
     /// One `SlideRecord` per part, sorted by patient, marker, timepoint, slide.
     /// Slide QC flags: the tiles' flags, `few_tumour_cells` below `minimumTumourCells`, `no_tiles`

@@ -18,7 +18,7 @@ public struct RegionScoring: Sendable {
     /// One chosen region's cells and scores.
     public struct RegionResult: Sendable {
         public var region: AnnotationRegion
-        /// Its cells only (no pixel totals).
+        /// Its cells only (no pixel totals); `tissuePixels` is the region's area in pixels.
         public var totals: TileTotals
     }
 
@@ -26,7 +26,12 @@ public struct RegionScoring: Sendable {
     public func apply(_ score: TileScore, cells: [Cell], calls: [CellCall]) -> (score: TileScore, regions: [RegionResult], kept: [Int]) {
         let chosen = regions.filter { $0.isChosen(byClass: regionClass) }
         let ignored = regions.filter(\.isIgnored)
-        var perRegion = chosen.map { RegionResult(region: $0, totals: TileTotals()) }
+        // A region's own tissue is its area (SP142's IC score: the delineated tumour area).
+        var perRegion = chosen.map { region in
+            var t = TileTotals()
+            t.tissuePixels = max(0, Int(region.shape.area.rounded()))
+            return RegionResult(region: region, totals: t)
+        }
         var kept: [Int] = []
         for (k, cell) in cells.enumerated() where k < calls.count {
             let (x, y) = (cell.centroidX, cell.centroidY)

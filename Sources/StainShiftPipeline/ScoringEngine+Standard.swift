@@ -7,12 +7,14 @@ import StainShiftStains
 
 extension ScoringEngine {
     /// The real scorer: `TileScorer` with `markers` (built-ins unless a marker config overrides
-    /// them), optional white point, detection preset and threshold, fixed OD factor, and the scoring
-    /// stage's overlay for the report's thumbnails.
+    /// them), optional white point, detection preset and threshold, fixed OD factor, optional cell
+    /// classifier (`cellClassifierKey`: what identifies it in the resume-cache key and the methods,
+    /// e.g. the model file's SHA-256), and the scoring stage's overlay for the report's thumbnails.
     /// Images larger than `tileSize` either way are scored tile by tile (`TiledScorer`).
     public static func standard(markers: MarkerSet = .builtin, background: Double? = nil,
                                 detection: DetectionPreset = .standard, detectionThreshold: Double? = nil,
-                                odScale: Double? = 1, tileSize: Int = TiledScorer.defaultTileSize) -> ScoringEngine {
+                                odScale: Double? = 1, tileSize: Int = TiledScorer.defaultTileSize,
+                                cellClassifier: (any CellClassifying)? = nil, cellClassifierKey: String? = nil) -> ScoringEngine {
         /// The engine's settings for one image (a tile job or a tiled one): the manifest's pixel size
         /// and stains, the engine's white point, detection and OD factor.
         @Sendable func settings(pixelSize: Double?, stains: StainMatrix, threads: Int?) -> ScoringSettings {
@@ -25,6 +27,8 @@ extension ScoringEngine {
             s.detection = detection
             s.detectionThreshold = detectionThreshold
             s.odScale = odScale
+            s.cellClassifier = cellClassifier
+            s.cellClassifierName = cellClassifierKey
             return s
         }
         @Sendable func settings(_ job: Job) -> ScoringSettings {
@@ -48,6 +52,7 @@ extension ScoringEngine {
                     + "\nminimum_cells=\(defaults.minimumCells)\ndefault_pixel_size=\(ScoringSettings.defaultPixelSizeMicrons)"
                     + "\ndetection=\(detection.rawValue)\ndetection_threshold=\(detectionThreshold.map { String($0) } ?? "automatic")"
                     + "\nod_scale=\(odScale.map { String($0) } ?? "auto")"
+                    + (cellClassifier == nil ? "" : "\ncell_classifier=\(cellClassifierKey ?? "unnamed")")
             },
             overlay: { job in
                 let marker = try markers.marker(named: job.marker)

@@ -5,6 +5,8 @@ public enum StainShiftVersion {
     /// differently; part of every resume-cache key, so `--resume` never reuses a score made by
     /// older code. 2: the last hole filling of nucleus detection keeps diagonal watershed lines
     /// open (touching nuclei are split). 3: OD against the glass white, no per-image OD factor,
-    /// fixed detection thresholds, pixel size estimated from the nuclei when undeclared.
-    public static let scoringRevision = 3
+    /// fixed detection thresholds, pixel size estimated from the nuclei when undeclared. 4: the
+    /// morphology rule's lymphocytes at a fixed hematoxylin OD (not relative to the tile's median),
+    /// per-class counts and cell areas in the totals (IC score).
+    public static let scoringRevision = 4
 }

@@ -80,6 +80,7 @@ extension HTMLReport {
                 + "Anal Quant Cytol Histol 2001): a preset, or vectors estimated from the slide (Macenko et al., ISBI 2009), "
                 + "as listed per slide below.",
             cells,
+            classesText(settings),
             intensityText(settings),
             "Scores: H-score = 1 \u{00D7} %1+ + 2 \u{00D7} %2+ + 3 \u{00D7} %3+ (0\u{2013}300; McCarty et al. 1985). "
                 + "PD-L1 tumour proportion score (TPS) = percentage of viable tumour cells with membrane staining at any "
@@ -89,6 +90,32 @@ extension HTMLReport {
                 + "The 95% confidence interval is a bootstrap percentile interval obtained by resampling tiles with "
                 + "replacement within each slide.",
         ]
+    }
+
+    /// How cells were classed and how each class counts, from the run's settings.
+    static func classesText(_ settings: [String: String]) -> String {
+        let how: String
+        if let name = settings[StatedSettings.cellClassifier], name != "morphology" {
+            how = "each cell is classed by the cell classifier \(name) (trained on a pathologist's points with "
+                + "stainshift train-cells) as tumour, immune (lymphocytes, macrophages), stroma or other"
+        } else {
+            let od = settings[StatedSettings.lymphocyteHematoxylin].flatMap(Double.init)
+                .map { ReportFormat.number($0, decimals: 2) } ?? ReportFormat.number(MorphologyRule.defaultMinHematoxylinOD, decimals: 2)
+            how = "each cell is classed by nuclear morphology: a nucleus of at most 40 \u{00B5}m\u{00B2}, circularity at "
+                + "least 0.8 and mean hematoxylin at least \(od) OD (a fixed level, so a cell's class never depends on "
+                + "the rest of its tile) is an immune cell (lymphocyte), every other cell a tumour cell; this rule "
+                + "cannot tell stromal cells, which it counts as tumour cells"
+        }
+        return "Cell classes: " + how + ". TPS counts tumour cells only (stroma and other cells are in no denominator); "
+            + "CPS = (PD-L1-positive tumour cells + PD-L1-positive immune cells) / tumour cells \u{00D7} 100, capped at 100 "
+            + "(22C3 pharmDx); SP142's IC score = area of PD-L1-positive immune cells / tumour area \u{00D7} 100, the "
+            + "tumour area (tumour cells and their interspersed stroma) approximated by the tissue area "
+            + "(within a --regions annotation, by the annotation's area). Categories: TPS <1%, 1\u{2013}49%, \u{2265}50% (22C3 NSCLC); "
+            + "CPS <1, 1\u{2013}9, \u{2265}10 (22C3); TC <1%, 1\u{2013}24%, 25\u{2013}49%, \u{2265}50% (SP263); IC0 <1%, "
+            + "IC1 \u{2265}1 <5%, IC2 \u{2265}5 <10%, IC3 \u{2265}10% (SP142). A slide with fewer than "
+            + "\(Marker.minimumTumourCells) viable tumour cells (the guides' minimum, summed over its tiles) keeps its "
+            + "scores but is flagged insufficient (few_tumour_cells in slides.tsv); too_few_cells marks a single tile "
+            + "with too few cells to say anything on its own."
     }
 
     /// How the built-in markers read a compartment.

@@ -22,6 +22,14 @@ extension HTMLReport {
         w.newline()
     }
 
+    /// The cell counts behind a TPS, e.g. " (84 of 200 tumour cells)"; empty when unknown.
+    private func tpsCounts(_ patient: String, _ timepoint: Timepoint) -> String {
+        guard let change = view.tpsChange(patient), let tps = view.tps(patient, timepoint), tps.isFinite else { return "" }
+        let total = timepoint == .pre ? change.preTumourCells : change.postTumourCells
+        guard total > 0 else { return "" }
+        return " (\(Int((tps / 100 * Double(total)).rounded())) of \(total) tumour cells)"
+    }
+
     private func calls(_ call: PatientCall?, patient: String, _ w: inout HTMLWriter) {
         guard let call else {
             w.wrap("div", ["class": "callout warn"]) { w in
@@ -38,7 +46,8 @@ extension HTMLReport {
                 }
                 w.wrap("span") { w in
                     w.element("strong", [:], "TPS: ")
-                    w.write("\(ReportFormat.shown(view.tps(patient, .pre), metric: "tps")) \u{2192} \(ReportFormat.shown(view.tps(patient, .post), metric: "tps"))")
+                    w.write("\(ReportFormat.shown(view.tps(patient, .pre), metric: "tps"))\(tpsCounts(patient, .pre)) \u{2192} "
+                            + "\(ReportFormat.shown(view.tps(patient, .post), metric: "tps"))\(tpsCounts(patient, .post))")
                     if call.tpsCategoryPre != nil || call.tpsCategoryPost != nil { w.write(" (\(categories(call)))") }
                 }
                 w.wrap("span") { w in

@@ -22,7 +22,7 @@ public enum MetricInfo {
         switch metric {
         case "tps": "TPS"
         case "cps": "CPS"
-        case "ic": "IC score"
+        case "ic", "ic_score": "IC score"
         case "hscore", "h_score": "H-score"
         case "percent_positive": "% positive"
         case "allred": "Allred score"
@@ -38,6 +38,7 @@ public enum MetricInfo {
         switch metric {
         case "tps": "% of viable tumour cells with membrane staining at any intensity (0-100)"
         case "cps": "PD-L1 positive tumour cells and immune cells per 100 tumour cells (0-100, capped)"
+        case "ic_score": "% of the tumour area (approximated by the tissue area) occupied by PD-L1 positive immune cells (SP142; 0-100)"
         case "hscore", "h_score": "H-score, 1 x %1+ + 2 x %2+ + 3 x %3+ (0-300)"
         case "percent_positive": "% of counted cells at 1+ or above (0-100)"
         case "allred": "Allred proportion + intensity score (0-8)"
@@ -49,7 +50,7 @@ public enum MetricInfo {
     /// Natural range of a score, used to give paired plots comparable axes.
     public static func range(_ metric: String) -> ClosedRange<Double>? {
         switch metric {
-        case "tps", "cps", "percent_positive": 0...100
+        case "tps", "cps", "ic_score", "percent_positive": 0...100
         case "hscore", "h_score": 0...300
         case "allred": 0...8
         default: metric.hasPrefix("percent") ? 0...100 : nil

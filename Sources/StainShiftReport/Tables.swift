@@ -35,6 +35,16 @@ public enum Tables {
          String(t.tissuePixels), number(t.imagePixels == 0 ? .nan : Double(t.tissuePixels) / Double(t.imagePixels))]
     }
 
+    /// Cell-class columns after the counts of tiles.tsv and slides.tsv: stroma and other cells (in no
+    /// score's population), and every class as `NAME:total/positive` (`;`-separated, role order).
+    static let classColumns = ["stroma_cells", "other_cells", "classes"]
+
+    static func classFields(_ t: TileTotals) -> [String] {
+        [String(t.cells(ofRole: .stroma).total), String(t.cells(ofRole: .other).total),
+         t.orderedClasses.map { "\($0.name.replacingOccurrences(of: ";", with: ",")):\($0.tally.bins.total)/\($0.tally.bins.positive)" }
+             .joined(separator: ";")]
+    }
+
     /// Marker score columns: `percent_positive` and `hscore` first, then every other score name in
     /// order of first appearance (markers sorted by name).
     static func scoreColumns(_ lists: [(marker: String, scores: [MarkerScore])]) -> [String] {
@@ -66,13 +76,14 @@ public enum Tables {
         // `columns`), then the slide, the other marker scores and the counts.
         let lead = Array(columns.prefix(2)), rest = Array(columns.dropFirst(2))
         var out = row(["patient", "timepoint", "marker", "image", "cells_total", "cells_positive"] + lead + ["slide"] + rest
-                      + countColumns + ["pixel_size", "qc_flags", "sha256", "od_scale", "pixel_size_source"])
+                      + countColumns + classColumns + ["pixel_size", "qc_flags", "sha256", "od_scale", "pixel_size_source"])
         for t in sorted {
             let totals = t.score.totals
             let cells = scoredCells(t.marker, totals)
             let scores = scoreFields(columns, t.scores, totals: totals)
+            let counts: [String] = countFields(totals) + classFields(totals)
             out += row([t.patient, t.timepoint.rawValue, t.marker, t.image, String(cells.total), String(cells.positive)]
-                       + scores.prefix(2) + [t.slide] + scores.dropFirst(2) + countFields(totals)
+                       + scores.prefix(2) + [t.slide] + scores.dropFirst(2) + counts
                        + [number(t.score.pixelSizeMicrons), t.score.qcFlags.map(\.rawValue).sorted().joined(separator: ","), t.sha256,
                           number(t.score.odScale), t.score.pixelSizeSource?.rawValue ?? "NA"])
         }
@@ -85,12 +96,13 @@ public enum Tables {
         }
         let columns = scoreColumns(Dictionary(sorted.map { ($0.marker, $0.scores) }, uniquingKeysWith: { a, _ in a }).map { (marker: $0.key, scores: $0.value) })
         var out = row(["patient", "timepoint", "marker", "slide", "tiles", "failed_tiles", "cells_total", "cells_positive"]
-                      + columns + countColumns + ["stains_source", "stains", "stain_drift_deg", "qc_flags", "overlay", "od_scale"])
+                      + columns + countColumns + classColumns
+                      + ["stains_source", "stains", "stain_drift_deg", "qc_flags", "overlay", "od_scale"])
         for s in sorted {
             let t = s.totals
             out += row([s.patient, s.timepoint.rawValue, s.marker, s.slide, String(s.tileCount), String(s.failedTiles),
                         String(scoredCells(s.marker, t).total), String(scoredCells(s.marker, t).positive)]
-                       + scoreFields(columns, s.scores, totals: t) + countFields(t)
+                       + scoreFields(columns, s.scores, totals: t) + (countFields(t) + classFields(t))
                        + [s.stainsSource, s.stains, number(s.stainDriftDegrees, decimals: 2), s.qcFlags.joined(separator: ","), s.overlay ?? "",
                           number(s.odScale, decimals: 4)])
         }

@@ -13,9 +13,14 @@ extension Marker {
         thresholds: .qupath, pixelThresholds: .qupath, nuclearStain: false,
         source: "TPS = tumour cells with partial or complete membrane staining at any intensity / all viable tumour cells x 100; "
             + "CPS = PD-L1 staining tumour cells + immune cells / tumour cells x 100, capped at 100; categories <1%, 1-49%, >=50% "
-            + "(Agilent/Dako PD-L1 IHC 22C3 pharmDx interpretation manuals, NSCLC and gastric/GEJ; Reck et al. 2016, N Engl J Med 375:1823)",
+            + "(Agilent/Dako PD-L1 IHC 22C3 pharmDx interpretation manuals, NSCLC and gastric/GEJ; Reck et al. 2016, N Engl J Med 375:1823); "
+            + "CPS categories <1, 1-9, >=10 (22C3 manuals: gastric/GEJ, HNSCC, cervical >=1; oesophageal, TNBC >=10); "
+            + "SP263 TC categories <1%, 1-24%, 25-49%, >=50% (VENTANA PD-L1 (SP263) interpretation guide); "
+            + "SP142 IC = PD-L1+ immune cell area / tumour area x 100, IC0 <1%, IC1 >=1 <5%, IC2 >=5 <10%, IC3 >=10% "
+            + "(VENTANA PD-L1 (SP142) interpretation guide); at least 100 viable tumour cells (all three guides)",
         secondaryThresholds: nil, population: .tumour, hscoreCompartment: .membrane,
-        formulas: [.tps, .cps, .tpsCategoryCode, .membraneHScore, .lymphocytePercentPositive, .membraneMeanOD]))
+        formulas: [.tps, .cps, .tpsCategoryCode, .membraneHScore, .lymphocytePercentPositive, .membraneMeanOD,
+                   .cpsCategoryCode, .tcCategoryCode, .icScore, .icCategoryCode]))
 
     /// HLA class I (e.g. HLA-ABC / EMR8-5): membranous; lymphocytes are the internal positive control.
     public static let hla1 = peripheral(Marker(

@@ -4,7 +4,11 @@ import StainShiftStains
 /// The scoring decision for one cell: its bins and the OD values they came from.
 public struct CellCall: Sendable, Equatable {
     public var label: Int32
+    /// The cell's role in scoring.
     public var cellClass: CellClass
+    /// The cell's class name: the classifier's (`CellClassifying.classNames`), else the role's
+    /// `defaultName` (`Tumor`, `Immune cells`, ...).
+    public var className: String
     /// Bin on the marker's primary compartment.
     public var bin: IntensityBin
     /// Bin on the secondary compartment (nil when the marker has none).
@@ -80,15 +84,23 @@ public enum CellScoring {
         let p = read(marker.primary)
         let s = marker.secondary.map { read($0) }
         let w = cell.meanDAB(.cell)
-        return CellCall(label: cell.label, cellClass: cell.cellClass, bin: marker.thresholds.bin(p),
+        return CellCall(label: cell.label, cellClass: cell.cellClass, className: cell.cellClass.defaultName,
+                        bin: marker.thresholds.bin(p),
                         secondaryBin: s.map { marker.effectiveSecondaryThresholds.bin($0) },
                         wholeCellBin: marker.thresholds.bin(w), primaryOD: p, secondaryOD: s, wholeCellOD: w)
     }
 
     /// Adds the cells' counts and OD sums to `totals` (cells in `cells` and `calls` pair up by index).
+    /// Every cell is also counted under its class name (`TileTotals.classes`).
     public static func accumulate(_ calls: [CellCall], cells: [Cell], into totals: inout TileTotals) {
+        var classes = totals.classes
         for (c, cell) in zip(calls, cells) {
             totals.nucleusPixels += cell.nucleusAreaPixels
+            var tally = classes[c.className] ?? ClassTally(role: c.cellClass)
+            tally.bins.add(bin: c.bin)
+            tally.cellPixels += cell.cellAreaPixels
+            if c.positive { tally.positiveCellPixels += cell.cellAreaPixels }
+            classes[c.className] = tally
             switch c.cellClass {
             case .lymphocyte:
                 totals.lymphocytes.add(bin: c.bin)
@@ -104,5 +116,6 @@ public enum CellScoring {
                 break  // neither in TPS's denominator nor in CPS's numerator
             }
         }
+        totals.classes = classes
     }
 }

@@ -31,10 +31,15 @@ public enum CellGeoJSON {
         marker.population == .all || cell.cellClass == .tumour
     }
 
-    /// QuPath's class for a cell: `Tumor` or `Immune cells`, then the bin (`Negative`, `1+`, `2+`, `3+`).
+    /// QuPath's class for a cell: its class name (`Tumor`, `Immune cells`, or the classifier's),
+    /// then for tumour and immune cells the bin (`Negative`, `1+`, `2+`, `3+`): `Tumor: 2+`,
+    /// `Immune cells: Negative`, `Stroma`.
     public static func className(_ call: CellCall) -> String {
-        let base = call.cellClass == .tumour ? "Tumor" : "Immune cells"
-        return base + ": " + (call.bin == .negative ? "Negative" : call.bin.rawValue)
+        let name = call.className.isEmpty ? call.cellClass.defaultName : call.className
+        switch call.cellClass {
+        case .tumour, .lymphocyte: return name + ": " + (call.bin == .negative ? "Negative" : call.bin.rawValue)
+        case .stroma, .other: return name
+        }
     }
 
     static func feature(_ cell: Cell, call: CellCall, outline: CellOutline, marker: Marker,

@@ -3,7 +3,8 @@ import StainShiftCells
 
 /// `--cells`: one row per cell with QuPath-like column names (QuPath "Measurements" export):
 /// position, areas, circularity, then hematoxylin and DAB OD mean and max in the nucleus, cytoplasm,
-/// membrane ring and whole cell, then the marker's call.
+/// membrane ring and whole cell, then the marker's call. `Class` is the cell's class name: the
+/// classifier's, or the morphology rule's `Tumor` / `Immune cells`; `Role` how it counts in scores.
 public enum CellTable {
     /// Compartments in QuPath's order; each gets hematoxylin and DAB OD, mean and max.
     static let compartments = ["Nucleus", "Cytoplasm", "Membrane", "Cell"]
@@ -23,7 +24,7 @@ public enum CellTable {
     ] + compartments.flatMap { c in
         ["\(c): Hematoxylin OD mean", "\(c): Hematoxylin OD max", "\(c): DAB OD mean", "\(c): DAB OD max"]
     } + [
-        "Compartment", "Scored DAB OD", "Intensity bin", "Positive", "Secondary compartment", "Secondary bin",
+        "Compartment", "Scored DAB OD", "Intensity bin", "Positive", "Secondary compartment", "Secondary bin", "Role",
     ]
 
     public static func tsv(_ analysis: TileAnalysis) -> String {
@@ -41,7 +42,7 @@ public enum CellTable {
         func f(_ v: Float) -> String { f(Double(v)) }
         for (cell, call) in zip(cells, calls) {
             let row: [String] = [
-                String(cell.label), cell.cellClass == .tumour ? "Tumor" : "Lymphocyte",
+                String(cell.label), call.className,
                 f(cell.centroidX * px, 2), f(cell.centroidY * px, 2),
                 f(Double(cell.nucleusAreaPixels) * area, 2), f(Double(cell.cellAreaPixels) * area, 2),
                 f(cell.nucleusCircularity),
@@ -52,7 +53,7 @@ public enum CellTable {
                 return [f(c.hematoxylinMean), f(c.hematoxylinMax), f(c.dabMean), f(c.dabMax)]
             } + [
                 marker.primary.rawValue, f(call.primaryOD), call.bin.rawValue, call.positive ? "1" : "0",
-                marker.secondary?.rawValue ?? "NA", call.secondaryBin?.rawValue ?? "NA",
+                marker.secondary?.rawValue ?? "NA", call.secondaryBin?.rawValue ?? "NA", call.cellClass.rawValue,
             ]
             s += row.joined(separator: "\t") + "\n"
         }

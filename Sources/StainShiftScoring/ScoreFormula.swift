@@ -1,12 +1,24 @@
 /// A marker-specific score derived from `TileTotals`. The raw value is the score's stable,
 /// snake_case name: it becomes a JSON key and a table column.
 public enum ScoreFormula: String, Sendable, Codable, CaseIterable {
-    /// Tumour proportion score: percent tumour cells with membrane staining at any intensity (22C3 pharmDx).
+    /// Tumour proportion score: percent tumour cells with membrane staining at any intensity (22C3 pharmDx);
+    /// over tumour cells only (stroma and other cells are not in the denominator).
     case tps
-    /// Combined positive score: (positive tumour cells + positive lymphocytes) / tumour cells x 100, capped at 100.
+    /// Combined positive score: (positive tumour cells + positive immune cells: lymphocytes and
+    /// macrophages) / tumour cells x 100, capped at 100. Stroma and other cells count in neither.
     case cps
     /// Clinical TPS category as a number: 0 `<1%`, 1 `1-49%`, 2 `>=50%` (KEYNOTE-024/042 cut-offs).
     case tpsCategoryCode = "tps_category_code"
+    /// 22C3 CPS category as a number: 0 `<1`, 1 `1-9`, 2 `>=10` (`Marker.cpsCategory`).
+    case cpsCategoryCode = "cps_category_code"
+    /// SP263 tumour-cell (TC) category as a number: 0 `<1%`, 1 `1-24%`, 2 `25-49%`, 3 `>=50%`
+    /// on the TPS (`Marker.tcCategory`).
+    case tcCategoryCode = "tc_category_code"
+    /// SP142 immune-cell (IC) score: percent of the tumour area occupied by PD-L1-positive immune
+    /// cells (their cell areas over the tissue area: `Marker.icScore`).
+    case icScore = "ic_score"
+    /// SP142 IC category as a number: 0 IC0 (<1%), 1 IC1 (>=1 <5%), 2 IC2 (>=5 <10%), 3 IC3 (>=10%).
+    case icCategoryCode = "ic_category_code"
     /// Ki67 labelling index: percent positive nuclei over the marker's population.
     case labellingIndex = "labelling_index"
     /// Percent lymphocytes positive on the primary compartment.

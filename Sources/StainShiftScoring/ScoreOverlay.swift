@@ -2,7 +2,8 @@ import StainShiftCells
 import StainShiftImaging
 
 /// `--overlay`: the tile lightened, nucleus outlines coloured by bin (blue negative, yellow 1+,
-/// orange 2+, red 3+; QuPath's positive-cell colours), lymphocytes outlined green, and for
+/// orange 2+, red 3+; QuPath's positive-cell colours), immune cells outlined green, stroma violet,
+/// other cells grey (their classes' roles: `colour(_:)`), and for
 /// membrane markers the cell border drawn in a paler tint of its bin colour. Glass outside tissue is dimmed grey.
 public enum ScoreOverlay {
     static func colour(_ bin: IntensityBin) -> (UInt8, UInt8, UInt8) {
@@ -14,6 +15,16 @@ public enum ScoreOverlay {
         }
     }
     static let lymphocyte: (UInt8, UInt8, UInt8) = (0, 200, 60)
+    /// Nucleus outline colours of the classes that are not tumour: immune cells green (QuPath's
+    /// `Immune cells` colour family), stroma violet, other grey.
+    static func colour(_ role: CellClass) -> (UInt8, UInt8, UInt8)? {
+        switch role {
+        case .tumour: nil
+        case .lymphocyte: lymphocyte
+        case .stroma: (150, 60, 200)
+        case .other: (120, 120, 120)
+        }
+    }
 
     public static func render(_ image: RGBImage, analysis: TileAnalysis) -> RGBImage {
         let w = image.width, h = image.height, n = w * h
@@ -35,7 +46,7 @@ public enum ScoreOverlay {
         for (cell, call) in zip(seg.cells, analysis.calls) where cell.label > 0 {
             let l = Int(cell.label)
             let binColour = colour(call.bin)
-            nucleusColour[l] = cell.cellClass == .lymphocyte ? lymphocyte : binColour
+            nucleusColour[l] = colour(call.cellClass) ?? binColour
             // Cell borders (the membrane) in a paler tint of the bin colour, so nuclei stand out.
             if analysis.marker.readsMembrane {
                 cellColour[l] = (UInt8((Int(binColour.0) + 255) / 2), UInt8((Int(binColour.1) + 255) / 2), UInt8((Int(binColour.2) + 255) / 2))

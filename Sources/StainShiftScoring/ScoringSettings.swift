@@ -28,7 +28,9 @@ public struct ScoringSettings: Sendable {
     public var threads: Int?
     /// Fewer scored cells than this flags the tile `too_few_cells`. The 22C3 pharmDx manual asks for
     /// at least 100 viable tumour cells per specimen: that rule belongs to the slide (the sum of its
-    /// tiles); a single tile is only flagged when it holds too few cells to say anything on its own.
+    /// tiles; `Marker.insufficient`, `Marker.minimumTumourCells`); a single tile is only flagged when
+    /// it holds too few cells to say anything on its own. Kept at most `Marker.minimumTumourCells`,
+    /// so a `too_few_cells` score is always `insufficient` too.
     public var minimumCells: Int = 20
     /// How nuclei and cells are found (`TileScorer.cellParameters`): the default preset detects on the
     /// OD sum for nuclear markers and on hematoxylin for the others; distance-watershed on
@@ -41,6 +43,11 @@ public struct ScoringSettings: Sendable {
     /// image's own factor (`CellParameters.normaliseStains`), which brings two scanners' images of
     /// one slide together but reads a pale counterstain as a dim scan and lifts weak DAB with it.
     public var odScale: Double? = 1
+    /// Gives every cell its class (tumour, immune, stroma, other) in place of the morphology rule
+    /// (`MorphologyRule`): e.g. a random forest trained with `stainshift train-cells`.
+    public var cellClassifier: (any CellClassifying)?
+    /// What `cellClassifier` is, for the JSON and the methods (a model file's path); nil with none.
+    public var cellClassifierName: String?
 
     /// 0.5 µm/px, a 20x scan: used when nothing declares a pixel size and the nuclei give no estimate.
     public static let defaultPixelSizeMicrons = 0.5

@@ -16,6 +16,12 @@ public enum StatedSettings {
     public static let background = "background"
     /// The default preset's threshold on hematoxylin for membrane and cytoplasmic markers.
     public static let detectionThresholdHematoxylin = "detection_threshold_hematoxylin_od"
+    /// How cells are classed: `morphology` (`MorphologyRule`) or the classifier's name (a model file).
+    public static let cellClassifier = "cell_classifier"
+    /// The morphology rule's minimum nucleus hematoxylin OD of a lymphocyte (fixed, not per tile).
+    public static let lymphocyteHematoxylin = "lymphocyte_min_hematoxylin_od"
+    /// SP142's IC score's tumour area: `tissue` (the tissue mask's area; a region's own area in its scores).
+    public static let icTumourArea = "ic_tumour_area"
     /// Followed by a marker's name: its 1+, 2+ and 3+ DAB OD thresholds and compartment.
     public static let thresholdsPrefix = "dab_thresholds_"
 
@@ -34,6 +40,13 @@ public enum StatedSettings {
             background: settings.background.map { String(format: "%g", $0) }
                 ?? (settings.estimatesBackground && settings.detection == .standard ? "estimated" : "fixed"),
         ]
+        if settings.cellClassifier == nil {
+            out[cellClassifier] = "morphology"
+            out[lymphocyteHematoxylin] = String(p.lymphocyteMinHematoxylinOD)
+        } else {
+            out[cellClassifier] = settings.cellClassifierName ?? "model"
+        }
+        out[icTumourArea] = "tissue"
         if settings.detection == .standard, settings.detectionThreshold == nil {
             out[detectionThresholdHematoxylin] = String(CellParameters.defaultHematoxylinThreshold)
         }

@@ -13,6 +13,10 @@ public struct TileAnalysis: Sendable {
     public var segmentation: CellSegmentation
     /// One per `segmentation.cells`, same order.
     public var calls: [CellCall]
+    /// The class names and roles the cells were classified into (the classifier's, or the morphology
+    /// rule's), in the classifier's order.
+    public var classNames: [String] = [MorphologyRule.tumourName, MorphologyRule.immuneName]
+    public var classRoles: [CellClass] = [.tumour, .lymphocyte]
 
     /// Seconds spent in each stage (deconvolution, tissue+qc, cells, scoring); empty from `assemble`.
     public var timings: [(stage: String, seconds: Double)] = []
@@ -34,6 +38,8 @@ public struct TileAnalysis: Sendable {
 extension TileScorer {
     /// Scores a tile whose planes, tissue and cells are already known: bins every cell, counts
     /// tissue pixels per DAB bin, and adds `too_few_cells` when the scored population is small.
+    /// `classes` names each cell's class (`CellClassAssignment.apply`, as `analyse` does); without,
+    /// the cells' own roles (`Cell.cellClass`) are kept under their default names.
     ///
     /// With a `core` (an analysis tile of a larger image, in this tile's coordinates), only the
     /// cells whose nucleus centroid lies in the core are kept and counted, and only the core's
@@ -41,7 +47,8 @@ extension TileScorer {
     /// for detection, counted by the neighbour whose core it is, so every cell is counted once.
     public static func assemble(name: String, marker: Marker, planes: StainPlanes, tissue: TissueMask,
                                 segmentation: CellSegmentation, qcFlags: [QCFlag], pixelSizeMicrons: Double,
-                                settings: ScoringSettings, core: TileRect? = nil) -> TileAnalysis {
+                                settings: ScoringSettings, core: TileRect? = nil,
+                                classes: CellClassAssignment? = nil) -> TileAnalysis {
         var totals = TileTotals()
         totals.tiles = 1
         let whole = TileRect(x: 0, y: 0, width: planes.width, height: planes.height)
@@ -55,6 +62,11 @@ extension TileScorer {
         totals.pixelDABSum = pixels.dabSum
         var segmentation = segmentation
         var calls = CellScoring.calls(segmentation, planes: planes, marker: marker)
+        let classes = classes.flatMap { $0.perCell.count == calls.count ? $0 : nil }
+            ?? CellClassAssignment.fromRoles(segmentation.cells)
+        for k in calls.indices { calls[k].className = classes.name(ofCell: k) }
+        // Every class of the classifier is listed, with zero cells when a tile has none of it.
+        for (name, role) in zip(classes.classNames, classes.roles) { totals.classes[name] = ClassTally(role: role) }
         if let area {
             let keep = segmentation.cells.indices.filter {
                 area.contains(x: segmentation.cells[$0].centroidX, y: segmentation.cells[$0].centroidY)
@@ -68,7 +80,8 @@ extension TileScorer {
         let score = TileScore(image: name, marker: marker.name, totals: totals, qcFlags: flags.sorted(),
                               pixelSizeMicrons: pixelSizeMicrons, odScale: Double(segmentation.odScale))
         return TileAnalysis(score: score, marker: marker, planes: planes, tissue: tissue,
-                            segmentation: segmentation, calls: calls)
+                            segmentation: segmentation, calls: calls,
+                            classNames: classes.classNames, classRoles: classes.roles)
     }
 }
 

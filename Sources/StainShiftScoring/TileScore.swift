@@ -2,7 +2,8 @@ import StainShiftTissue
 
 /// Additive totals of one tile (or, summed, of a slide): everything a score is derived from.
 ///
-/// Populations: tumour cells and lymphocytes, binned on the marker's primary compartment;
+/// Populations: tumour cells and lymphocytes (immune cells), binned on the marker's primary compartment;
+/// every class of cells (stroma and other too) in `classes`;
 /// tumour cells binned again on the marker's secondary compartment and on the whole cell;
 /// tissue pixels binned on DAB OD. OD sums allow ratio scores (membrane / cytoplasm).
 public struct TileTotals: Sendable, Equatable, Codable {
@@ -30,6 +31,15 @@ public struct TileTotals: Sendable, Equatable, Codable {
     public var pixels = BinCounts()
     /// Sum of DAB OD over tissue pixels.
     public var pixelDABSum: Double = 0
+    /// Cells per class name (a classifier's, or the morphology rule's `Tumor` and `Immune cells`),
+    /// binned on the primary compartment, with their areas. Every class is counted here, stroma and
+    /// other included; `tumour` and `lymphocytes` above hold the cells of those roles.
+    public var classes: [String: ClassTally] {
+        get { classTallies ?? [:] }
+        set { classTallies = newValue.isEmpty ? nil : newValue }
+    }
+    /// Storage of `classes`: optional, so totals cached or written before classes were counted decode.
+    private var classTallies: [String: ClassTally]?
 
     public init() {}
 
@@ -49,6 +59,7 @@ public struct TileTotals: Sendable, Equatable, Codable {
         s.nucleusPixels = a.nucleusPixels + b.nucleusPixels
         s.pixels = a.pixels + b.pixels
         s.pixelDABSum = a.pixelDABSum + b.pixelDABSum
+        s.classes = a.classes.merging(b.classes, uniquingKeysWith: +)
         return s
     }
 

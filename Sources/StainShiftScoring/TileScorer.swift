@@ -52,10 +52,13 @@ extension TileScorer {
             planes.releaseLastPlane()
         }
         clock.lap("tissue+qc")
-        let segmentation = CellDetector.detect(planes, tissue: tissue, parameters: parameters, pool: pool)
+        var segmentation = CellDetector.detect(planes, tissue: tissue, parameters: parameters, pool: pool)
+        // The cells' classes, from the settings' classifier or else the morphology rule, before binning.
+        let classifier: any CellClassifying = settings.cellClassifier ?? MorphologyRule(parameters: parameters)
+        let classes = CellClassAssignment.apply(classifier, to: &segmentation, planes: planes, pixelSizeMicrons: px)
         clock.lap("cells")
         var analysis = assemble(name: name, marker: marker, planes: planes, tissue: tissue, segmentation: segmentation,
-                                qcFlags: flags, pixelSizeMicrons: px, settings: settings, core: core)
+                                qcFlags: flags, pixelSizeMicrons: px, settings: settings, core: core, classes: classes)
         analysis.score.pixelSizeSource = pixelSource
         analysis.score.whitePoint = white.point.components
         analysis.score.whitePointSource = white.source

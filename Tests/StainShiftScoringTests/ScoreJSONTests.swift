@@ -22,7 +22,8 @@ import Testing
         #expect(abs((scores["cps"] ?? .nan) - 100 * 57 / 412.0) <= 1e-4) // JSON numbers have 4 decimals
         #expect(abs((scores["hscore"] ?? .nan) - 100 * 106 / 412.0) <= 1e-4) // JSON numbers have 4 decimals
         #expect(scores["tps_category_code"] == 1)
-        #expect((object["categories"] as? [String: String]) == ["tps": "1-49%"])
+        // TPS 13.8% and CPS 13.8 (no immune cells), SP263 TC 13.8%, SP142 IC 0% (no immune cells).
+        #expect((object["categories"] as? [String: String]) == ["tps": "1-49%", "cps": ">=10", "tc": "1-24%", "ic": "IC0"])
         #expect((object["tissue"] as? [String: Any])?["area_px"] as? Int == 77)
         #expect((object["qc"] as? [String: Any])?["flags"] as? [String] == ["low_tissue"])
         let keys = ["\"image\"", "\"marker\"", "\"cells\"", "\"scores\"", "\"tissue\"", "\"qc\""]

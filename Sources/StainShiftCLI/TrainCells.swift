@@ -114,9 +114,9 @@ struct TrainCells: ParsableCommand {
             s += "  " + pad(f(cv?.precision[c] ?? nil), 9) + "  " + f(cv?.recall[c] ?? nil) + "\n"
         }
         if let cv {
-            s += "confusion (rows: truth, columns: predicted)\n" + pad("", width) + names.map { "  " + pad($0, 8) }.joined() + "\n"
+            s += "confusion (rows: truth, columns: predicted)\n" + pad("", width) + names.map { "  " + pad($0, width) }.joined() + "\n"
             for (c, row) in cv.confusion.enumerated() {
-                s += pad(names[c], width) + row.map { "  " + pad(String($0), 8) }.joined() + "\n"
+                s += pad(names[c], width) + row.map { "  " + pad(String($0), width) }.joined() + "\n"
             }
         }
         if let h = t.holdout {

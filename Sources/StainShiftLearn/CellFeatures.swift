@@ -1,3 +1,4 @@
+import Foundation
 import StainShiftCells
 import StainShiftFoundation
 import StainShiftStains
@@ -25,8 +26,15 @@ public struct CellFeatures: Sendable, Equatable {
         }
         n += ["Nucleus: Hematoxylin OD contrast",
               "Density: cells within 25 µm per mm^2", "Density: cells within 50 µm per mm^2"]
+        n += smoothed.map { "Smoothed: 25 µm: \(n[$0])" }
         return n
     }()
+
+    /// Columns also given as a neighbourhood mean (QuPath's "Add smoothed features"): weighted
+    /// by a Gaussian of 25 µm full width at half maximum over the cell centres within 50 µm, the
+    /// cell itself included. Tissue architecture (glands, stroma) shows in these.
+    static let smoothed = [0, 1, 3, 4, 5, 6, 18, 30]
+    static let baseDimension = 33
 
     public static var dimension: Int { names.count }
 
@@ -99,7 +107,6 @@ public struct CellFeatures: Sendable, Equatable {
         }
         let px = pixelSizeMicrons > 0 && pixelSizeMicrons.isFinite ? pixelSizeMicrons : 0.5
         let scale = Double(segmentation.odScale)
-        let density = neighbourDensity(cells, pixelSizeMicrons: px)
         var out = [Float](repeating: 0, count: cells.count * d)
         out.withUnsafeMutableBufferPointer { ob in
             let o = SharedPointer(ob.baseAddress!)
@@ -130,12 +137,11 @@ public struct CellFeatures: Sendable, Equatable {
                         }
                     }
                     row[30] = a[b + contrast + 1] > 0 ? a[b + contrast] / a[b + contrast + 1] * scale : 0
-                    row[31] = density[2 * i]
-                    row[32] = density[2 * i + 1]
                     for k in 0..<d { o[i * d + k] = Float(row[k]) }
                 }
             }
         }
+        neighbourhood(cells, pixelSizeMicrons: px, into: &out)
         return CellFeatures(values: out, count: cells.count)
     }
 
@@ -261,30 +267,38 @@ public struct CellFeatures: Sendable, Equatable {
         return (1 - l2 / l1).squareRoot()
     }
 
-    /// Per cell: other cell centres within 25 µm and within 50 µm, per mm² of those discs.
-    static func neighbourDensity(_ cells: [Cell], pixelSizeMicrons px: Double) -> [Double] {
+    /// Per cell: other cell centres within 25 µm and within 50 µm, per mm² of those discs, and the
+    /// smoothed columns (`smoothed`), in rows whose other columns are filled.
+    static func neighbourhood(_ cells: [Cell], pixelSizeMicrons px: Double, into out: inout [Float]) {
         let r1 = 25 / px, r2 = 50 / px
-        let cellSize = r2
+        let sigma = 25 / (8 * log(2.0)).squareRoot() / px
         var grid: [Int64: [Int]] = [:]
         func key(_ gx: Int, _ gy: Int) -> Int64 { Int64(gx) &* 1_000_003 &+ Int64(gy) }
-        for (j, c) in cells.enumerated() { grid[key(Int(c.centroidX / cellSize), Int(c.centroidY / cellSize)), default: []].append(j) }
+        for (j, c) in cells.enumerated() { grid[key(Int(c.centroidX / r2), Int(c.centroidY / r2)), default: []].append(j) }
         let a1 = Double.pi * 25 * 25 / 1e6, a2 = Double.pi * 50 * 50 / 1e6
-        var out = [Double](repeating: 0, count: 2 * cells.count)
+        let d = dimension, base = baseDimension, columns = smoothed
+        let within25 = 31, within50 = 32   // the density columns
+        var sums = [Double](repeating: 0, count: columns.count)
         for (i, c) in cells.enumerated() {
-            let gx = Int(c.centroidX / cellSize), gy = Int(c.centroidY / cellSize)
-            var n1 = 0, n2 = 0
+            let gx = Int(c.centroidX / r2), gy = Int(c.centroidY / r2)
+            var n1 = 0, n2 = 0, weight = 0.0
+            for k in sums.indices { sums[k] = 0 }
             for dx in -1...1 {
                 for dy in -1...1 {
-                    for j in grid[key(gx + dx, gy + dy)] ?? [] where j != i {
+                    for j in grid[key(gx + dx, gy + dy)] ?? [] {
                         let ex = cells[j].centroidX - c.centroidX, ey = cells[j].centroidY - c.centroidY
                         let d2 = ex * ex + ey * ey
-                        if d2 <= r2 * r2 { n2 += 1; if d2 <= r1 * r1 { n1 += 1 } }
+                        guard d2 <= r2 * r2 else { continue }
+                        if j != i { n2 += 1; if d2 <= r1 * r1 { n1 += 1 } }
+                        let w = exp(-d2 / (2 * sigma * sigma))
+                        weight += w
+                        for (k, col) in columns.enumerated() { sums[k] += w * Double(out[j * d + col]) }
                     }
                 }
             }
-            out[2 * i] = Double(n1) / a1
-            out[2 * i + 1] = Double(n2) / a2
+            out[i * d + within25] = Float(Double(n1) / a1)
+            out[i * d + within50] = Float(Double(n2) / a2)
+            for k in columns.indices { out[i * d + base + k] = Float(weight > 0 ? sums[k] / weight : 0) }
         }
-        return out
     }
 }

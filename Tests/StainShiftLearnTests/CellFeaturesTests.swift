@@ -83,7 +83,7 @@ import StainShiftSynth
         let all = features(nil)
         #expect(all == features(1))
         #expect(all == features(2))
-        #expect(all.values.allSatisfy(\.isFinite))
+        #expect(all.values.allSatisfy { $0.isFinite })
         // Truth lymphocytes (small, round, dense) have smaller nuclei than tumour cells.
         var areas: [CellClass: [Float]] = [:]
         for (i, c) in seg.cells.enumerated() {

@@ -33,7 +33,7 @@ public struct CellFeatures: Sendable, Equatable {
     /// Columns also given as a neighbourhood mean (QuPath's "Add smoothed features"): weighted
     /// by a Gaussian of 25 µm full width at half maximum over the cell centres within 50 µm, the
     /// cell itself included. Tissue architecture (glands, stroma) shows in these.
-    static let smoothed = [0, 1, 3, 4, 5, 6, 18, 30]
+    static let smoothed = [0, 1, 3, 4, 5, 6, 8, 9, 15, 18, 30]
     static let baseDimension = 33
 
     public static var dimension: Int { names.count }

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -m), $(date -u +%Y-%m-%dT%H:%MZ)"
 status=0
-for stage in imaging stains cells scoring tiled cohort; do
+for stage in imaging stains cells scoring tiled learn cohort; do
     script="Benchmarks/$stage/bench.sh"
     [ -x "$script" ] || continue
     echo "== $stage =="

@@ -16,6 +16,11 @@
 4. Leave-one-source-out: for a grid of marker files (the Ki67 nuclear DAB threshold), each source is
    reported at the grid point that is best on the OTHER sources (mean index MAE over the other
    sources with positivity labels, else mean F1, or recall where F1 is undefined).
+5. Trained cell classes (`stainshift train-cells`, labels as models/cell_lists.py maps them):
+   EndoNuke stroma vs epithelium by 5-fold cross-validation grouped by image (leave-one-image-out
+   would grow 292 forests); then held-out checks against the morphology rule, by role: EndoNuke
+   half/half (alternate images), NuClick lymphocytes (trained with the other sources and half of
+   NuClick, tested on the other half), and BCData tumour cells left out of training altogether.
 
 Standard library only. Without the dev set it says so and exits 0.
 """
@@ -29,6 +34,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, 'models'))
+import cell_lists  # noqa: E402  (the dev set's images and the training labels of section 5)
 # Whether each source labels every nucleus (SOURCES.md): only complete sources have false positives.
 COMPLETE = {
     'bcdata_ki67_testsubset': 'no',
@@ -36,7 +43,6 @@ COMPLETE = {
     'nuclick_ihc_lymphocytes': 'no',
     'nznmol_ki67_roi': 'no',
 }
-IMAGE_EXT = ('.png', '.jpg', '.jpeg', '.tif', '.tiff')
 
 
 def log(*a):
@@ -49,17 +55,10 @@ def write_lists(devset, out):
     os.makedirs(lists, exist_ok=True)
     rows_all = []
     for source in sorted(os.listdir(devset)):
-        images = os.path.join(devset, source, 'images')
-        if not os.path.isdir(images):
+        if not os.path.isdir(os.path.join(devset, source, 'images')):
             continue
-        rows = []
-        for name in sorted(os.listdir(images)):
-            stem, ext = os.path.splitext(name)
-            if ext.lower() not in IMAGE_EXT:
-                continue
-            label = os.path.join(devset, source, 'labels', stem + '.tsv')
-            rows.append((os.path.relpath(os.path.join(images, name), lists), os.path.relpath(label, lists),
-                         source, COMPLETE.get(source, 'no')))
+        rows = [(os.path.relpath(image, lists), os.path.relpath(label, lists), source, COMPLETE.get(source, 'no'))
+                for image, label, _ in cell_lists.images_with_labels(devset, source)]
         with open(os.path.join(lists, source + '.tsv'), 'w') as f:
             f.write('image\tannotations\tsource\tcomplete\n')
             f.writelines('\t'.join(r) + '\n' for r in rows)
@@ -256,8 +255,59 @@ def main():
         loso.append(summary_row(source, name, doc['sources'][source]))
     print_table('Leave-one-source-out: each source at the grid point best on the other sources '
                 '(method = the chosen Ki67 DAB threshold)', HEADER, loso)
+    learn_section(a.bin, a.devset, os.path.join(a.out, 'learn'), a.threads)
     print('\nJSON and per-image tables: %s' % a.out)
     return 0
+
+
+def train_cells(binary, listing, model, threads, extra=()):
+    cmd = [binary, 'train-cells', '--annotations', listing, '--marker', 'ki67', '-o', model, '--seed', '1',
+           '--trees', '40', '--threads', str(threads)] + list(extra)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        log('stainshift train-cells failed (%d): %s' % (r.returncode, r.stderr.strip()[-800:]))
+        return None
+    with open(model) as f:
+        return json.load(f)
+
+
+def learn_section(binary, devset, out, threads):
+    """Section 5 of the module doc."""
+    rows = cell_lists.rows_by_source(devset, out)
+    endo, nuclick, bcdata = rows['endonuke_erpr'], rows['nuclick_ihc_lymphocytes'], rows['bcdata_ki67_testsubset']
+
+    def listing(name, r):
+        return cell_lists.write_list(os.path.join(out, name + '.tsv'), r)
+
+    log('train-cells: EndoNuke 5-fold grouped cross-validation')
+    model = train_cells(binary, listing('endonuke', endo), os.path.join(out, 'endonuke-cv.json'), threads, ['--folds', '5'])
+    if model:
+        cv = model['training']['cross_validation']
+        table = [[c['name'], c['role'], n, fmt(p), fmt(r)] for c, n, p, r in
+                 zip(model['classes'], model['training']['cells_per_class'], cv['precision'], cv['recall'])]
+        print_table('Trained cell classes: EndoNuke, %d-fold cross-validation grouped by image (%d images)'
+                    % (cv['folds'], model['training']['images']), ['class', 'role', 'cells', 'precision', 'recall'], table)
+    checks = [
+        ('EndoNuke half B (trained on half A)', endo[0::2], endo[1::2]),
+        ('NuClick half B (trained on EndoNuke, BCData, NuClick half A)', endo + bcdata + nuclick[0::2], nuclick[1::2]),
+        ('BCData (left out; trained on EndoNuke and NuClick)', endo + nuclick, bcdata),
+    ]
+    table = []
+    for k, (title, train, test) in enumerate(checks):
+        log('train-cells: ' + title)
+        model = train_cells(binary, listing('train%d' % k, train), os.path.join(out, 'holdout%d.json' % k), threads,
+                            ['--folds', '1', '--holdout', listing('test%d' % k, test)])
+        h = model and model['training'].get('holdout')
+        if not h:
+            continue
+        first = True
+        for i, role in enumerate(h['roles']):
+            n = sum(h['forest'][i])
+            if n:
+                table.append([title if first else '', role, n, fmt(h['forest'][i][i] / n), fmt(h['rule'][i][i] / n)])
+                first = False
+    print_table('Trained cell classes on held-out images: recall by role, forest vs the morphology rule '
+                '(the rule has no stroma class)', ['held out', 'role', 'cells', 'forest', 'rule'], table)
 
 
 if __name__ == '__main__':

@@ -4,6 +4,7 @@
 @_exported import StainShiftTissue
 @_exported import StainShiftCells
 @_exported import StainShiftScoring
+@_exported import StainShiftLearn
 @_exported import StainShiftSynth
 @_exported import StainShiftCohort
 @_exported import StainShiftEvaluation

@@ -18,6 +18,7 @@ struct StainShiftCommand: ParsableCommand {
             Run.self,
             ScoreSlide.self,
             Evaluate.self,
+            TrainCells.self,
             CohortCommand.self,
             Train.self,
             Classify.self,

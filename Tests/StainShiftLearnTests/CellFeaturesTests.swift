@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import StainShiftCells
+import StainShiftFoundation
+import StainShiftScoring
+import StainShiftStains
+import StainShiftSynth
+@testable import StainShiftLearn
+
+/// Per-cell features: exact on a hand-drawn segmentation, the same whatever the thread count,
+/// and a cell's row untouched by cells outside its neighbourhood.
+@Suite struct CellFeaturesTests {
+    /// A 40 x 20 image: cell 1 a 6 x 6 square nucleus in a 10 x 10 cell (1-pixel membrane ring),
+    /// cell 2 an L-shaped nucleus (two 4 x 2 bars) with no cytoplasm. H is 0.5 in nucleus 1 and
+    /// alternates 0.2/0.6 by column in nucleus 2; DAB 0.3 in cell 1's cytoplasm.
+    static func drawn() -> (CellSegmentation, StainPlanes) {
+        let w = 40, h = 20, n = w * h
+        var nl = [Int32](repeating: 0, count: n), cl = nl, mem = [UInt8](repeating: 0, count: n)
+        var values = [Float](repeating: 0, count: 3 * n)
+        for y in 2..<12 {
+            for x in 2..<12 {
+                let i = y * w + x
+                cl[i] = 1
+                if x == 2 || x == 11 || y == 2 || y == 11 { mem[i] = 1 }
+                if (4..<10).contains(x) && (4..<10).contains(y) { nl[i] = 1; values[i] = 0.5 } else { values[n + i] = 0.3 }
+            }
+        }
+        for (x0, y0, bw, bh) in [(20, 4, 4, 2), (20, 6, 2, 2)] {
+            for y in y0..<(y0 + bh) {
+                for x in x0..<(x0 + bw) { let i = y * w + x; nl[i] = 2; cl[i] = 2; values[i] = x % 2 == 0 ? 0.2 : 0.6 }
+            }
+        }
+        let cells = [Cell(label: 1, centroidX: 7, centroidY: 7, nucleusAreaPixels: 36, cellAreaPixels: 100, nucleusCircularity: 0.9, cellClass: .tumour),
+                     Cell(label: 2, centroidX: 21.5, centroidY: 5.5, nucleusAreaPixels: 12, cellAreaPixels: 12, nucleusCircularity: 0.7, cellClass: .tumour)]
+        let seg = CellSegmentation(width: w, height: h, nucleusLabels: nl, cellLabels: cl, membraneMask: mem, cells: cells)
+        return (seg, StainPlanes(width: w, height: h, matrix: StainPresets.hDAB, values: values))
+    }
+
+    @Test func aDrawnSegmentationGivesExactFeatures() throws {
+        let (seg, planes) = Self.drawn()
+        let f = CellFeatures.compute(seg, planes: planes, pixelSizeMicrons: 0.5)
+        #expect(f.count == 2 && f.values.count == 2 * CellFeatures.dimension)
+        #expect(Set(CellFeatures.names).count == CellFeatures.names.count)
+        #expect(f[cell: 0, feature: "Nucleus: Area µm^2"] == 9)
+        #expect(f[cell: 0, feature: "Cell: Area µm^2"] == 25)
+        #expect(f[cell: 0, feature: "Nucleus/Cell area ratio"] == 0.36)
+        #expect(f[cell: 0, feature: "Nucleus: Circularity"] == 0.9)
+        #expect(f[cell: 0, feature: "Nucleus: Solidity"] == 1)
+        #expect(abs(try #require(f[cell: 0, feature: "Nucleus: Eccentricity"])) < 1e-6)
+        #expect(f[cell: 0, feature: "Nucleus: Hematoxylin OD mean"] == 0.5)
+        #expect(f[cell: 0, feature: "Nucleus: Hematoxylin OD std dev"] == 0)
+        #expect(f[cell: 0, feature: "Nucleus: Hematoxylin OD contrast"] == 0)
+        #expect(f[cell: 0, feature: "Cytoplasm: DAB OD mean"] == 0.3)
+        #expect(f[cell: 0, feature: "Cytoplasm: DAB OD max"] == 0.3)
+        #expect(f[cell: 0, feature: "Membrane: DAB OD mean"] == 0.3)
+        #expect(abs(try #require(f[cell: 0, feature: "Cell: DAB OD mean"]) - 0.3 * 64 / 100) < 1e-6)
+        #expect(abs(try #require(f[cell: 0, feature: "Cell: Hematoxylin OD mean"]) - 0.5 * 36 / 100) < 1e-6)
+        // The L: 12 pixels in a hull of 4x2 + trapezoid down to the 2-wide foot = 14.
+        #expect(abs(try #require(f[cell: 1, feature: "Nucleus: Solidity"]) - Float(12.0 / 14.0)) < 1e-6)
+        #expect(try #require(f[cell: 1, feature: "Nucleus: Eccentricity"]) > 0.3)
+        #expect(f[cell: 1, feature: "Nucleus: Hematoxylin OD mean"] == 0.4)
+        #expect(abs(try #require(f[cell: 1, feature: "Nucleus: Hematoxylin OD std dev"]) - 0.2) < 1e-6)
+        #expect(f[cell: 1, feature: "Nucleus: Hematoxylin OD max"] == 0.6)
+        #expect(f[cell: 1, feature: "Membrane: DAB OD mean"] == 0)
+        // Horizontal pairs differ by 0.4, vertical ones by 0: 12 + 8 ... as counted in the L.
+        #expect(try #require(f[cell: 1, feature: "Nucleus: Hematoxylin OD contrast"]) > 0.1)
+        // The two centres are 15.2 px = 7.6 µm apart: one neighbour within 25 µm, per mm².
+        let disc25 = Float(1 / (Double.pi * 25 * 25 / 1e6))
+        #expect(abs(try #require(f[cell: 0, feature: "Density: cells within 25 µm per mm^2"]) - disc25) < 0.01)
+        #expect(abs(try #require(f[cell: 1, feature: "Density: cells within 50 µm per mm^2"]) - disc25 / 4) < 0.01)
+    }
+
+    @Test func syntheticCellsDifferByClassTheSameOnAnyThreadCountAndIgnoreFarCells() throws {
+        let (image, truth) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4), seed: 11)
+        let analysis = TileScorer.analyse(image, name: "t", marker: .ki67, settings: ScoringSettings())
+        let seg = analysis.segmentation, px = analysis.score.pixelSizeMicrons
+        #expect(seg.cells.count > 50)
+        func features(_ threads: Int?) -> CellFeatures {
+            let previous = Parallel.setThreadLimit(threads)
+            defer { Parallel.setThreadLimit(previous) }
+            return CellFeatures.compute(seg, planes: analysis.planes, pixelSizeMicrons: px)
+        }
+        let all = features(nil)
+        #expect(all == features(1))
+        #expect(all == features(2))
+        #expect(all.values.allSatisfy { $0.isFinite })
+        // Truth lymphocytes (small, round, dense) have smaller nuclei than tumour cells.
+        var areas: [CellClass: [Float]] = [:]
+        for (i, c) in seg.cells.enumerated() {
+            let t = truth.nucleusLabels[Int(c.centroidY) * truth.width + Int(c.centroidX)]
+            guard t > 0, let cls = truth.cells.first(where: { $0.label == t })?.cellClass else { continue }
+            areas[cls, default: []].append(try #require(all[cell: i, feature: "Nucleus: Area µm^2"]))
+        }
+        func mean(_ v: [Float]) -> Float { v.reduce(0, +) / Float(max(v.count, 1)) }
+        let lymph = try #require(areas[.lymphocyte]), tumour = try #require(areas[.tumour])
+        #expect(mean(lymph) < 0.7 * mean(tumour), "lymphocyte \(mean(lymph)) tumour \(mean(tumour))")
+        // Dropping every cell more than 50 µm from cell 0 leaves cell 0's row exactly as it was.
+        let a = seg.cells[0], r = 50.5 / px
+        var near = seg
+        let far = Set(seg.cells.filter { ($0.centroidX - a.centroidX) * ($0.centroidX - a.centroidX)
+                                         + ($0.centroidY - a.centroidY) * ($0.centroidY - a.centroidY) > r * r }.map(\.label))
+        #expect(!far.isEmpty)
+        near.cells.removeAll { far.contains($0.label) }
+        for i in near.nucleusLabels.indices {
+            if far.contains(near.nucleusLabels[i]) { near.nucleusLabels[i] = 0 }
+            if far.contains(near.cellLabels[i]) { near.cellLabels[i] = 0; near.membraneMask[i] = 0 }
+        }
+        let cut = CellFeatures.compute(near, planes: analysis.planes, pixelSizeMicrons: px)
+        #expect(cut.row(0) == all.row(0))
+    }
+}

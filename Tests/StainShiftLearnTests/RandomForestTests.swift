@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import StainShiftFoundation
+@testable import StainShiftLearn
+
+/// The forest on synthetic feature tables: it learns what is learnable, gives the same bytes
+/// whatever the thread count, and its model file round-trips.
+@Suite struct RandomForestTests {
+    /// Three Gaussian classes in `d` dimensions, separable on features 0 and 1 only (the rest noise),
+    /// with class sizes in the ratio 6:2:1 and `groups` images.
+    static func blobs(_ n: Int, d: Int = CellFeatures.dimension, groups: Int = 6, seed: UInt64 = 3) -> LabelledCells {
+        var rng = SplitMix64(seed: seed)
+        var cells = LabelledCells(classNames: ["stroma", "tumour", "lymphocyte"])
+        for i in 0..<n {
+            let u = rng.uniform()
+            let label = u < 6.0 / 9 ? 0 : u < 8.0 / 9 ? 1 : 2
+            let centre: [Double] = [[0, 0], [6, 0], [0, 6]][label]
+            var row = [Float](repeating: 0, count: d)
+            for k in 0..<d { row[k] = Float((k < 2 ? centre[k] : 0) + rng.normal()) }
+            cells.features += row
+            cells.labels.append(label)
+            cells.groups.append(i % groups)
+        }
+        cells.groupNames = (0..<groups).map { "image\($0)" }
+        return cells
+    }
+
+    @Test func learnsASeparableProblemAndRanksTheInformativeFeaturesFirst() {
+        let train = Self.blobs(3000, d: 6), test = Self.blobs(1500, d: 6, seed: 99)
+        let forest = RandomForest.train(x: train.features, labels: train.labels, featureCount: 6, classCount: 3,
+                                        parameters: ForestParameters(trees: 30, maxDepth: 8, minLeaf: 3, seed: 1))
+        let predicted = forest.predict(test.features)
+        let correct = zip(predicted, test.labels).filter { $0 == $1 }.count
+        #expect(Double(correct) / Double(test.count) > 0.95, "accuracy \(Double(correct) / Double(test.count))")
+        // Balanced class weights: the smallest class is recalled as well as the largest.
+        let small = zip(predicted, test.labels).filter { $1 == 2 }
+        #expect(Double(small.filter { $0 == $1 }.count) / Double(small.count) > 0.93)
+        #expect(abs(forest.importance.reduce(0, +) - 1) < 1e-9)
+        let top2 = forest.importance.enumerated().sorted { $0.element > $1.element }.prefix(2).map(\.offset)
+        #expect(Set(top2) == [0, 1], "importance \(forest.importance)")
+        for tree in forest.trees { #expect(tree.problem(featureCount: 6, classCount: 3) == nil) }
+    }
+
+    @Test func theSameModelBytesWhateverTheThreadCountAndRun() {
+        let cells = Self.blobs(2000)
+        let p = ForestParameters(trees: 12, maxDepth: 8, minLeaf: 5, seed: 42)
+        func model(threads: Int?) -> String {
+            let previous = Parallel.setThreadLimit(threads)
+            defer { Parallel.setThreadLimit(previous) }
+            return CellClassifierTrainer.train(cells, parameters: p, folds: 3, stainshiftVersion: "test").json()
+        }
+        let one = model(threads: 1), two = model(threads: 2), all = model(threads: nil), again = model(threads: nil)
+        #expect(one == two)
+        #expect(one == all)
+        #expect(all == again)
+        var other = p
+        other.seed = 43
+        #expect(CellClassifierTrainer.train(cells, parameters: other, folds: 3, stainshiftVersion: "test").json() != one)
+    }
+
+    @Test func crossValidationNeverSplitsAnImageAndStratifiesTheFolds() throws {
+        let cells = Self.blobs(1800, groups: 12)
+        let (k, ofGroup) = CellClassifierTrainer.folds(cells, folds: 4, seed: 1)
+        #expect(k == 4)
+        #expect(ofGroup.count == 12)
+        for f in 0..<4 {
+            let members = Set(ofGroup.indices.filter { ofGroup[$0] == f })
+            #expect(members.count == 3, "fold \(f): \(members)")
+            let labels = cells.subset(groups: members).labels
+            for c in 0..<3 { #expect(labels.contains(c)) }
+        }
+        // Fewer images than folds: as many folds as images.
+        #expect(CellClassifierTrainer.folds(Self.blobs(100, groups: 2), folds: 5, seed: 1).folds == 2)
+        let cv = try #require(CellClassifierTrainer.crossValidate(cells, folds: 4, parameters: ForestParameters(trees: 30, seed: 2)))
+        #expect(cv.confusion.reduce(0) { $0 + $1.reduce(0, +) } == cells.count)
+        for c in 0..<3 {
+            #expect((cv.recall[c] ?? 0) > 0.85, "recall \(cv.recall)")
+            #expect((cv.precision[c] ?? 0) > 0.8, "precision \(cv.precision)")
+        }
+        #expect(CellClassifierTrainer.crossValidate(Self.blobs(100, groups: 1), folds: 5, parameters: ForestParameters()) == nil)
+    }
+
+    @Test func aModelRoundTripsThroughJSONAndPredictsTheSame() throws {
+        let cells = Self.blobs(1200)
+        let model = CellClassifierTrainer.train(cells, parameters: ForestParameters(trees: 8, seed: 5), folds: 3,
+                                                stainshiftVersion: "9.9.9", marker: "ki67")
+        let text = model.json()
+        let back = try CellClassifierModel.parse(Data(text.utf8), path: "m.json")
+        #expect(back == model)
+        #expect(back.json() == text)
+        #expect(back.classes.map(\.role) == [.stroma, .tumour, .lymphocyte])
+        #expect(back.training.cellsPerClass == cells.cellsPerClass)
+        #expect(back.training.images == 6)
+        #expect(back.training.crossValidation?.folds == 3)
+        #expect(back.training.importance.count == CellFeatures.dimension)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["format_version"] as? Int == 1)
+        #expect(object["stainshift_version"] as? String == "9.9.9")
+        #expect((object["features"] as? [String])?.first == "Nucleus: Area µm^2")
+        let classifier = RandomForestCellClassifier(model: back)
+        let features = CellFeatures(values: cells.features, count: cells.count)
+        #expect(classifier.classify(features) == model.forest.predict(cells.features))
+        #expect(classifier.classNames == ["stroma", "tumour", "lymphocyte"])
+    }
+
+    @Test func classNamesMapToScoringRolesCaseInsensitively() {
+        for name in ["Tumor", "tumour", "Epithelium", "epithelial", "positive", "Negative", "Tumor: Positive", "tumours"] {
+            #expect(ModelClass.role(of: name) == .tumour, "\(name)")
+        }
+        for name in ["Lymphocyte", "lymphocytes", "Immune cells", "macrophage", "Plasma"] {
+            #expect(ModelClass.role(of: name) == .lymphocyte, "\(name)")
+        }
+        for name in ["Stroma", "stromal", "Fibroblast", "endothelium"] { #expect(ModelClass.role(of: name) == .stroma, "\(name)") }
+        for name in ["other", "Necrosis", "glass", ""] { #expect(ModelClass.role(of: name) == .other, "\(name)") }
+    }
+}

@@ -10,7 +10,7 @@ struct DetectionFlags: ParsableArguments {
     var detectionThreshold: Double?
     @Option(help: ArgumentHelp("Factor for every measured OD: 1 (default) scores each nucleus's own DAB as scanned; a number measured once per scanner; auto uses each image's own factor (brings two scanners together, but a pale counterstain then lifts weak DAB).", valueName: "F|auto"))
     var odScale: ODScaleOption = .fixed(1)
-    @Option(name: .customLong("cell-classifier"), help: ArgumentHelp("Cell classifier model (from stainshift train-cells): classes every cell as tumour, immune, stroma or other in place of the morphology rule (small, round, dark nucleus = lymphocyte).", valueName: "MODEL.json"))
+    @Option(name: .customLong("cell-classifier"), help: ArgumentHelp("Cell classifier model (from stainshift train-cells), or `default` for the shipped one (trained on the dev set; not validated on other tissue): classes every cell as tumour, immune, stroma or other in place of the morphology rule (small, round, dark nucleus = lymphocyte).", valueName: "MODEL.json"))
     var cellClassifier: String?
 
     func validate() throws {
@@ -27,6 +27,7 @@ struct DetectionFlags: ParsableArguments {
         guard let path = cellClassifier else { return nil }
         do {
             let classifier = try loadCellClassifier(path: path)
+            if path == shippedCellClassifierName { return (classifier, "default (shipped with stainshift \(StainShiftVersion.current))") }
             let sha = (try? ScoreCache.sha256(ofFile: path)) ?? "unreadable"
             return (classifier, "\(path) (sha256 \(sha))")
         } catch {

@@ -1,14 +1,26 @@
 import Foundation
 import StainShiftCells
+import StainShiftLearn
 
-/// Loads a cell classifier model (`--cell-classifier MODEL.json`, made by `stainshift train-cells`).
-/// The one place the command line turns a model file into a `CellClassifying`. Until the trained
-/// model's loader (StainShiftLearn) is in this build, a readable file is refused with a clear
-/// "not available" error (a usage error, exit 64), so no command scores with a model it did not load.
+/// The name that selects the shipped model (`--cell-classifier default`), trained by
+/// models/train-default.sh from the dev set and compiled into the binary.
+public let shippedCellClassifierName = "default"
+
+/// Loads a cell classifier model (`--cell-classifier MODEL.json`, made by `stainshift train-cells`,
+/// or `default` for the shipped one). The one place the command line turns a model file into a
+/// `CellClassifying`. A model that cannot be read or parsed is a usage error naming the file.
 public func loadCellClassifier(path: String) throws(PipelineError) -> any CellClassifying {
-    guard FileManager.default.isReadableFile(atPath: path) else {
-        throw PipelineError(.usage, path: path, reason: "cannot read the cell classifier model (no such file, or not readable)")
+    do {
+        if path == shippedCellClassifierName { return try RandomForestCellClassifier.shippedDefault() }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PipelineError(.usage, path: path, reason: "cannot read the cell classifier model (no such file, or not readable)")
+        }
+        return try RandomForestCellClassifier(path: path)
+    } catch let error as PipelineError {
+        throw error
+    } catch let error as CellModelError {
+        throw PipelineError(.usage, path: error.path, reason: error.reason)
+    } catch {
+        throw PipelineError(.usage, path: path, reason: "\(error)")
     }
-    throw PipelineError(.usage, path: path, reason: "cell classifier models are not available in this build "
-                        + "(the train-cells model loader is missing); score without --cell-classifier to use the morphology rule")
 }

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 
 /// `--cell-classifier` on `score`, `evaluate`, `run` and `score-slide`, and the classes in `score`'s
-/// outputs. The model loader is not in this build yet: a model is refused with a one-line usage
-/// error (exit 64) naming the file, before any image is read or any output written.
+/// outputs. A model that cannot be loaded is refused with a one-line usage error (exit 64) naming
+/// the file, before any image is read or any output written.
 @Suite(.serialized) struct CellClassifierCLITests {
     static let dir: URL = {
         let d = FileManager.default.temporaryDirectory.appendingPathComponent("classes-cli-\(getpid())")
@@ -34,7 +34,7 @@ import Testing
         case "run": ["run", manifest, "-o", out]
         default: ["score-slide", manifest, "--slide", "P1_pre_pdl1", "-o", out + ".json"]
         }
-        for (model, problem) in [(Self.model, "not available"), (Self.dir.appendingPathComponent("missing.json").path, "cannot read")] {
+        for (model, problem) in [(Self.model, "model"), (Self.dir.appendingPathComponent("missing.json").path, "cannot read")] {
             let r = try CLIRun.run(args + ["--cell-classifier", model])
             #expect(r.status == 64, "\(command): \(r.stderr)")
             #expect(r.stderr.contains(model) && r.stderr.contains(problem), "\(command): \(r.stderr)")

@@ -78,7 +78,7 @@ enum CellMeasurer {
         let large = cells.filter { Double($0.nucleusAreaPixels) > maxArea }.map { $0.nucleus.hematoxylinMean }.sorted()
         let reference = large.count >= 5 ? large : cells.map { $0.nucleus.hematoxylinMean }.sorted()
         guard !reference.isEmpty else { return }
-        let median = Double(reference[reference.count / 2])
+        let median = Quantiles.upperMedian(sorted: reference)
         let ratio = large.count >= 5 ? p.lymphocyteDensityRatio : 1
         for i in cells.indices {
             let c = cells[i]

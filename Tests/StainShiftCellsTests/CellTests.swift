@@ -3,6 +3,6 @@ import Testing
 
 @Suite struct CellTests {
     @Test func cellClassesAreNamedForTables() {
-        #expect(CellClass.allCases.map(\.rawValue) == ["tumour", "lymphocyte"])
+        #expect(CellClass.allCases.map(\.rawValue) == ["tumour", "lymphocyte", "stroma", "other"])
     }
 }

@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
@@ -35,12 +34,13 @@ let package = Package(
         // Header-only: streaming (non-temporal) stores for the deconvolution kernel.
         .systemLibrary(name: "CStreamStore"),
 
-        // Shared pieces every stage uses: the seeded generator and the parallel loop.
+        // Shared pieces every stage uses, one home each: the seeded generator, quantiles and medians,
+        // the parallel loop and its per-chunk results, the JSON writer and the file error.
         .target(name: "StainShiftFoundation"),
 
         // Pipeline stages, left to right.
         .target(name: "StainShiftImaging",
-                dependencies: ["StainShiftFoundation", "CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["StainShiftFoundation", "CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide"]),
         .target(name: "StainShiftStains", dependencies: ["StainShiftImaging", "CStreamStore"]),
         .target(name: "StainShiftTissue", dependencies: ["StainShiftStains"]),
         .target(name: "StainShiftCells", dependencies: ["StainShiftTissue"]),
@@ -55,25 +55,33 @@ let package = Package(
         .target(name: "StainShiftClassify", dependencies: ["StainShiftCohort"]),
         .target(name: "StainShiftReport", dependencies: ["StainShiftClassify"]),
         .target(name: "StainShiftPipeline",
-                dependencies: ["StainShiftReport", "StainShiftSynth", "StainShiftEvaluation", "StainShiftLearn",
-                               .product(name: "Crypto", package: "swift-crypto"),
-                               .product(name: "Logging", package: "swift-log")]),
+                dependencies: ["StainShiftReport", "StainShiftEvaluation", "StainShiftLearn",
+                               .product(name: "Crypto", package: "swift-crypto")]),
+        // The production library: every stage but the synthetic generator (Synth is for tests,
+        // benchmarks and the CLI's `synth`).
         .target(name: "StainShift", dependencies: ["StainShiftPipeline"]),
         .executableTarget(name: "StainShiftCLI",
-                          dependencies: ["StainShift",
-                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")]),
+                          dependencies: ["StainShift", "StainShiftSynth",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks (built in release by Benchmarks/<stage>/bench.sh).
         .executableTarget(name: "StainsBench", dependencies: ["StainShiftStains"],
                           path: "Benchmarks/StainsBench"),
 
         // One test suite per stage; CLI tests check stdout, stderr and exit codes.
+        // Test helpers shared by several suites (a scratch folder, a small synthetic tile).
+        .target(name: "StainShiftTestSupport", dependencies: ["StainShiftFoundation", "StainShiftImaging", "StainShiftCohort"],
+                path: "Tests/StainShiftTestSupport"),
+        .testTarget(name: "StainShiftFoundationTests", dependencies: ["StainShiftFoundation"]),
         .testTarget(name: "StainShiftImagingTests", dependencies: ["StainShiftImaging", "StainShiftFoundation", "CTIFF", "CPNG", "CJPEGCodec"]),
         .testTarget(name: "StainShiftStainsTests", dependencies: ["StainShiftStains"]),
-        .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftFoundation", "StainShiftCells", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftTissueTests", dependencies: ["StainShiftFoundation", "StainShiftTissue", "StainShiftTestSupport"]),
+        .testTarget(name: "StainShiftCellsTests", dependencies: ["StainShiftFoundation", "StainShiftCells", "StainShiftTestSupport"]),
         .testTarget(name: "StainShiftScoringTests", dependencies: ["StainShiftFoundation", "StainShiftScoring", "StainShiftSynth"]),
-        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftClassify", "StainShiftSynth", "StainShiftPipeline"]),
+        .testTarget(name: "StainShiftSynthTests", dependencies: ["StainShiftFoundation", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftCohortTests", dependencies: ["StainShiftFoundation", "StainShiftCohort", "StainShiftTestSupport"]),
+        .testTarget(name: "StainShiftClassifyTests", dependencies: ["StainShiftFoundation", "StainShiftClassify", "StainShiftTestSupport"]),
+        .testTarget(name: "StainShiftPipelineTests", dependencies: ["StainShiftPipeline", "StainShiftSynth", "StainShiftTestSupport"]),
         .testTarget(name: "StainShiftLearnTests", dependencies: ["StainShiftFoundation", "StainShiftLearn", "StainShiftSynth", "StainShiftPipeline"]),
         .testTarget(name: "StainShiftEvaluationTests", dependencies: ["StainShiftEvaluation", "StainShiftSynth"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),

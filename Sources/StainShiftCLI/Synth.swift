@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StainShift
+import StainShiftSynth
 
 /// `stainshift synth`: synthetic H-DAB tiles and cohorts with exact truth.
 struct Synth: ParsableCommand {

@@ -26,7 +26,7 @@ public enum CellDetector {
         let px = parameters.safePixelSize
         let tissueMask = tissue.flatMap { $0.width == w && $0.height == h ? $0.mask : nil }
         // One OD factor for every stain (see StainEstimation); 1 when off or not estimable.
-        let odScale = parameters.normaliseStains ? (StainEstimation.scale(planes, tissue: tissueMask) ?? 1) : 1
+        let odScale = parameters.normaliseStains ? (ODNormalisation.scale(planes, tissue: tissueMask) ?? 1) : 1
         // Working resolution: never finer than native.
         let factor = max(1, (parameters.requestedPixelSizeMicrons ?? px) / px)
         let W = factor > 1.0001 ? max(1, Int((Double(w) / factor).rounded())) : w

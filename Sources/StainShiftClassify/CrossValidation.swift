@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCohort
+import StainShiftFoundation
 
 /// k-fold cross-validated AUC and accuracy, mean and standard deviation over folds. Accuracy is
 /// that of the rule the model uses: each fold's threshold is the Youden point of the fold model's
@@ -35,12 +36,12 @@ public enum CrossValidation {
     /// Stratified k-fold assignment: each class is shuffled with a seeded generator and dealt
     /// round-robin, so every fold keeps the class balance.
     public static func folds(labels: [Int], k: Int, seed: UInt64) -> [Int] {
-        var rng = SeededGenerator(seed: seed, labels: ["cv-folds"])
+        var rng = SplitMix64(seed: seed, labels: ["cv-folds"])
         var fold = [Int](repeating: 0, count: labels.count)
         var next = 0
         for cls in [0, 1] {
             var idx = labels.indices.filter { labels[$0] == cls }
-            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, rng.below(i + 1)) }
+            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, rng.unbiasedBelow(i + 1)) }
             for i in idx { fold[i] = next % k; next += 1 }
         }
         return fold

@@ -1,4 +1,5 @@
 import StainShiftScoring
+import StainShiftFoundation
 
 /// Percentile bootstrap of the pre-to-post change of slide scores, resampling tiles with
 /// replacement within each slide (Efron & Tibshirani 1993, ch. 13). Scores are recomputed from the
@@ -18,7 +19,7 @@ public enum Bootstrap {
                                       labels: [String], level: Double = 0.95,
                                       scores: (TileTotals) -> [MarkerScore]) -> [String: (low: Double, high: Double)] {
         guard resamples > 0, pre.contains(where: { !$0.isEmpty }), post.contains(where: { !$0.isEmpty }) else { return [:] }
-        var rng = SeededGenerator(seed: seed, labels: labels)
+        var rng = SplitMix64(seed: seed, labels: labels)
         var deltas: [String: [Double]] = [:]
         var names: [String] = []
         for b in 0..<resamples {
@@ -37,24 +38,16 @@ public enum Bootstrap {
         for name in names {
             guard var d = deltas[name], !d.isEmpty else { continue }
             d.sort()
-            out[name] = (quantile(d, tail), quantile(d, 1 - tail))
+            out[name] = (Quantiles.quantile(sorted: d, tail), Quantiles.quantile(sorted: d, 1 - tail))
         }
         return out
     }
 
-    static func resample(_ slides: [[TileTotals]], _ rng: inout SeededGenerator) -> TileTotals {
+    static func resample(_ slides: [[TileTotals]], _ rng: inout SplitMix64) -> TileTotals {
         var sum = TileTotals()
         for tiles in slides where !tiles.isEmpty {
-            for _ in 0..<tiles.count { sum += tiles[rng.below(tiles.count)] }
+            for _ in 0..<tiles.count { sum += tiles[rng.unbiasedBelow(tiles.count)] }
         }
         return sum
-    }
-
-    /// Linear-interpolation quantile of sorted values (Hyndman & Fan 1996, type 7, R's default).
-    public static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let h = Double(sorted.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 }

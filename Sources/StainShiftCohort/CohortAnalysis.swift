@@ -1,6 +1,7 @@
 import Foundation
 import StainShiftScoring
 import StainShiftStains
+import StainShiftFoundation
 
 /// Slides and pre/post change scores from slide parts: slides are sums of their tiles, scores are
 /// derived from the sums, changes pool a patient's slides per timepoint.

@@ -1,4 +1,5 @@
 import StainShiftStains
+import StainShiftFoundation
 
 /// The colour shift between two stain matrices: the largest angle, in degrees, between the
 /// hematoxylin vectors or between the DAB vectors.
@@ -39,8 +40,7 @@ public enum ODScaleDrift {
     public static func median(_ part: SlidePart) -> Double? {
         let factors = part.tiles.compactMap(\.score.odScale).filter { $0.isFinite && $0 > 0 }.sorted()
         guard !factors.isEmpty else { return nil }
-        let m = factors.count / 2
-        return factors.count % 2 == 1 ? factors[m] : (factors[m - 1] + factors[m]) / 2
+        return Quantiles.median(sorted: factors)
     }
 
     public static func ratio(_ a: Double, _ b: Double) -> Double { max(a, b) / min(a, b) }

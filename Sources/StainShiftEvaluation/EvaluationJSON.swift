@@ -1,4 +1,5 @@
 import StainShiftScoring
+import StainShiftFoundation
 
 /// The `stainshift evaluate --json` document: settings, the overall and per-source summaries, one
 /// object per image and the failures. Keys in a fixed order; undefined ratios are null.

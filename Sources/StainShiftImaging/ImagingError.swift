@@ -1,14 +1,5 @@
-/// Every failure of reading or writing an image: the file and a plain-English reason.
-///
-/// `description` is one line, `<path>: <reason>`, ready for `stainshift <command>: ` in front.
-public struct ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let path: String
-    public let reason: String
+import StainShiftFoundation
 
-    public init(path: String, reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
-}
+/// The file error (`FileError`, in StainShiftFoundation) under the name the image readers and
+/// writers throw it by.
+public typealias ImagingError = FileError

@@ -225,7 +225,7 @@ private struct TreeGrower {
 
     mutating func grow() -> (DecisionTree, [Double]) {
         let n = bins.rows
-        index = (0..<n).map { _ in Int32(rng.below(n)) }
+        index = (0..<n).map { _ in Int32(rng.fastBelow(n)) }
         node(0, n, depth: 0)
         return (tree, importance)
     }
@@ -281,7 +281,7 @@ private struct TreeGrower {
         var best: (feature: Int, bin: Int, score: Double)?
         let parent = Self.impurity(w, total)
         // A partial Fisher-Yates shuffle picks the candidates.
-        for c in 0..<m { order.swapAt(c, c + rng.below(d - c)) }
+        for c in 0..<m { order.swapAt(c, c + rng.fastBelow(d - c)) }
         var left = [Double](repeating: 0, count: k)
         for c in 0..<m {
             let f = order[c], edges = bins.edges[f].count

@@ -3,6 +3,7 @@ import StainShiftCohort
 import StainShiftImaging
 import StainShiftScoring
 import StainShiftStains
+import StainShiftFoundation
 
 /// Settings of a batch that do not change scores (except `defaultStains`, which is recorded).
 public struct BatchOptions: Sendable {

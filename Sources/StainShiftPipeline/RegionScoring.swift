@@ -1,6 +1,7 @@
 import StainShiftCells
 import StainShiftEvaluation
 import StainShiftScoring
+import StainShiftFoundation
 
 /// `score --regions`: a post-filter on an analysis's cells. A cell is kept when its centroid lies
 /// inside a chosen region (`AnnotationRegion.isChosen`: every class, or `--region-class`) and

@@ -5,6 +5,7 @@ import StainShiftImaging
 import StainShiftReport
 import StainShiftScoring
 import StainShiftStains
+import StainShiftFoundation
 
 /// Writes a run's outputs into OUTDIR: overlays of each slide's representative tile, the five
 /// TSV tables and the report.
@@ -39,29 +40,6 @@ public enum RunOutputs {
     /// while a report with one thumbnail per slide stays a few megabytes.
     public static let thumbnailSide = 256
 
-    /// `image` shrunk by the smallest integer factor that fits `thumbnailSide` (box average), so
-    /// the report stays small whatever the tile size.
-    public static func thumbnail(_ image: RGBImage) -> RGBImage {
-        let f = (max(image.width, image.height) + thumbnailSide - 1) / thumbnailSide
-        guard f > 1, case .uint8(let s) = image.samples else { return image }
-        let w = image.width / f, h = image.height / f
-        guard w > 0, h > 0 else { return image }
-        var out = [UInt8](repeating: 0, count: w * h * 3)
-        let area = f * f
-        for y in 0..<h {
-            for x in 0..<w {
-                var r = 0, g = 0, b = 0
-                for dy in 0..<f {
-                    var i = 3 * ((y * f + dy) * image.width + x * f)
-                    for _ in 0..<f { r += Int(s[i]); g += Int(s[i + 1]); b += Int(s[i + 2]); i += 3 }
-                }
-                let o = 3 * (y * w + x)
-                out[o] = UInt8(r / area); out[o + 1] = UInt8(g / area); out[o + 2] = UInt8(b / area)
-            }
-        }
-        return RGBImage(width: w, height: h, samples: .uint8(out), pixelSizeMicrons: image.pixelSizeMicrons.map { $0 * Double(f) })
-    }
-
     /// Slide id → overlay path relative to OUTDIR, for the slides an overlay could be drawn for.
     static func drawOverlays(parts: [SlidePart], manifest: Manifest, engine: ScoringEngine, threads: Int,
                              outdir: String) -> [String: String] {
@@ -84,7 +62,7 @@ public enum RunOutputs {
                                                                 pixelSize: row.pixelSize, threads: 1))
                 else { continue }
                 let name = "\(ReportWriter.overlaysFolderName)/" + ReportWriter.overlayFileName(patient: part.patient, marker: part.marker, timepoint: part.timepoint)
-                if (try? ImageWriter.writePNG(thumbnail(overlay), to: URL(fileURLWithPath: outdir).appendingPathComponent(name).path)) != nil {
+                if (try? ImageWriter.writePNG(overlay.thumbnail(maxSide: thumbnailSide), to: URL(fileURLWithPath: outdir).appendingPathComponent(name).path)) != nil {
                     done.set(i, name)
                 }
             }

@@ -7,6 +7,7 @@ import StainShiftStains
 import StainShiftTissue
 #if canImport(Glibc)
 import Glibc
+import StainShiftFoundation
 #endif
 
 /// Scores an image of any size by region reads, tile by tile (issue 16): a low-resolution tissue

@@ -3,6 +3,7 @@ import StainShiftCohort
 import StainShiftImaging
 import StainShiftScoring
 import StainShiftTissue
+import StainShiftFoundation
 
 /// The tissue-first pass of tiled scoring: the image read in chunks of whole overview blocks
 /// (independent of `--tile-size`, so the map and the tiles it skips are the same whatever the

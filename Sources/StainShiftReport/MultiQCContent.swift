@@ -1,5 +1,6 @@
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftFoundation
 
 /// MultiQC custom content (https://docs.seqera.io/multiqc/custom_content): files ending in
 /// `_mqc.tsv` / `_mqc.json` that any MultiQC run over the output folder picks up without
@@ -72,11 +73,11 @@ enum MultiQCContent {
     static func json(_ result: CohortResult, options: ReportOptions) -> String {
         let view = CohortView(result, options: options)
         let mains = view.markers.compactMap { m in view.mainMetric[m].map { (m, $0) } }
-        var headers: [(String, OrderedJSON)] = []
+        var headers: [(String, JSONText)] = []
         for (marker, metric) in mains {
             let name = "\(MetricInfo.markerName(marker)) \(MetricInfo.metricName(metric))"
             let base = "\(key(marker))_\(key(metric))"
-            var bounds: [(String, OrderedJSON)] = []
+            var bounds: [(String, JSONText)] = []
             if let range = MetricInfo.range(metric) {
                 bounds = [("min", .number(range.lowerBound)), ("max", .number(range.upperBound))]
             }
@@ -90,19 +91,19 @@ enum MultiQCContent {
                                                       ("description", .string("Post - pre \(name); 95% CI in changes.tsv")),
                                                       ("format", .string("{:,.2f}")), ("scale", .string("RdBu"))])))
         }
-        var data: [(String, OrderedJSON)] = []
+        var data: [(String, JSONText)] = []
         for patient in view.patients {
-            var row: [(String, OrderedJSON)] = []
+            var row: [(String, JSONText)] = []
             for (marker, metric) in mains {
                 guard let c = view.change(patient, marker, metric) else { continue }
                 let base = "\(key(marker))_\(key(metric))"
                 for (suffix, value) in [("_pre", c.pre), ("_post", c.post), ("_delta", c.delta)] where value.isFinite {
-                    row.append((base + suffix, .decimal(value)))
+                    row.append((base + suffix, .decimal(value, places: ReportFormat.decimals)))
                 }
             }
             if !row.isEmpty { data.append((patient, .object(row))) }
         }
-        let document = OrderedJSON.object([
+        let document = JSONText.object([
             ("id", .string("stainshift_markers")),
             ("section_name", .string("Marker changes")),
             ("description", .string("Per patient: each marker's main score before and after radiotherapy and its change. Research use only.")),
@@ -115,7 +116,7 @@ enum MultiQCContent {
             ("headers", .object(headers)),
             ("data", .object(data)),
         ])
-        return document.text() + "\n"
+        return document.render() + "\n"
     }
 
     /// Column keys from marker and score names: lower-case ASCII letters, digits and `_`.

@@ -1,5 +1,6 @@
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftFoundation
 
 /// Pre vs post of one marker's main score: one line per patient (`<line class="pair">`),
 /// coloured by the patient's PD-L1 group, with the cohort median drawn dashed.
@@ -117,10 +118,5 @@ struct PairedPlot {
         }
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    static func median(_ values: [Double]) -> Double { Quantiles.median(sorted: values.sorted()) }
 }

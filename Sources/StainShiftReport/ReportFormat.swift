@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftScoring
+import StainShiftFoundation
 
 /// How numbers appear in the tables StainShift writes (`*.tsv`, `stainshift_mqc.tsv`, `number`:
 /// fixed decimals, so runs compare exactly) and how report.html shows them to a reader
@@ -20,12 +21,7 @@ public enum ReportFormat {
     /// never `-0.0000`.
     public static func number(_ value: Double, decimals: Int = ReportFormat.decimals) -> String {
         guard value.isFinite else { return missing }
-        let places = max(0, min(decimals, 12))
-        let text = String(format: "%.\(places)f", value)
-        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
-            return String(text.dropFirst())
-        }
-        return text
+        return JSONText.fixed(value, places: decimals)
     }
 
     /// `number(_:)` of an optional value; `NA` when absent.

@@ -2,6 +2,7 @@ import Foundation
 import StainShiftClassify
 import StainShiftCohort
 import StainShiftImaging
+import StainShiftFoundation
 
 /// Writes a run's report files: `report.html` for people, `report.json` for machines and
 /// re-rendering, and MultiQC custom content for lab dashboards.
@@ -60,17 +61,17 @@ public enum ReportWriter {
     public static func load(jsonAt path: String) throws -> CohortResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ReportError(path: path, reason: "no such file")
+            throw FileError(path: path, reason: "no such file")
         }
         let file = isDirectory.boolValue ? Self.path(path, jsonFileName) : path
         if isDirectory.boolValue, !FileManager.default.fileExists(atPath: file) {
-            throw ReportError(path: file, reason: "no such file (is this the output folder of `stainshift run`?)")
+            throw FileError(path: file, reason: "no such file (is this the output folder of `stainshift run`?)")
         }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            throw ReportError(path: file, reason: "cannot read: \(error.localizedDescription)")
+            throw FileError(path: file, reason: "cannot read: \(error.localizedDescription)")
         }
         return try ReportDocument.decode(data, path: file)
     }
@@ -102,13 +103,13 @@ public enum ReportWriter {
     private static func makeDirectory(_ outdir: String) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: outdir, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw ReportError(path: outdir, reason: "not a directory") }
+            guard isDirectory.boolValue else { throw FileError(path: outdir, reason: "not a directory") }
             return
         }
         do {
             try FileManager.default.createDirectory(atPath: outdir, withIntermediateDirectories: true)
         } catch {
-            throw ReportError(path: outdir, reason: "cannot create the folder: \(error.localizedDescription)")
+            throw FileError(path: outdir, reason: "cannot create the folder: \(error.localizedDescription)")
         }
     }
 }

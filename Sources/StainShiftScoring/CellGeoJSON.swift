@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCells
+import StainShiftFoundation
 
 /// `--cells-geojson`: the counted cells as a GeoJSON FeatureCollection that QuPath imports as
 /// cell objects (`QuPathTypeAdapters`): per cell a Feature with a deterministic UUID-like `id`,

@@ -1,4 +1,5 @@
 import StainShiftStains
+import StainShiftFoundation
 
 /// The `stainshift score` JSON object (CONTRACT): image, marker, cells, scores, tissue, qc, then
 /// extras (lymphocytes, pixel bins, thresholds, pixel size, stains). Keys in a fixed order.

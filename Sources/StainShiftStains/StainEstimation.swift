@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftImaging
+import StainShiftFoundation
 
 /// Settings of Macenko et al.'s stain vector estimation.
 public struct MacenkoOptions: Sendable, Equatable {
@@ -120,9 +121,7 @@ public enum StainEstimation {
 
     /// Linear-interpolated percentile `p` (0...100) of sorted `values` (as numpy's default).
     static func percentile(_ values: [Double], _ p: Double) -> Double {
-        let x = min(max(p, 0), 100) / 100 * Double(values.count - 1)
-        let i = Int(x.rounded(.down)), j = min(i + 1, values.count - 1)
-        return values[i] + (values[j] - values[i]) * (x - Double(i))
+        Quantiles.quantile(sorted: values, min(max(p, 0), 100) / 100)
     }
 
     static func cosine(_ a: StainVector, _ b: StainVector) -> Double { a.r * b.r + a.g * b.g + a.b * b.b }

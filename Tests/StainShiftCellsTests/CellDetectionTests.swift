@@ -3,6 +3,7 @@ import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
 @testable import StainShiftCells
+import StainShiftTestSupport
 
 /// Detection against the known truth of synthetic Beer–Lambert tiles (see `SynthTile`).
 @Suite struct CellDetectionTests {

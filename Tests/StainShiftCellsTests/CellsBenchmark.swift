@@ -4,6 +4,7 @@ import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
 @testable import StainShiftCells
+import StainShiftTestSupport
 
 /// Throughput of `CellDetector.detect` on a 2048 x 2048 tile; run by `Benchmarks/cells/bench.sh`
 /// (STAINSHIFT_CELLS_BENCH=1), never part of the normal test run. Prints MPix/s, asserts nothing about speed.

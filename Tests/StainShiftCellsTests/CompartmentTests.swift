@@ -4,6 +4,7 @@ import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
 @testable import StainShiftCells
+import StainShiftTestSupport
 
 /// Compartment statistics on a constructed cell: a hematoxylin nucleus of radius 5 µm whose cell
 /// (5 µm expansion) has a DAB ring on its outer 1 µm.
@@ -72,10 +73,10 @@ import StainShiftTissue
     @Test func normalisationScaleFollowsTheScannersOD() throws {
         let tile = SynthTile.make(width: 128, height: 128, seed: 4)
         let planes = Deconvolution.deconvolve(tile.image, matrix: StainPresets.hDAB)
-        let s = try #require(StainEstimation.scale(planes, tissue: nil))
+        let s = try #require(ODNormalisation.scale(planes, tissue: nil))
         var dark = planes
         for i in dark.values.indices { dark.values[i] *= 2 }   // a scanner with twice the OD
-        let s2 = try #require(StainEstimation.scale(dark, tissue: nil))
+        let s2 = try #require(ODNormalisation.scale(dark, tissue: nil))
         #expect(abs(s2 * 2 - s) < 0.01 * s)
         // Measurements come out the same on both "scans" with the per-image factor on (--od-scale auto).
         var normalised = CellParameters(pixelSizeMicrons: 0.5)
@@ -85,7 +86,7 @@ import StainShiftTissue
         #expect(a.cells.count == b.cells.count && a.cells.count > 5)
         #expect(abs(a.odScale - s) < 1e-6 && abs(b.odScale - s2) < 1e-6)
         for (x, y) in zip(a.cells, b.cells) { #expect(abs(x.nucleus.dabMean - y.nucleus.dabMean) < 0.02) }
-        #expect(StainEstimation.scale(Deconvolution.deconvolve(RGBImage(width: 64, height: 64, filling: (255, 255, 255)),
+        #expect(ODNormalisation.scale(Deconvolution.deconvolve(RGBImage(width: 64, height: 64, filling: (255, 255, 255)),
                                                                matrix: StainPresets.hDAB), tissue: nil) == nil)
     }
 }

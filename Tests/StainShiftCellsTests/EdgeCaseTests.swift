@@ -3,6 +3,7 @@ import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
 @testable import StainShiftCells
+import StainShiftTestSupport
 
 /// Degenerate tiles: valid results, QC flags, no crash and no division by zero.
 @Suite struct EdgeCaseTests {

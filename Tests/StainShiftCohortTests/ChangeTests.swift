@@ -3,11 +3,7 @@ import Testing
 @testable import StainShiftCohort
 import StainShiftScoring
 import StainShiftStains
-
-/// Percent positive and H-score of tumour cells: enough of a marker for the cohort maths.
-let simpleScores: MarkerScoring = { _, t in
-    [MarkerScore(name: "tps", value: t.tumour.percentPositive), MarkerScore(name: "hscore", value: t.tumour.hScore)]
-}
+import StainShiftTestSupport
 
 func tile(_ negative: Int, _ positive: Int) -> TileRecord {
     var t = TileTotals(); t.tiles = 1; t.tumour = BinCounts(negative: negative, weak: positive)
@@ -102,19 +98,5 @@ func part(_ patient: String, _ tp: Timepoint, _ tiles: [TileRecord], marker: Str
         let medians = CohortAnalysis.slides([part("P", .pre, scaled([0.9, 1.0, 1.1])), part("P", .post, scaled([nil]))],
                                             scores: simpleScores).map(\.odScale)
         #expect(medians == [1.0, nil])
-    }
-
-    @Test func quantileMatchesRType7() {
-        #expect(Bootstrap.quantile([1, 2, 3, 4], 0.5) == 2.5)
-        #expect(Bootstrap.quantile([1, 2, 3, 4], 0.025) == 1.075)
-    }
-
-    @Test func seededGeneratorStaysInRangeAndIsStable() {
-        var g = SeededGenerator(seed: 42, labels: ["a"])
-        var h = SeededGenerator(seed: 42, labels: ["a"])
-        let xs = (0..<1000).map { _ in g.below(7) }
-        #expect(xs.allSatisfy { (0..<7).contains($0) })
-        #expect(Set(xs).count == 7)
-        #expect(xs == (0..<1000).map { _ in h.below(7) })
     }
 }

@@ -1,26 +1,8 @@
 import Foundation
 import Testing
 @testable import StainShiftCohort
+import StainShiftTestSupport
 
-/// A scratch folder with a few image files (content does not matter to the manifest).
-struct Scratch {
-    let url: URL
-    init(files: [String] = []) throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("stainshift-cohort-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        for f in files {
-            let u = url.appendingPathComponent(f)
-            try FileManager.default.createDirectory(at: u.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data("x".utf8).write(to: u)
-        }
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func write(_ name: String, _ text: String) throws -> String {
-        try text.write(toFile: path(name), atomically: true, encoding: .utf8); return path(name)
-    }
-}
-
-let markers: Set<String> = ["pdl1", "hla1", "crt", "hmgb1", "ki67"]
 
 @Suite struct ManifestTests {
     @Test func goodCSVRowsResolveRelativeToTheManifestFolder() throws {

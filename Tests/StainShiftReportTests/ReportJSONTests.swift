@@ -3,6 +3,7 @@ import StainShiftClassify
 import StainShiftCohort
 @testable import StainShiftReport
 import Testing
+import StainShiftFoundation
 
 @Suite struct ReportJSONTests {
     let result = ReportFixture.cohort()
@@ -155,7 +156,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: outdir) }
         let file = outdir + "/plain"
         try Data().write(to: URL(fileURLWithPath: file))
-        #expect(throws: ReportError(path: file, reason: "not a directory")) {
+        #expect(throws: FileError(path: file, reason: "not a directory")) {
             try ReportWriter.write(result, to: file)
         }
     }

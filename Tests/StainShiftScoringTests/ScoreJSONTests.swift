@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StainShiftScoring
+import StainShiftFoundation
 
 @Suite struct ScoreJSONTests {
     @Test func contractKeysComeFirstInAFixedOrder() throws {
@@ -43,7 +44,7 @@ import Testing
     }
 
     @Test func numbersNeverPrintNaN() {
-        #expect(JSONText.number(.nan) == "0")
+        #expect(JSONText.number(.nan) == "null")
         #expect(JSONText.number(13.8349) == "13.8349")
         #expect(JSONText.number(2.50) == "2.5")
         #expect(JSONText.number(-0.00001) == "0")

@@ -4,16 +4,6 @@ import Testing
 
 /// `PeripheralDAB.topSum` (quickselect) against the definition: sort descending, add the first k.
 @Suite struct TopSumTests {
-    /// A small deterministic generator (SplitMix64), so the cases are the same on every run.
-    struct SplitMix { var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func reference(_ values: [Float], _ k: Int) -> Double {
         values.sorted(by: >).prefix(k).reduce(0.0) { $0 + Double($1) }
     }
@@ -25,7 +15,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 7, 64, 257, 1000])
     func matchesSortedSum(count: Int) {
-        var g = SplitMix(state: UInt64(count))
+        var g = SplitMix64(seed: UInt64(count))  // deterministic: the same cases on every run
         // Distinct values, values from a few levels (many ties), and signed values.
         let spread = (0..<count).map { _ in Float(g.next() % 100_000) / 10_000 }
         let levels = (0..<count).map { _ in Float(g.next() % 4) * 0.25 }

@@ -4,6 +4,7 @@ import StainShiftImaging
 import StainShiftPipeline
 import StainShiftStains
 import StainShiftSynth
+import StainShiftTestSupport
 
 /// `DeconvolveJob`, the library behind `stainshift deconvolve` (the CLI tests run it as the binary).
 @Suite struct DeconvolveJobTests {

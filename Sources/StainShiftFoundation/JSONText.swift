@@ -1,11 +1,16 @@
 import Foundation
 
-/// A JSON value whose objects keep their key order, so the same result prints byte-identically.
+/// StainShift's one JSON writer: a JSON value whose objects keep their key order, so the same
+/// result prints byte-identically (score JSON, GeoJSON, evaluation JSON, MultiQC content).
+/// A number without a value (NaN, infinity) is written as `null`: valid JSON that says "no value".
 public indirect enum JSONText: Sendable, Equatable {
     case object([(String, JSONText)])
     case array([JSONText])
     case string(String)
+    /// Up to 4 decimals, trailing zeros dropped (`number(_:)`).
     case number(Double)
+    /// Exactly `places` decimals, as the TSV tables write scores (`fixed(_:places:)`).
+    case decimal(Double, places: Int)
     case int(Int)
     case bool(Bool)
     case null
@@ -28,6 +33,7 @@ public indirect enum JSONText: Sendable, Equatable {
             return "[\n" + items.map { pad + $0.render(indent: indent + 1) }.joined(separator: ",\n") + "\n\(end)]"
         case .string(let s): return JSONText.quote(s)
         case .number(let v): return JSONText.number(v)
+        case .decimal(let v, let places): return v.isFinite ? JSONText.fixed(v, places: places) : "null"
         case .int(let v): return String(v)
         case .bool(let v): return v ? "true" : "false"
         case .null: return "null"
@@ -44,15 +50,26 @@ public indirect enum JSONText: Sendable, Equatable {
         }
     }
 
-    /// Up to 4 decimals, trailing zeros dropped; non-finite values (never expected) print as 0.
+    /// Up to 4 decimals, trailing zeros dropped; a non-finite value is `null` (no value).
     public static func number(_ v: Double) -> String {
-        guard v.isFinite else { return "0" }
+        guard v.isFinite else { return "null" }
         var s = String(format: "%.4f", v)
         while s.hasSuffix("0") { s.removeLast() }
         if s.hasSuffix(".") { s.removeLast() }
         return s == "-0" ? "0" : s
     }
 
+    /// Exactly `places` decimals (0-12), `%.*f` rounding, negative zero without its sign: the digits
+    /// the TSV tables and the MultiQC JSON share. The caller decides what a non-finite value is.
+    public static func fixed(_ v: Double, places: Int) -> String {
+        let text = String(format: "%.\(max(0, min(places, 12)))f", v)
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
+            return String(text.dropFirst())
+        }
+        return text
+    }
+
+    /// A JSON string literal (RFC 8259 section 7).
     public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {

@@ -6,6 +6,7 @@ import StainShiftPipeline
 import StainShiftScoring
 import StainShiftStains
 import StainShiftSynth
+import StainShiftTestSupport
 
 @Suite struct AutoStainsTests {
     /// A pre slide stained with the preset and a post slide whose DAB is rotated by ~10 degrees:

@@ -3,6 +3,8 @@ import Testing
 import StainShiftClassify
 @testable import StainShiftCohort
 import StainShiftScoring
+import StainShiftTestSupport
+import StainShiftFoundation
 
 func slide(_ p: String, _ tp: Timepoint, marker: String = "pdl1", tumour: Int) -> SlideRecord {
     var t = TileTotals(); t.tumour = BinCounts(negative: tumour)
@@ -100,7 +102,7 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
 @Suite struct ModelTests {
     /// Patients whose outcome follows their PD-L1 change (plus noise), with an unrelated marker.
     func cohort(n: Int, shuffled: Bool, seed: UInt64) -> ([ChangeRecord], [String: Int]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         func u() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
         var changes: [ChangeRecord] = [], outcomes: [String: Int] = [:]
         for i in 0..<n {
@@ -114,7 +116,7 @@ func change(_ p: String, marker: String = "pdl1", metric: String = "tps", pre: D
         if shuffled {
             let keys = outcomes.keys.sorted()
             var values = keys.map { outcomes[$0] ?? 0 }
-            for i in stride(from: values.count - 1, to: 0, by: -1) { values.swapAt(i, rng.below(i + 1)) }
+            for i in stride(from: values.count - 1, to: 0, by: -1) { values.swapAt(i, rng.unbiasedBelow(i + 1)) }
             outcomes = Dictionary(uniqueKeysWithValues: zip(keys, values))
         }
         return (changes, outcomes)

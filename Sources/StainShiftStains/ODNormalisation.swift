@@ -1,5 +1,3 @@
-import StainShiftStains
-
 /// Per-image intensity normalisation, so two scanners' images of one slide give the same optical
 /// densities. Scanner gamma, exposure and JPEG tone curves multiply every OD by roughly one factor
 /// (the OS-2 Olympus scan has about half the hematoxylin and DAB OD of the Hamamatsu scan), so all
@@ -9,16 +7,17 @@ import StainShiftStains
 /// The factor is applied on the fly (detection channel and measurements), never by copying planes.
 /// (Re-estimating the stain vectors per image by Macenko's method made the two OS-2 scans agree
 /// less, 45% vs 26% Ki67-positive, so the given vectors are kept.)
-enum StainEstimation {
+/// (Named apart from Macenko's `StainEstimation`, which estimates stain vectors, not a factor.)
+public enum ODNormalisation {
     /// Hematoxylin OD 99th percentile over tissue after normalisation: the level of a well-stained
     /// scan with the Ruifrok–Johnston vectors (OS-2 Hamamatsu scan: 0.82; Olympus: 0.47).
-    static let referenceHematoxylinP99: Float = 0.8
+    public static let referenceHematoxylinP99: Float = 0.8
     /// Below this 99th percentile there is too little hematoxylin to estimate a scale.
-    static let minHematoxylinP99: Float = 0.05
+    public static let minHematoxylinP99: Float = 0.05
 
     /// The normalisation factor, or nil when the image has too little hematoxylin. The 99th
     /// percentile comes from a 4096-bin histogram over 0-4 OD (0.001 OD bins) of tissue pixels.
-    static func scale(_ planes: StainPlanes, tissue: [UInt8]?) -> Float? {
+    public static func scale(_ planes: StainPlanes, tissue: [UInt8]?) -> Float? {
         let n = planes.pixelCount
         guard n >= 64, let o = planes.planeOffset(.hematoxylin) else { return nil }
         let bins = 4096, top: Float = 4

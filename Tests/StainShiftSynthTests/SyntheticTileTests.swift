@@ -116,22 +116,3 @@ import StainShiftTissue
         #expect(a != nil && a == b)
     }
 }
-
-@Suite struct SplitMix64Tests {
-    @Test func belowIsUniformOverItsRange() {
-        var r = SplitMix64(seed: 1)
-        var counts = [Int](repeating: 0, count: 10)
-        for _ in 0..<10_000 { counts[r.below(10)] += 1 }
-        for c in counts { #expect(c > 850 && c < 1150, "\(counts)") }
-        #expect(r.below(0) == 0)
-    }
-
-    @Test func shuffleIsAPermutationAndDependsOnTheSeed() {
-        var a = Array(0..<50), b = a
-        var r1 = SplitMix64(seed: 7), r2 = SplitMix64(seed: 8)
-        r1.shuffle(&a); r2.shuffle(&b)
-        #expect(a.sorted() == Array(0..<50))
-        #expect(a != b)
-        #expect(a != Array(0..<50))
-    }
-}

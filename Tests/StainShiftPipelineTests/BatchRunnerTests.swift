@@ -6,6 +6,7 @@ import StainShiftImaging
 import StainShiftPipeline
 import StainShiftReport
 import StainShiftScoring
+import StainShiftTestSupport
 
 /// Counts how often the fake scorer ran.
 final class Counter: @unchecked Sendable {
@@ -177,18 +178,6 @@ final class LinesSink: @unchecked Sendable {
     private let lock = NSLock(); private var s = ""
     func add(_ t: String) { lock.lock(); s += t; lock.unlock() }
     var text: String { lock.lock(); defer { lock.unlock() }; return s }
-}
-
-@Suite struct ThumbnailTests {
-    @Test func overlaysAreShrunkToFitTheReport() {
-        var s = [UInt8](repeating: 0, count: 1030 * 700 * 3)
-        for i in stride(from: 0, to: s.count, by: 6) { s[i] = 200 }  // every other pixel red 200
-        let t = RunOutputs.thumbnail(RGBImage(width: 1030, height: 700, samples: .uint8(s), pixelSizeMicrons: 0.5))
-        #expect(t.width == 206 && t.height == 140)  // factor 5: 1030 / 5 = 206 <= 256
-        #expect(t.pixelSizeMicrons == 2.5)
-        let small = RGBImage(width: 100, height: 80, filling: (1, 2, 3))
-        #expect(RunOutputs.thumbnail(small) == small)
-    }
 }
 
 @Suite struct StainSpecTests {

@@ -2,6 +2,7 @@ import Testing
 import StainShiftImaging
 import StainShiftStains
 import StainShiftTissue
+import StainShiftTestSupport
 
 /// Tissue mask and tile QC on tiles with known layout.
 @Suite struct TissueTests {

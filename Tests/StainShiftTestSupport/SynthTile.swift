@@ -2,47 +2,47 @@ import StainShiftFoundation
 import Foundation
 import StainShiftImaging
 
-/// A small Beer–Lambert generator for the cells tests (the full generator is `StainShiftSynth`):
+/// A small Beer–Lambert generator for the tissue and cells tests (the full generator is `StainShiftSynth`):
 /// `RGB = 255 * 10^-(cH * H + cD * DAB)` with elliptical tumour nuclei, touching pairs, small dense
 /// round lymphocytes, optional membrane / nuclear DAB, pale stroma, blur and noise, 0.5 µm pixels.
-struct SynthTile {
-    struct Nucleus {
-        var x: Double, y: Double, a: Double, b: Double, angle: Double
-        var lymphocyte: Bool
-        var pair: Int?          // index of the nucleus it touches
-        var nuclearDAB: Double
-        var membraneDAB: Double
+public struct SynthTile {
+    public struct Nucleus: Sendable {
+        public var x: Double, y: Double, a: Double, b: Double, angle: Double
+        public var lymphocyte: Bool
+        public var pair: Int?          // index of the nucleus it touches
+        public var nuclearDAB: Double
+        public var membraneDAB: Double
     }
-    var image: RGBImage
-    var nuclei: [Nucleus]
+    public var image: RGBImage
+    public var nuclei: [Nucleus]
 
     /// Ruifrok & Johnston (2001) H and DAB OD vectors.
-    static let hVec = (0.650, 0.704, 0.286), dVec = (0.268, 0.570, 0.776)
+    public static let hVec = (0.650, 0.704, 0.286), dVec = (0.268, 0.570, 0.776)
 
-    static func make(width: Int, height: Int, seed: UInt64, membraneDAB: Bool = false, nuclearDABFraction: Double = 0.3,
+    public static func make(width: Int, height: Int, seed: UInt64, membraneDAB: Bool = false, nuclearDABFraction: Double = 0.3,
                      noise: Double = 3, stromaH: Double = 0.06) -> SynthTile {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         let px = 0.5
         let spacing = 18.0 / px
         var nuclei: [Nucleus] = []
         let cols = Int(Double(width) / spacing), rows = Int(Double(height) / spacing)
         for gy in 0..<rows {
             for gx in 0..<cols {
-                let u = rng.unit()
+                let u = rng.uniform()
                 guard u < 0.85 else { continue }
-                let cx = (Double(gx) + 0.5) * spacing + (rng.unit() - 0.5) * 4
-                let cy = (Double(gy) + 0.5) * spacing + (rng.unit() - 0.5) * 4
-                let dab = rng.unit() < nuclearDABFraction ? 0.3 + 0.5 * rng.unit() : 0
-                let mem = membraneDAB ? 0.4 + 0.4 * rng.unit() : 0
+                let cx = (Double(gx) + 0.5) * spacing + (rng.uniform() - 0.5) * 4
+                let cy = (Double(gy) + 0.5) * spacing + (rng.uniform() - 0.5) * 4
+                let dab = rng.uniform() < nuclearDABFraction ? 0.3 + 0.5 * rng.uniform() : 0
+                let mem = membraneDAB ? 0.4 + 0.4 * rng.uniform() : 0
                 if u < 0.18 {
                     // Small, round, dense lymphocyte (radius 2.6-3.1 µm).
-                    let r = (2.6 + 0.5 * rng.unit()) / px
+                    let r = (2.6 + 0.5 * rng.uniform()) / px
                     nuclei.append(Nucleus(x: cx, y: cy, a: r, b: r * 0.95, angle: 0, lymphocyte: true, pair: nil,
                                           nuclearDAB: 0, membraneDAB: mem))
                 } else if u < 0.32 {
                     // A touching pair of tumour nuclei in one slot.
-                    let r1 = (4.0 + rng.unit()) / px, r2 = (4.0 + rng.unit()) / px
-                    let ang = rng.unit() * Double.pi
+                    let r1 = (4.0 + rng.uniform()) / px, r2 = (4.0 + rng.uniform()) / px
+                    let ang = rng.uniform() * Double.pi
                     let d = 0.9 * (r1 + r2)
                     let i = nuclei.count
                     nuclei.append(Nucleus(x: cx - cos(ang) * d / 2, y: cy - sin(ang) * d / 2, a: r1, b: r1 * 0.85,
@@ -50,8 +50,8 @@ struct SynthTile {
                     nuclei.append(Nucleus(x: cx + cos(ang) * d / 2, y: cy + sin(ang) * d / 2, a: r2, b: r2 * 0.85,
                                           angle: ang, lymphocyte: false, pair: i, nuclearDAB: dab, membraneDAB: 0))
                 } else {
-                    let a = (4.2 + 1.6 * rng.unit()) / px
-                    nuclei.append(Nucleus(x: cx, y: cy, a: a, b: a * (0.65 + 0.25 * rng.unit()), angle: rng.unit() * Double.pi,
+                    let a = (4.2 + 1.6 * rng.uniform()) / px
+                    nuclei.append(Nucleus(x: cx, y: cy, a: a, b: a * (0.65 + 0.25 * rng.uniform()), angle: rng.uniform() * Double.pi,
                                           lymphocyte: false, pair: nil, nuclearDAB: dab, membraneDAB: mem))
                 }
             }
@@ -84,29 +84,11 @@ struct SynthTile {
         for i in 0..<(width * height) {
             for ch in 0..<3 {
                 let od = hOD[i] * vecs[ch].0 + dOD[i] * vecs[ch].1
-                let v = 255 * pow(10, -od) + noise * rng.gaussian()
+                let v = 255 * pow(10, -od) + noise * rng.normal()
                 samples[3 * i + ch] = UInt8(max(0, min(255, v.rounded())))
             }
         }
         return SynthTile(image: RGBImage(width: width, height: height, samples: .uint8(samples), pixelSizeMicrons: px),
                          nuclei: nuclei)
-    }
-}
-
-/// Deterministic random numbers (SplitMix64, Steele et al. 2014).
-struct SplitMix {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
-        let u = max(unit(), 1e-12), v = unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Fixed slots filled from many threads: each index is written once, so the output order never
-/// depends on which thread finished first.
+/// depends on which thread finished first. For work items of their own (tiles, slides, patients);
+/// `ChunkResults` is the per-chunk collector of `Parallel.forEachChunk` kernels.
 public final class ResultSlots<T>: @unchecked Sendable {
     private var values: [T?]
     private let lock = NSLock()

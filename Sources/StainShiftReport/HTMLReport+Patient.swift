@@ -160,7 +160,7 @@ extension HTMLReport {
                 let caption = "\(MetricInfo.markerName(t.marker)), \(t.timepoint == .pre ? "before" : "after") radiotherapy"
                 return ThumbnailsPart.Image(
                     marker: Text(t.marker), timepoint: Text(t.timepoint.rawValue), caption: Text(caption),
-                    src: Text(t.dataURI ?? ""), alt: "\(caption): representative tile of \(patient) with scoring overlay",
+                    embedded: t.dataURI != nil, srcHTML: Markup(renderText: XMLText.escape(t.dataURI ?? "")), alt: "\(caption): representative tile of \(patient) with scoring overlay",
                     fileName: Text(t.fileName), problem: Text(t.problem ?? "unreadable"))
             })
     }

@@ -236,8 +236,11 @@ struct ThumbnailsPart {
         let marker: Text
         let timepoint: Text
         let caption: Text
-        /// `data:image/png;base64,...`; empty when the file is not embedded (`problem` says why).
-        let src: Text
+        /// Whether the overlay is embedded; when not, `problem` says why.
+        let embedded: Bool
+        /// The `data:image/png;base64,...` URI for the `src` attribute, escaped by Swift (an
+        /// overlay is megabytes of base64, which Mustache's escaping would walk character by character).
+        let srcHTML: Markup
         let alt: Text
         let fileName: Text
         let problem: Text

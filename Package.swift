@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
     targets: [
         // System libraries, with typed shims for variadic and macro C APIs.
@@ -53,7 +54,10 @@ let package = Package(
         .target(name: "StainShiftCohort",
                 dependencies: ["StainShiftScoring", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "StainShiftClassify", dependencies: ["StainShiftCohort"]),
-        .target(name: "StainShiftReport", dependencies: ["StainShiftClassify"]),
+        // report.html is laid out by Mustache templates compiled into the binary (docs/REPORT-TEMPLATES.md).
+        .target(name: "StainShiftReport",
+                dependencies: ["StainShiftClassify", .product(name: "Mustache", package: "swift-mustache")],
+                resources: [.embedInCode("Templates")]),
         .target(name: "StainShiftPipeline",
                 dependencies: ["StainShiftReport", "StainShiftEvaluation", "StainShiftLearn",
                                .product(name: "Crypto", package: "swift-crypto")]),

@@ -9,6 +9,8 @@ struct CohortFlags: ParsableArguments {
     @Option(help: "Classifier config JSON (thresholds, immunogenic signals, benefit rules); see `stainshift classify --print-config`.")
     var config: String?
     @Option(help: "Model from `stainshift train`: adds a benefit probability per patient.") var model: String?
+    @Option(help: "Folder of Mustache templates replacing the report's built-in ones of the same name (docs/REPORT-TEMPLATES.md).")
+    var templates: String?
 
     func validate() throws {
         guard (0...1_000_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 0-1000000") }
@@ -22,6 +24,7 @@ struct CohortFlags: ParsableArguments {
         do {
             if let config { s.config = try ClassifierConfig.load(config) }
             if let model { s.model = try LogisticModel.load(model) }
+            if let templates { s.report.templates = try ReportTemplates(directory: templates) }
         } catch {
             throw CommandFailure(command: command, detail: "\(error)", code: 64)
         }

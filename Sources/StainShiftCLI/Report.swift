@@ -10,16 +10,20 @@ struct Report: ParsableCommand {
         discussion: Help.discussion(
             "Reads OUTDIR/report.json (written by `stainshift run`), leaves it unchanged, and rewrites "
                 + "OUTDIR/report.html, OUTDIR/stainshift_mqc.tsv and OUTDIR/stainshift_mqc.json. "
-                + "Overlay thumbnails are taken from OUTDIR/overlays when present.",
+                + "Overlay thumbnails are taken from OUTDIR/overlays when present. --templates DIR lays the page out "
+                + "with the Mustache templates in DIR instead of the built-in ones of the same name (docs/REPORT-TEMPLATES.md).",
             examples: [
                 "stainshift report results/",
                 "stainshift report results/ --title \"OS-2 cohort\" --tps-band 5",
+                "stainshift report results/ --templates lab-templates/",
             ]))
 
     @Argument(help: "Output folder of `stainshift run`.") var outdir: String
     @Option(help: "Title of the HTML report.") var title: String?
     @Flag(help: "Do not embed overlay thumbnails.") var noThumbnails = false
     @Option(help: "Half-width in TPS points of the band on the waterfall plot (display only).") var tpsBand: Double?
+    @Option(help: "Folder of Mustache templates replacing the built-in ones of the same name (docs/REPORT-TEMPLATES.md).")
+    var templates: String?
 
     func validate() throws {
         if let tpsBand, !(tpsBand.isFinite && tpsBand >= 0) {
@@ -39,6 +43,13 @@ struct Report: ParsableCommand {
             let result = try ReportWriter.load(jsonAt: URL(fileURLWithPath: outdir)
                 .appendingPathComponent(ReportWriter.jsonFileName).path)
             var options = ReportOptions()
+            if let templates {
+                do {
+                    options.templates = try ReportTemplates(directory: templates)
+                } catch {
+                    throw CommandFailure(command: "report", detail: "\(error)", code: 64)
+                }
+            }
             if let title { options.title = title }
             if let tpsBand { options.tpsBand = tpsBand }
             options.includeThumbnails = !noThumbnails

@@ -147,6 +147,7 @@ struct Run: ParsableCommand {
             "stainshift run manifest.tsv -o results/",
             "stainshift run manifest.tsv -o results/ --stains auto --keep-going --resume",
             "stainshift run manifest.tsv -o results/ --config classifier.json",
+            "stainshift run manifest.tsv -o results/ --templates lab-templates/",
         ], exits: Help.batch))
 
     @Argument(help: "CSV or TSV manifest: patient,timepoint,marker,image (+ slide, pixel_size, stains, outcome).") var manifest: String

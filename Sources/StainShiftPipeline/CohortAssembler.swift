@@ -14,6 +14,8 @@ public struct CohortSettings: Sendable {
     public var model: LogisticModel?
     /// Recorded in the provenance (e.g. the default stains).
     public var settings: [String: String] = [:]
+    /// How report.html is written (title, templates, ...); display only, never recorded.
+    public var report = ReportOptions()
     public init() {}
 }
 

@@ -73,7 +73,7 @@ public enum CohortPipeline {
         let assembled = CohortAssembler.assemble(manifest: manifest, parts: parts, engine: engine, settings: cohort)
         let result = try RunOutputs.write(assembled, parts: parts, manifest: manifest, engine: engine, config: cohort.config,
                                           threads: cohort.threads, to: outdir)
-        do { try ReportWriter.write(result, to: outdir) } catch {
+        do { try ReportWriter.write(result, to: outdir, options: cohort.report) } catch {
             throw PipelineError(path: outdir, reason: "cannot write the report: \(error)")
         }
         return result

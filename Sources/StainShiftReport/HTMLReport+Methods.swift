@@ -6,66 +6,44 @@ import StainShiftScoring
 /// Methods and provenance: what was run, how scores are made, every setting, the stain matrix
 /// of each slide, units, and the SHA-256 of every input image.
 extension HTMLReport {
-    func methods(_ w: inout HTMLWriter) {
+    func methods() -> MethodsPart {
         let p = result.provenance
-        w.wrap("section", ["id": "methods", "class": "methods"]) { w in
-            w.element("h2", [:], "Methods and provenance")
-            ruo(&w)
-            w.element("h3", [:], "Run")
-            keyValueTable(&w, "run", [
-                ("StainShift version", p.version),
-                ("Run date (UTC)", p.date),
-                ("Manifest", p.manifest),
-                ("report.json schema version", "\(ReportDocument.schemaVersion)"),
-                ("Patients / slides / tiles", "\(view.patients.count) / \(result.slides.count) / \(result.tiles.count)"),
-                ("Failed inputs", "\(result.failures.count)"),
-            ] + (p.libraries ?? [:]).sorted { $0.key < $1.key }.map { ("Image library \($0.key)", $0.value) })
-
-            w.element("h3", [:], "How the scores are made")
-            for paragraph in Self.methodsText(p.settings) { w.element("p", [:], paragraph) }
-            w.element("p", [:], "Numbers in this report are rounded for reading: percentages, percentage-point changes and "
-                      + "H-scores to one decimal, counts as integers, TPS categories by name, other scores (OD means, ratios) "
-                      + "to three decimals; tiles.tsv, slides.tsv, changes.tsv and groups.tsv keep \(ReportFormat.decimals) "
-                      + "decimals. \(ReportFormat.missing) marks a value that does not exist.")
-
-            w.element("h3", [:], "PD-L1 groups and benefit rules")
-            if let rule = groupRuleText() { w.element("p", ["class": "group-rule"], rule) }
-            w.element("p", [:], "Each patient's benefit call comes from the first rule of the table whose conditions hold; "
-                      + "the rule and its rationale are shown in the patient's section.")
-            if let config = view.config {
-                configRuleTable(&w, config)
-                signalTable(&w, config)
-            } else {
-                w.element("p", ["class": "muted"], "The run did not record its rule table; rules that fired:")
-                ruleTable(&w)
-            }
-
-            w.element("h3", [:], "Settings and thresholds")
-            if p.settings.isEmpty {
-                w.element("p", ["class": "muted"], "The run recorded no settings.")
-            } else {
-                keyValueTable(&w, "settings", p.settings.keys.sorted().map { key in
-                    (key, key == CohortView.configKey && view.config != nil ? "(the rule and signal tables above)" : p.settings[key] ?? "")
-                }, code: true)
-            }
-
-            w.element("h3", [:], "Stain matrices")
-            stainTable(&w)
-
-            w.element("h3", [:], "Units")
-            let metrics = view.markers.flatMap { view.metrics(of: $0) }
-            let units = ReportDocument.units(metrics: metrics)
-            keyValueTable(&w, "units", units.keys.sorted().map { ($0, units[$0] ?? "") }, code: true)
-
-            w.element("h3", [:], "QC flags")
-            keyValueTable(&w, "flags", ["low_tissue", "out_of_focus", "saturated", "too_few_cells", "stain_drift", "od_scale_drift"].map {
-                ($0, MetricInfo.flagMeaning($0) ?? "")
-            }, code: true)
-
-            w.element("h3", [:], "Input images")
-            inputTable(&w)
+        let run: [(String, String)] = [
+            ("StainShift version", p.version),
+            ("Run date (UTC)", p.date),
+            ("Manifest", p.manifest),
+            ("report.json schema version", "\(ReportDocument.schemaVersion)"),
+            ("Patients / slides / tiles", "\(view.patients.count) / \(result.slides.count) / \(result.tiles.count)"),
+            ("Failed inputs", "\(result.failures.count)"),
+        ] + (p.libraries ?? [:]).sorted { $0.key < $1.key }.map { ("Image library \($0.key)", $0.value) }
+        let rounding = "Numbers in this report are rounded for reading: percentages, percentage-point changes and "
+            + "H-scores to one decimal, counts as integers, TPS categories by name, other scores (OD means, ratios) "
+            + "to three decimals; tiles.tsv, slides.tsv, changes.tsv and groups.tsv keep \(ReportFormat.decimals) "
+            + "decimals. \(ReportFormat.missing) marks a value that does not exist."
+        let settings = p.settings.keys.sorted().map { key in
+            (key, key == CohortView.configKey && view.config != nil ? "(the rule and signal tables above)" : p.settings[key] ?? "")
         }
-        w.newline()
+        let units = ReportDocument.units(metrics: view.markers.flatMap { view.metrics(of: $0) })
+        let flags = ["low_tissue", "out_of_focus", "saturated", "too_few_cells", "stain_drift", "od_scale_drift"].map {
+            ($0, MetricInfo.flagMeaning($0) ?? "")
+        }
+        let fired = view.config == nil ? firedRules() : []
+        let stains = stainRows()
+        let inputs = result.tiles.map { tile in
+            MethodsPart.Input(image: Text(tile.image), patient: Text(tile.patient), marker: Text(tile.marker),
+                              timepoint: Text(tile.timepoint.rawValue), sha256: Text(tile.sha256))
+        }
+        return MethodsPart(
+            runTable: Self.table("run", run),
+            paragraphs: (Self.methodsText(p.settings) + [rounding]).map { Text($0) },
+            groupRule: Text(groupRuleText() ?? ""),
+            config: view.config.map(configTables),
+            hasFired: !fired.isEmpty, fired: fired,
+            settingsTable: p.settings.isEmpty ? nil : Self.table("settings", settings, code: true),
+            hasStains: !stains.isEmpty, stains: stains,
+            unitsTable: Self.table("units", units.keys.sorted().map { ($0, units[$0] ?? "") }, code: true),
+            flagsTable: Self.table("flags", flags, code: true),
+            hasInputs: !inputs.isEmpty, inputs: inputs)
     }
 
     /// What StainShift does, with the sources of its definitions, and the detection settings, cell
@@ -186,55 +164,21 @@ extension HTMLReport {
         return text + "."
     }
 
-    private func configRuleTable(_ w: inout HTMLWriter, _ config: ClassifierConfig) {
+    private func configTables(_ config: ClassifierConfig) -> MethodsPart.Config {
         var fired: [String: Int] = [:]
         for call in view.calls.values { fired[call.rule, default: 0] += 1 }
-        w.wrap("table", ["class": "rules"]) { w in
-            w.tableHead([
-                .text("Rule"),
-                .text("When"),
-                .text("Call"),
-                .text("Rationale"),
-                .num("Patients"),
-            ])
-            w.wrap("tbody") { w in
-                for rule in config.benefitRules {
-                    w.wrap("tr", ["data-rule": rule.id]) { w in
-                        w.wrap("td") { $0.element("code", [:], rule.id) }
-                        w.element("td", [:], Self.describe(rule.when))
-                        w.element("td", [:], rule.call.rawValue)
-                        w.element("td", [:], rule.rationale)
-                        w.element("td", ["class": "num"], "\(fired[rule.id] ?? 0)")
-                    }
-                }
-            }
-        }
-    }
-
-    private func signalTable(_ w: inout HTMLWriter, _ config: ClassifierConfig) {
-        guard !config.signals.isEmpty else { return }
-        w.element("p", [:], "Immunogenic signals: a signal is gained when the marker's score rises by at least the "
-                  + "minimum and its 95% interval lies above 0; unmeasured when a slide is missing or has too few cells.")
-        w.wrap("table", ["class": "signals"]) { w in
-            w.tableHead([
-                .text("Signal"),
-                .text("Marker"),
-                .text("Score"),
-                .num("Minimum gain"),
-                .text("Meaning"),
-            ])
-            w.wrap("tbody") { w in
-                for signal in config.signals {
-                    w.wrap("tr") { w in
-                        w.wrap("td") { $0.element("code", [:], signal.id) }
-                        w.element("td", [:], MetricInfo.markerName(signal.marker))
-                        w.element("td", [:], signal.metric)
-                        w.element("td", ["class": "num"], ReportFormat.shownChange(signal.minDelta, metric: signal.metric))
-                        w.element("td", [:], signal.description)
-                    }
-                }
-            }
-        }
+        return MethodsPart.Config(
+            rules: config.benefitRules.map { rule in
+                MethodsPart.Rule(rule: Text(rule.id), when: Text(Self.describe(rule.when)), callText: Text(rule.call.rawValue),
+                                 rationale: Text(rule.rationale), firedCount: "\(fired[rule.id] ?? 0)")
+            },
+            hasSignals: !config.signals.isEmpty,
+            signals: config.signals.map { signal in
+                MethodsPart.Signal(signal: Text(signal.id), markerName: Text(MetricInfo.markerName(signal.marker)),
+                                   metric: Text(signal.metric),
+                                   minimumGain: Text(ReportFormat.shownChange(signal.minDelta, metric: signal.metric)),
+                                   description: Text(signal.description))
+            })
     }
 
     /// A rule's conditions in words; "always" for the fallback rule.
@@ -250,24 +194,12 @@ extension HTMLReport {
         return parts.isEmpty ? "always (fallback)" : parts.joined(separator: "; ")
     }
 
-    private func keyValueTable(_ w: inout HTMLWriter, _ name: String, _ rows: [(String, String)], code: Bool = false) {
-        w.wrap("table", ["class": "kv " + name]) { w in
-            w.wrap("tbody") { w in
-                for (key, value) in rows {
-                    w.wrap("tr") { w in
-                        if code {
-                            w.wrap("th", ["scope": "row"]) { $0.element("code", [:], key) }
-                        } else {
-                            w.element("th", ["scope": "row"], key)
-                        }
-                        w.element("td", [:], value)
-                    }
-                }
-            }
-        }
+    static func table(_ name: String, _ rows: [(String, String)], code: Bool = false) -> KeyValueTable {
+        KeyValueTable(kvName: Text(name), kvCode: code, kvRows: rows.map { KeyValueTable.Row(key: Text($0.0), value: Text($0.1)) })
     }
 
-    private func ruleTable(_ w: inout HTMLWriter) {
+    /// Without the run's rule table: the rules that fired, with their outcomes and patients.
+    private func firedRules() -> [MethodsPart.Fired] {
         var order: [String] = []
         var patients: [String: [String]] = [:]
         var outcome: [String: Set<String>] = [:]
@@ -277,32 +209,14 @@ extension HTMLReport {
             patients[call.rule, default: []].append(patient)
             outcome[call.rule, default: []].insert("\(GroupStyle.label(call.pdl1Group)) / \(call.benefit.rawValue)")
         }
-        guard !order.isEmpty else {
-            w.element("p", ["class": "muted"], "No calls were made.")
-            return
-        }
-        w.wrap("table", ["class": "rules"]) { w in
-            w.tableHead([
-                .text("Rule"),
-                .text("Group / benefit"),
-                .num("Patients"),
-                .text("Who"),
-            ])
-            w.wrap("tbody") { w in
-                for rule in order.sorted(by: NaturalOrder.less) {
-                    w.wrap("tr") { w in
-                        w.wrap("td") { $0.element("code", [:], rule) }
-                        w.element("td", [:], (outcome[rule] ?? []).sorted().joined(separator: "; "))
-                        w.element("td", ["class": "num"], "\(patients[rule]?.count ?? 0)")
-                        w.element("td", [:], (patients[rule] ?? []).joined(separator: ", "))
-                    }
-                }
-            }
+        return order.sorted(by: NaturalOrder.less).map { rule in
+            MethodsPart.Fired(rule: Text(rule), outcomes: Text((outcome[rule] ?? []).sorted().joined(separator: "; ")),
+                              count: "\(patients[rule]?.count ?? 0)", who: Text((patients[rule] ?? []).joined(separator: ", ")))
         }
     }
 
     /// Slides grouped by the stain matrix they used, so a preset used everywhere takes one row.
-    private func stainTable(_ w: inout HTMLWriter) {
+    private func stainRows() -> [MethodsPart.Stains] {
         struct Stains: Hashable { let matrix: String; let source: String }
         var order: [Stains] = []
         var members: [Stains: [SlideRecord]] = [:]
@@ -311,57 +225,13 @@ extension HTMLReport {
             if members[key] == nil { order.append(key) }
             members[key, default: []].append(slide)
         }
-        guard !order.isEmpty else {
-            w.element("p", ["class": "muted"], "No slides were scored.")
-            return
-        }
-        w.wrap("table", ["class": "stains"]) { w in
-            w.tableHead([
-                .text("Source"),
-                .text("Stain matrix (rows: unit OD vectors)"),
-                .num("Slides"),
-                .text("Used by"),
-            ])
-            w.wrap("tbody") { w in
-                for key in order {
-                    let slides = members[key] ?? []
-                    w.wrap("tr") { w in
-                        w.element("td", [:], key.source)
-                        w.wrap("td") { $0.element("code", ["class": "matrix"], key.matrix) }
-                        w.element("td", ["class": "num"], "\(slides.count)")
-                        let names = slides.map { "\($0.patient) \($0.marker) \($0.timepoint.rawValue)" }
-                        w.element("td", [:], names.count > 12 ? names.prefix(12).joined(separator: ", ") + ", \u{2026} (\(names.count - 12) more)"
-                                  : names.joined(separator: ", "))
-                    }
-                }
-            }
-        }
-    }
-
-    private func inputTable(_ w: inout HTMLWriter) {
-        guard !result.tiles.isEmpty else {
-            w.element("p", ["class": "muted"], "No tiles were scored.")
-            return
-        }
-        w.wrap("table", ["class": "inputs"]) { w in
-            w.tableHead([
-                .text("Image"),
-                .text("Patient"),
-                .text("Marker"),
-                .text("Time"),
-                .text("SHA-256"),
-            ])
-            w.wrap("tbody") { w in
-                for tile in result.tiles {
-                    w.wrap("tr") { w in
-                        w.wrap("td") { $0.element("code", [:], tile.image) }
-                        w.element("td", [:], tile.patient)
-                        w.element("td", [:], tile.marker)
-                        w.element("td", [:], tile.timepoint.rawValue)
-                        w.wrap("td") { $0.element("code", ["class": "hash"], tile.sha256) }
-                    }
-                }
-            }
+        return order.map { key in
+            let slides = members[key] ?? []
+            let names = slides.map { "\($0.patient) \($0.marker) \($0.timepoint.rawValue)" }
+            return MethodsPart.Stains(
+                source: Text(key.source), matrix: Text(key.matrix), count: "\(slides.count)",
+                usedBy: Text(names.count > 12 ? names.prefix(12).joined(separator: ", ") + ", \u{2026} (\(names.count - 12) more)"
+                             : names.joined(separator: ", ")))
         }
     }
 }

@@ -1,5 +1,6 @@
-/// Builds XHTML-compatible markup: every element is closed, void elements self-close,
-/// attribute values and text are escaped. Attribute order is the caller's, so output is stable.
+/// Builds XHTML-compatible markup (the SVG plots; the page itself comes from the report templates):
+/// every element is closed, void elements self-close, attribute values and text are escaped.
+/// Attribute order is the caller's, so output is stable.
 struct HTMLWriter {
     private(set) var text = ""
 
@@ -41,32 +42,6 @@ struct HTMLWriter {
         body(&self)
         close(tag)
     }
-
-    /// A table header column: text columns align left, numeric ones (`class="num"`) right.
-    enum Column {
-        case text(String)
-        case num(String)
-    }
-
-    /// `<thead><tr><th>…</th>…</tr></thead>` for `columns`, in order.
-    mutating func tableHead(_ columns: [Column]) {
-        wrap("thead") { $0.wrap("tr") { w in
-            for column in columns {
-                switch column {
-                case .text(let label): w.element("th", [:], label)
-                case .num(let label): w.element("th", ["class": "num"], label)
-                }
-            }
-        } }
-    }
-
-    /// Escaped text.
-    mutating func write(_ content: String) { text += XMLText.escape(content) }
-
-    /// Markup that is already well formed (built by another `HTMLWriter` or a constant).
-    mutating func raw(_ markup: String) { text += markup }
-
-    mutating func newline() { text += "\n" }
 
     private mutating func appendAttributes(_ attributes: Attributes) {
         for (name, value) in attributes {

@@ -20,13 +20,17 @@ public struct ReportOptions: Sendable, Equatable {
     /// A marker not listed here, or whose listed metric is absent, uses the first score the
     /// scoring stage reported for it.
     public var mainMetrics: [String: String]
+    /// The Mustache templates report.html is laid out with: the built-in set, or a lab's folder
+    /// over it (`ReportTemplates(directory:)`, `--templates DIR`).
+    public var templates: ReportTemplates
 
     public init(title: String = "StainShift report", includeThumbnails: Bool = true,
                 overlaysDirectory: String? = nil, maxThumbnailBytes: Int = 4_000_000,
-                tpsBand: Double? = nil, mainMetrics: [String: String] = ReportOptions.defaultMainMetrics) {
+                tpsBand: Double? = nil, mainMetrics: [String: String] = ReportOptions.defaultMainMetrics,
+                templates: ReportTemplates = .builtIn) {
         self.title = title; self.includeThumbnails = includeThumbnails
         self.overlaysDirectory = overlaysDirectory; self.maxThumbnailBytes = maxThumbnailBytes
-        self.tpsBand = tpsBand; self.mainMetrics = mainMetrics
+        self.tpsBand = tpsBand; self.mainMetrics = mainMetrics; self.templates = templates
     }
 
     /// TPS for PD-L1 (the score its companion diagnostics report), H-score for the markers

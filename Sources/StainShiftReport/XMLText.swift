@@ -25,4 +25,41 @@ enum XMLText {
         }
         return out
     }
+
+    /// `text` with what XML 1.0 forbids replaced by U+FFFD, as `escape` does, for text that
+    /// Mustache escapes afterwards (`{{ }}` in the report templates). Mustache escapes whole
+    /// characters, so a combining mark right after `& < > " '` would hide it from the escaping:
+    /// such a mark is set on U+25CC (dotted circle), as Unicode shows a mark without a base, and
+    /// any other cluster that would still hold one of them has it replaced by U+FFFD.
+    static func sanitized(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var previousSpecial = false
+        var ascii = true
+        for scalar in text.unicodeScalars {
+            ascii = ascii && scalar.isASCII
+            let forbidden = (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
+                || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+            let replaced: Unicode.Scalar = forbidden ? "\u{FFFD}" : scalar
+            if previousSpecial, replaced.properties.isGraphemeExtend || replaced == "\u{200D}"
+                || replaced.properties.generalCategory == .spacingMark {
+                out.append("\u{25CC}")
+            }
+            out.append(replaced)
+            previousSpecial = special.contains(replaced)
+        }
+        // Any other cluster that still holds one of them (a prepended mark before it): U+FFFD.
+        let joined = String(out)
+        guard !ascii, joined.contains(where: { $0.unicodeScalars.count > 1 && $0.unicodeScalars.contains(where: special.contains) }) else {
+            return joined
+        }
+        var safe = String.UnicodeScalarView()
+        for character in joined {
+            let hidden = character.unicodeScalars.count > 1
+            for scalar in character.unicodeScalars { safe.append(hidden && special.contains(scalar) ? "\u{FFFD}" : scalar) }
+        }
+        return String(safe)
+    }
+
+    private static let special: Set<Unicode.Scalar> = ["&", "<", ">", "\"", "'"]
 }
+

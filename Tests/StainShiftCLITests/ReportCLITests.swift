@@ -81,4 +81,34 @@ import Testing
         let r = try CLIRun.run(["report", dir.path, "--tps-band", "-3"])
         #expect(r.status == 64)
     }
+
+    /// `dir/lab-templates/NAME.mustache` holding `text`.
+    private func templates(in dir: URL, _ name: String, _ text: String) throws -> URL {
+        let folder = dir.appendingPathComponent("lab-templates")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try text.write(to: folder.appendingPathComponent(name + ".mustache"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test func labTemplatesChangeThePage() throws {
+        let dir = try runFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = try templates(in: dir, "footer", "<footer>Lab of {{title}}</footer>")
+        let r = try CLIRun.run(["report", dir.path, "--title", "A & B", "--templates", templates.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("<footer>Lab of A &amp; B</footer>"))
+        #expect(html.contains("<h2>Cohort summary</h2>"))
+    }
+
+    @Test func aBrokenTemplateIsOneLineAndExit64AndWritesNothing() throws {
+        let dir = try runFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let templates = try templates(in: dir, "summary", "<section>{{#summary}}\n</section>\n")
+        let r = try CLIRun.run(["report", dir.path, "--templates", templates.path])
+        #expect(r.status == 64)
+        #expect(r.stderr.hasPrefix("stainshift report: \(templates.path)/summary.mustache: line "))
+        #expect(r.stderr.filter { $0 == "\n" }.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.html").path))
+    }
 }

@@ -18,6 +18,7 @@ extension HTMLReport {
             slideTable(patient, &w)
             quality(patient, &w)
             thumbnails(patient, &w)
+            slideMaps(patient, &w)
         }
         w.newline()
     }

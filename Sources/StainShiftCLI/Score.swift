@@ -87,7 +87,9 @@ extension Score {
     func scoreTiled(marker chosen: Marker, settings: ScoringSettings, filter: RegionScoring?) throws {
         var scorer = TiledScorer(marker: chosen, settings: settings, tileSize: tileSize)
         scorer.page = page
-        scorer.keepCells = cells != nil || cellsGeoJSON != nil || filter != nil || heatmap != nil
+        scorer.keepCells = cells != nil || cellsGeoJSON != nil || filter != nil
+        // Without regions the heat map needs only each cell's centre, counted tile by tile.
+        if heatmap != nil, filter == nil { scorer.heatmapBinMicrons = heatmapBin }
         scorer.keepOutlines = cellsGeoJSON != nil
         scorer.drawOverlay = overlay != nil
         scorer.progress = .automatic
@@ -100,14 +102,16 @@ extension Score {
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
         try writeResults(result.score, cells: result.cells, calls: result.calls, outlines: result.outlines,
-                         marker: chosen, settings: settings, filter: filter, size: (result.grid.width, result.grid.height))
+                         marker: chosen, settings: settings, filter: filter, size: (result.grid.width, result.grid.height),
+                         heatmap: result.heatmap)
         if let overlay, let picture = result.overlay { try ImageWriter.writePNG(picture, to: overlay) }
     }
 
     /// The score JSON, `--cells` and `--cells-geojson`; with `--regions`, of the cells inside the
     /// regions only, and the JSON gains `regions`.
     func writeResults(_ score: TileScore, cells cellList: [Cell], calls: [CellCall], outlines: [CellOutline],
-                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?, size: (width: Int, height: Int)) throws {
+                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?, size: (width: Int, height: Int),
+                      heatmap counted: Heatmap? = nil) throws {
         var score = score, cellList = cellList, calls = calls, outlines = outlines
         var regionsJSON: JSONText?
         if let filter {
@@ -125,7 +129,7 @@ extension Score {
         }
         if let heatmap, case .object(var members) = value {
             var map = Heatmap(imageWidth: size.width, imageHeight: size.height, pixelSizeMicrons: score.pixelSizeMicrons, binMicrons: heatmapBin)
-            map.add(cells: cellList, calls: calls, marker: marker)
+            if let counted { map = counted } else { map.add(cells: cellList, calls: calls, marker: marker) }
             try map.write(to: heatmap)
             members.append(("heatmap", map.json(file: heatmap)))
             value = .object(members)

@@ -12,6 +12,7 @@ struct Score: ParsableCommand {
             "stainshift score tile.png --marker pdl1 --json t.json --regions tumour.geojson --region-class Tumor --cells-geojson cells.geojson",
             "stainshift score ki67.tif --marker ki67 --preset qupath-0.3 --json -",
             "stainshift score tile.png --marker pdl1 --json t.json --cell-classifier cells-model.json",
+            "stainshift score slide.svs --marker pdl1 --json s.json --heatmap s.heatmap.png --heatmap-bin 100",
         ]))
 
     @Argument(help: "A TIFF, PNG or JPEG image.") var image: String
@@ -28,6 +29,9 @@ struct Score: ParsableCommand {
     @Option(help: "Zero-based page of a multi-page TIFF.") var page: Int = 0
     @Option(help: "Analysis tile edge in px (at least 256): a larger image is scored tile by tile by region reads, skipping tiles without tissue, each cell counted once; it changes how, not what is found.")
     var tileSize: Int = TiledScorer.defaultTileSize
+    @Option(help: "Heat map PNG of positive cells per mm² (one pixel per --heatmap-bin square, viridis from 0 to the JSON's heatmap.max_per_mm2; white: no cells), from the counted cells' centres.")
+    var heatmap: String?
+    @Option(help: "With --heatmap: bin edge in µm (10-1000).") var heatmapBin: Double = Heatmap.defaultBinMicrons
     @Flag(help: "Print the time of each stage to stderr.") var timings = false
 
     func validate() throws {
@@ -36,6 +40,8 @@ struct Score: ParsableCommand {
         let stdout = [("--json", json), ("--cells", cells), ("--cells-geojson", cellsGeoJSON)].filter { $0.1 == "-" }.map(\.0)
         if stdout.count > 1 { throw ValidationError("\(stdout.joined(separator: " and ")) cannot both write to stdout") }
         if regionClass != nil && regions == nil { throw ValidationError("--region-class needs --regions") }
+        if !(heatmapBin.isFinite && (10...1000).contains(heatmapBin)) { throw ValidationError("--heatmap-bin must be 10-1000 µm") }
+        if heatmap == "-" { throw ValidationError("--heatmap needs a file (a PNG), not stdout") }
     }
 
     func run() throws {
@@ -57,6 +63,7 @@ struct Score: ParsableCommand {
             let decoded = Date()
             // The overlay needs the image afterwards; otherwise the scorer takes it and frees it after QC.
             let picture: RGBImage? = overlay == nil ? nil : img
+            let size = (width: img.width, height: img.height)
             let analysis = TileScorer.analyse(consume img, name: image, marker: chosen, settings: settings)
             if timings {
                 let stages = [("decode", decoded.timeIntervalSince(start))] + analysis.timings.map { ($0.stage, $0.seconds) }
@@ -70,7 +77,7 @@ struct Score: ParsableCommand {
             let cellList = analysis.segmentation.cells
             let outlines = cellsGeoJSON == nil ? [] : CellOutline.outlines(analysis.segmentation, cells: cellList)
             try writeResults(analysis.score, cells: cellList, calls: analysis.calls, outlines: outlines,
-                             marker: chosen, settings: settings, filter: filter)
+                             marker: chosen, settings: settings, filter: filter, size: size)
             if let overlay, let img = picture { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
         }
     }
@@ -82,6 +89,8 @@ extension Score {
         var scorer = TiledScorer(marker: chosen, settings: settings, tileSize: tileSize)
         scorer.page = page
         scorer.keepCells = cells != nil || cellsGeoJSON != nil || filter != nil
+        // Without regions the heat map needs only each cell's centre, counted tile by tile.
+        if heatmap != nil, filter == nil { scorer.heatmapBinMicrons = heatmapBin }
         scorer.keepOutlines = cellsGeoJSON != nil
         scorer.drawOverlay = overlay != nil
         scorer.progress = .automatic
@@ -94,23 +103,21 @@ extension Score {
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
         try writeResults(result.score, cells: result.cells, calls: result.calls, outlines: result.outlines,
-                         marker: chosen, settings: settings, filter: filter)
+                         marker: chosen, settings: settings, filter: filter, size: (result.grid.width, result.grid.height),
+                         heatmap: result.heatmap)
         if let overlay, let picture = result.overlay { try ImageWriter.writePNG(picture, to: overlay) }
     }
 
     /// The score JSON, `--cells` and `--cells-geojson`; with `--regions`, of the cells inside the
     /// regions only, and the JSON gains `regions`.
     func writeResults(_ score: TileScore, cells cellList: [Cell], calls: [CellCall], outlines: [CellOutline],
-                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?) throws {
+                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?, size: (width: Int, height: Int),
+                      heatmap counted: Heatmap? = nil) throws {
         var score = score, cellList = cellList, calls = calls, outlines = outlines
         var regionsJSON: JSONText?
         if let filter {
-            let applied = filter.apply(score, cells: cellList, calls: calls)
+            let applied = filter.restrict(score, cells: cellList, calls: calls, marker: marker, minimumCells: settings.minimumCells)
             score = applied.score
-            // too_few_cells follows the cells left in the regions.
-            var flags = Set(score.qcFlags)
-            if marker.scoredCells(score.totals).total < settings.minimumCells { flags.insert(.tooFewCells) } else { flags.remove(.tooFewCells) }
-            score.qcFlags = flags.sorted()
             cellList = applied.kept.map { cellList[$0] }
             calls = applied.kept.map { calls[$0] }
             if !outlines.isEmpty { outlines = applied.kept.map { outlines[$0] } }
@@ -120,6 +127,13 @@ extension Score {
                                     classifier: settings.cellClassifierName ?? "morphology")
         if let regionsJSON, case .object(var members) = value {
             members.append(("regions", regionsJSON))
+            value = .object(members)
+        }
+        if let heatmap, case .object(var members) = value {
+            var map = Heatmap(imageWidth: size.width, imageHeight: size.height, pixelSizeMicrons: score.pixelSizeMicrons, binMicrons: heatmapBin)
+            if let counted { map = counted } else { map.add(cells: cellList, calls: calls, marker: marker) }
+            try map.write(to: heatmap)
+            members.append(("heatmap", map.json(file: heatmap)))
             value = .object(members)
         }
         try Output.write(value.render() + "\n", to: json)

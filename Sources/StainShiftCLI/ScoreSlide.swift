@@ -12,6 +12,7 @@ struct ScoreSlide: ParsableCommand {
             examples: [
                 "stainshift score-slide manifest.tsv --slide P01_pre_pdl1 -o parts/P01.json",
                 "stainshift score-slide m.tsv --patient P1 --timepoint pre --marker pdl1 -o -",
+                "stainshift score-slide m.tsv --slide S1 -o parts/S1.json --maps results/maps",
             ], exits: Help.batch))
 
     @Argument(help: "CSV or TSV manifest.") var manifest: String
@@ -21,6 +22,8 @@ struct ScoreSlide: ParsableCommand {
     @Option(help: "Marker name.") var marker: String?
     @Option(name: [.short, .customLong("output")], help: "Part file (JSON), or - for stdout.") var output: String
     @OptionGroup var scoring: ScoringFlags
+    @Option(help: "Folder for each image scored tile by tile: its heat map and whole-slide thumbnail (give the later `cohort` run's OUTDIR/maps to have them in its report).")
+    var maps: String?
 
     func validate() throws {
         if slide == nil && (patient == nil || timepoint == nil || marker == nil) {
@@ -34,7 +37,9 @@ struct ScoreSlide: ParsableCommand {
             let part = try rethrowing("score-slide") { () throws(PipelineError) in
                 let m = try CohortPipeline.loadManifest(manifest, engine: engine)
                 let s = try CohortPipeline.slide(in: m, id: slide, patient: patient, timepoint: timepoint, marker: marker)
-                return try CohortPipeline.scoreSlide(s, manifest: m, engine: engine, batch: scoring.batch())
+                var batch = scoring.batch()
+                batch.mapsDirectory = maps
+                return try CohortPipeline.scoreSlide(s, manifest: m, engine: engine, batch: batch)
             }
             let data = try rethrowing("score-slide") { () throws(PipelineError) in try CohortAssembler.encode(part) }
             try Output.write(String(decoding: data, as: UTF8.self) + "\n", to: output)

@@ -11,8 +11,9 @@ struct Synth: ParsableCommand {
             "stainshift synth tile tile.png --marker pdl1 --positive 40 --truth truth.tsv",
             "stainshift synth cohort demo/ --patients 12",
             "stainshift synth mosaic tile.png mosaic.tiff --copies 4",
+            "stainshift synth slide tile.png slide.tiff --size 24576",
         ]),
-        subcommands: [SynthTile.self, SynthCohort.self, SynthMosaic.self])
+        subcommands: [SynthTile.self, SynthCohort.self, SynthMosaic.self, SynthSlide.self])
 }
 
 struct SynthTile: ParsableCommand {
@@ -32,8 +33,11 @@ struct SynthTile: ParsableCommand {
     @Option(help: "Gaussian noise, grey levels (sd).") var noise: Double = TileSpec().noise
     @Option(help: "Hematoxylin strength: below 1 a paler counterstain, above 1 a heavier one (DAB unchanged).")
     var counterstain: Double = TileSpec().counterstain
+    @Option(help: "µm per pixel: cells are drawn at their physical size for it, and it is written into the PNG.")
+    var pixelSize: Double = TileSpec().pixelSizeMicrons
 
     func validate() throws {
+        guard pixelSize.isFinite, (0.05...5).contains(pixelSize) else { throw ValidationError("--pixel-size must be 0.05-5 µm") }
         guard Marker.builtin(named: marker) != nil else {
             throw ValidationError("unknown marker '\(marker)' (known: \(Marker.builtins.map(\.name).joined(separator: ", ")))")
         }
@@ -50,6 +54,7 @@ struct SynthTile: ParsableCommand {
             spec.positiveFraction = positive / 100
             spec.noise = noise
             spec.counterstain = counterstain
+            spec.pixelSizeMicrons = pixelSize
             let (image, t) = SyntheticTile.generate(spec, seed: seed)
             try ImageWriter.writePNG(image, to: output)
             if let truth { try Output.write(t.tsv(), to: truth) }

@@ -52,6 +52,10 @@ public struct SlideRecord: Sendable, Equatable, Codable {
     public var failedTiles: Int = 0
     /// Overlay PNG of the slide's representative tile (median primary score), relative to OUTDIR.
     public var overlay: String? = nil
+    /// For a slide scored tile by tile: its whole-slide thumbnail with the heat map and scored
+    /// regions drawn, and its heat map of positive cells per mm² (`maps/...png`, relative to OUTDIR).
+    public var thumbnail: String? = nil
+    public var heatmap: String? = nil
 
     public init(patient: String, timepoint: Timepoint, marker: String, slide: String, tileCount: Int,
                 totals: TileTotals, scores: [MarkerScore], qcFlags: [String], stains: String, stainsSource: String) {

@@ -21,6 +21,11 @@ public struct ManifestRow: Sendable, Equatable, Codable {
     public var stains: String?
     /// The `outcome` column (1 responder, 0 not), when given.
     public var outcome: Int?
+    /// The `regions` column: a QuPath GeoJSON of regions to score inside (as `score --regions`),
+    /// resolved against the manifest's folder; nil when empty.
+    public var regions: String? = nil
+    /// The `region_class` column: score only the regions of this class (needs `regions`).
+    public var regionClass: String? = nil
 }
 
 /// One slide of a manifest: tiles sharing a slide id, patient, timepoint and marker.

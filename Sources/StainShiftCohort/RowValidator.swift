@@ -60,10 +60,13 @@ struct RowValidator {
             }
             outcome = o
         }
+        let regionsText = value("regions"), regionClass = value("region_class")
+        if regionsText.isEmpty && !regionClass.isEmpty { return fail("region_class '\(regionClass)' needs a regions file") }
+        let regionsPath = regionsText.isEmpty ? nil : resolve(regionsText)
         let stainsText = value("stains")
         let slideText = value("slide")
         let slide = slideText.isEmpty ? "\(patient)_\(timepoint.rawValue)_\(marker)" : slideText
-        let path = image.hasPrefix("/") ? image : URL(fileURLWithPath: folder).appendingPathComponent(image).standardized.path
+        let path = resolve(image)
 
         let key = [patient, timepoint.rawValue, marker, slide, image].joined(separator: "\u{1F}")
         if let first = seen[key] { return fail("duplicate of line \(first)") }
@@ -88,14 +91,23 @@ struct RowValidator {
             }
             if isDirectory.boolValue { return fail("image '\(image)' is a directory") }
             if !FileManager.default.isReadableFile(atPath: path) { return fail("image '\(image)' cannot be read") }
+            if let regionsPath, !FileManager.default.isReadableFile(atPath: regionsPath) {
+                return fail("regions '\(regionsText)' not found or unreadable (looked for \(regionsPath))")
+            }
         }
         let row = ManifestRow(line: line, patient: patient, timepoint: timepoint, marker: marker, image: image,
                               path: path, slide: slide, pixelSize: pixelSize,
-                              stains: stainsText.isEmpty ? nil : stainsText, outcome: outcome)
+                              stains: stainsText.isEmpty ? nil : stainsText, outcome: outcome,
+                              regions: regionsPath, regionClass: regionClass.isEmpty ? nil : regionClass)
         seen[key] = line
         if slideOwner[slide] == nil { slideOwner[slide] = row }
         if let outcome, outcomes[patient] == nil { outcomes[patient] = outcome; outcomeLine[patient] = line }
         rows.append(row)
+    }
+
+    /// A manifest path resolved against the manifest's folder.
+    func resolve(_ file: String) -> String {
+        file.hasPrefix("/") ? file : URL(fileURLWithPath: folder).appendingPathComponent(file).standardized.path
     }
 
     /// 1 responder / 0 non-responder from common spellings.

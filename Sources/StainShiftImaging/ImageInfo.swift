@@ -24,6 +24,9 @@ public struct ImageInfo: Sendable, Equatable {
     /// The pyramid, level 0 first: whole slides (format `.slide`) always; TIFFs when later
     /// pages are smaller tiled copies of page 0 (`TIFFPyramid`); empty otherwise.
     public var levels: [SlideLevel] = []
+    /// Per level, the `ReadOptions.page` that reads it: the level index for whole slides, the TIFF
+    /// directory for TIFF pyramids (thumbnails or labels between levels are skipped).
+    public var levelPages: [Int] = []
     /// Whole slides: `openslide.vendor` (`aperio`, `hamamatsu`, ...).
     public var vendor: String? = nil
     /// Whole slides: the objective magnification, when the file records it.

@@ -18,6 +18,15 @@ public enum ImageWriter {
         }
     }
 
+    /// An 8-bit RGB PNG as `writePNG(_:to:)`, with `text` as tEXt chunks (keyword, ASCII text).
+    public static func writePNG(_ image: RGBImage, to path: String, text: [(String, String)]) throws(ImagingError) {
+        guard case .uint8(let samples) = image.samples else {
+            throw ImagingError(path: path, reason: "text chunks are written on 8-bit PNGs only")
+        }
+        try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path,
+                     pixelSizeMicrons: image.pixelSizeMicrons, text: text)
+    }
+
     static func writePNG16(width: Int, height: Int, samples: [UInt16], to path: String) throws(ImagingError) {
         guard width > 0, height > 0, samples.count == width * height * 3 else {
             throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(samples.count) samples")
@@ -39,7 +48,7 @@ public enum ImageWriter {
     }
 
     static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String,
-                         pixelSizeMicrons: Double? = nil) throws(ImagingError) {
+                         pixelSizeMicrons: Double? = nil, text: [(String, String)] = []) throws(ImagingError) {
         guard width > 0, height > 0, bytes.count == width * height * channels else {
             throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")
         }
@@ -58,6 +67,12 @@ public enum ImageWriter {
         }
         if let um = PixelSize.plausible(pixelSizeMicrons) {
             do { try PNGChunk.insertPhysicalSize(micronsPerPixel: um, into: temporary) } catch {
+                unlink(temporary)
+                throw ImagingError(path: path, reason: "cannot write PNG: \(error.reason)")
+            }
+        }
+        if !text.isEmpty {
+            do { try PNGChunk.insertText(text.map { (keyword: $0.0, text: $0.1) }, into: temporary) } catch {
                 unlink(temporary)
                 throw ImagingError(path: path, reason: "cannot write PNG: \(error.reason)")
             }

@@ -19,6 +19,26 @@ enum PNGChunk {
         }
     }
 
+    /// Inserts tEXt chunks (PNG 1.2, 11.3.4.3: Latin-1 keyword of 1-79 bytes, a NUL, the text)
+    /// right after IHDR, in the order given.
+    static func insertText(_ entries: [(keyword: String, text: String)], into path: String) throws(ImagingError) {
+        guard var data = FileManager.default.contents(atPath: path), data.count > 33,
+              data[12..<16].elementsEqual(Array("IHDR".utf8)) else {
+            throw ImagingError(path: path, reason: "not a PNG with a leading IHDR chunk")
+        }
+        var chunks: [UInt8] = []
+        for (keyword, text) in entries {
+            let key = Array(keyword.utf8.prefix(79)).filter { $0 >= 32 && $0 < 127 }
+            guard !key.isEmpty else { continue }
+            let body = Array("tEXt".utf8) + key + [0] + Array(text.utf8).map { $0 < 128 ? $0 : UInt8(ascii: "?") }
+            chunks += bigEndian(UInt32(body.count - 4)) + body + bigEndian(crc32(body))
+        }
+        data.insert(contentsOf: chunks, at: 33)
+        guard FileManager.default.createFile(atPath: path, contents: data) else {
+            throw ImagingError(path: path, reason: "cannot rewrite with its text")
+        }
+    }
+
     static func bigEndian(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 
     /// CRC-32 (ISO 3309, as PNG chunks use) of `bytes`.

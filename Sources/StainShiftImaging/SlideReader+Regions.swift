@@ -116,6 +116,7 @@ extension SlideReader {
                              pages: tiff?.pages ?? levels.count,
                              pixelSizeMicrons: pixelSizeMicrons.map { $0 * size.downsample })
         info.levels = levels
+        info.levelPages = Array(levels.indices)
         info.vendor = vendor
         info.objectivePower = objectivePower
         info.associatedImages = associatedImageNames

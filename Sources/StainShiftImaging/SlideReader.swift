@@ -66,9 +66,17 @@ public final class SlideReader: @unchecked Sendable {
 
     /// Level-0 µm per pixel: `openslide.mpp-x`, else Aperio's `aperio.MPP` (which OpenSlide
     /// copies to mpp-x itself from 3.4 on, but older files and versions may only have it raw).
+    /// A generic pyramidal TIFF has neither under OpenSlide 3.4 (which reports no mpp for it):
+    /// then its resolution tags (`tiff.XResolution` in `tiff.ResolutionUnit`, inch or centimetre).
     public var pixelSizeMicrons: Double? {
         let text = properties["openslide.mpp-x"] ?? properties["aperio.MPP"]
-        return PixelSize.plausible(text.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) })
+        if let mpp = PixelSize.plausible(text.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }) { return mpp }
+        guard let resolution = properties["tiff.XResolution"].flatMap(Double.init), resolution.isFinite, resolution > 0 else { return nil }
+        switch properties["tiff.ResolutionUnit"]?.lowercased() {
+        case "centimeter": return PixelSize.plausible(10_000 / resolution)
+        case "inch": return PixelSize.plausible(25_400 / resolution)
+        default: return nil
+        }
     }
 
     /// Level-0 tile size when the format stores tiles and says so (`openslide.level[0].tile-width`).

@@ -8,7 +8,7 @@ enum TIFFReader {
     static func info(_ path: String, page: Int) throws(ImagingError) -> ImageInfo {
         let handle = try TIFFHandle.open(path)
         let pages = Int(TIFFNumberOfDirectories(handle.tif))
-        let pyramid = pages > 1 ? TIFFPyramid.levels(handle) : []
+        let pyramid: (levels: [SlideLevel], pages: [Int]) = pages > 1 ? TIFFPyramid.levelsAndPages(handle) : ([], [])
         try handle.setPage(page)
         let layout = try TIFFLayout(handle)
         var info = ImageInfo(format: .tiff, width: layout.orientedWidth, height: layout.orientedHeight,
@@ -20,7 +20,7 @@ enum TIFFReader {
                          tileHeight: layout.tiled ? layout.blockHeight : nil,
                          pages: max(pages, 1), pixelSizeMicrons: layout.pixelSizeMicrons,
                          orientation: layout.orientation)
-        if pyramid.count > 1 { info.levels = pyramid }
+        if pyramid.levels.count > 1 { info.levels = pyramid.levels; info.levelPages = pyramid.pages }
         return info
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCohort
+import StainShiftEvaluation
 import StainShiftImaging
 import StainShiftScoring
 import StainShiftStains
@@ -20,6 +21,8 @@ public struct BatchOptions: Sendable {
     public var stopAfter: Int?
     /// Pixels pooled per slide for `--stains auto` (every k-th pixel of every tile).
     public var autoStainPixels: Int = 250_000
+    /// Where images scored tile by tile get their heat map and thumbnail (`SlideMaps`, `OUTDIR/maps`); nil: none.
+    public var mapsDirectory: String?
 
     public init(threads: Int) { self.threads = max(1, threads) }
 }
@@ -50,6 +53,11 @@ public struct BatchRunner: Sendable {
                 throw PipelineError(path: dir, reason: "cannot create the cache folder: \(error.localizedDescription)")
             }
         }
+        if let dir = options.mapsDirectory {
+            do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw PipelineError(path: dir, reason: "cannot create the maps folder: \(error.localizedDescription)")
+            }
+        }
         let choices = slides.map { stainChoice(for: $0, folder: folder) }
         let jobs = slides.indices.flatMap { s in
             (try? choices[s].get()) == nil ? [] : slides[s].rows.map { Job(slide: s, row: $0) }
@@ -72,7 +80,8 @@ public struct BatchRunner: Sendable {
                 // With a tile per core (innerThreads 1) the scorer keeps each tile's kernels on its
                 // worker's thread (`ScoringSettings.threads` bounds them).
                 let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
-                                             resume: options.resume, threads: innerThreads, pool: pool)
+                                             resume: options.resume, threads: innerThreads, pool: pool,
+                                             maps: options.mapsDirectory)
                 slots.set(i, outcome)
                 progress.tileDone()
                 if let left = state.finish(slide: job.slide) , left == 0 {
@@ -163,7 +172,7 @@ public struct BatchRunner: Sendable {
     }
 
     private static func scoreTile(_ row: ManifestRow, choice: StainChoice, engine: ScoringEngine, cache: ScoreCache?,
-                                  resume: Bool, threads: Int, pool: BufferPool? = nil) -> Outcome {
+                                  resume: Bool, threads: Int, pool: BufferPool? = nil, maps: String? = nil) -> Outcome {
         func fail(_ stage: String, _ error: String) -> Outcome {
             var f = FailureRecord(line: row.line, image: row.image, stage: stage, error: error)
             f.slide = row.slide
@@ -171,6 +180,15 @@ public struct BatchRunner: Sendable {
         }
         let sha: String
         do { sha = try ScoreCache.sha256(ofFile: row.path) } catch { return fail("read", error.description) }
+        // The row's regions (a bad or empty file fails this row only), and what they add to the cache key.
+        var regions: RegionScoring?, regionKey = ""
+        if let file = row.regions {
+            do throws(EvaluationError) {
+                regions = RegionScoring(regions: try GeoJSONRegions.read(file), regionClass: row.regionClass)
+            } catch { return fail("regions", error.description) }
+            let regionSHA = (try? ScoreCache.sha256(ofFile: file)) ?? file
+            regionKey = "\nregions=\(regionSHA)\nregion_class=\(row.regionClass ?? "")"
+        }
         // Images larger than the analysis tile are scored tile by tile from the file (the tile size
         // joins their cache key; smaller images keep theirs).
         let tiled = engine.scoreTiled.flatMap { scorer in
@@ -181,7 +199,7 @@ public struct BatchRunner: Sendable {
         let parameters = [
             "version=\(StainShiftVersion.current)", "marker=\(row.marker)", engine.parameters(row.marker),
             "stains=\(choice.text)", "pixel_size=\(row.pixelSize.map { String($0) } ?? "file")",
-        ].joined(separator: "\n") + (tiled == nil ? "" : "\ntile_size=\(engine.tileSize)")
+        ].joined(separator: "\n") + (tiled == nil ? "" : "\ntile_size=\(engine.tileSize)") + regionKey
         let key = ScoreCache.key(fileSHA: sha, parameters: parameters)
         var score: TileScore
         if resume, let cached = cache?.load(key) {
@@ -189,7 +207,9 @@ public struct BatchRunner: Sendable {
         } else if let tiled {
             do {
                 score = try tiled(ScoringEngine.FileJob(path: row.path, name: row.image, marker: row.marker,
-                                                        stains: choice.matrix, pixelSize: row.pixelSize, threads: threads))
+                                                        stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
+                                                        regions: regions,
+                                                        mapPrefix: maps.map { URL(fileURLWithPath: $0).appendingPathComponent(SlideMaps.stem(slide: row.slide, line: row.line)).path }))
             } catch {
                 return fail("score", "\(error)")
             }
@@ -200,7 +220,7 @@ public struct BatchRunner: Sendable {
             do {
                 score = try engine.score(ScoringEngine.Job(image: image, name: row.image, marker: row.marker,
                                                            stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
-                                                           pool: pool))
+                                                           pool: pool, regions: regions))
             } catch {
                 return fail("score", "\(row.path): \(error)")
             }

@@ -20,6 +20,7 @@ public enum CohortPipeline {
         let manifest = try loadManifest(manifestPath, engine: engine)
         var batch = batch
         if batch.cacheDirectory == nil { batch.cacheDirectory = URL(fileURLWithPath: outdir).appendingPathComponent("cache").path }
+        if batch.mapsDirectory == nil { batch.mapsDirectory = URL(fileURLWithPath: outdir).appendingPathComponent(SlideMaps.folderName).path }
         let parts = try BatchRunner(engine: engine, stains: StainResolver(), options: batch).run(manifest.slides, folder: manifest.folder)
         return try write(manifest: manifest, parts: parts, engine: engine, cohort: cohort, outdir: outdir)
     }

@@ -2,6 +2,7 @@ import StainShiftCells
 import StainShiftEvaluation
 import StainShiftScoring
 import StainShiftFoundation
+import StainShiftTissue
 
 /// `score --regions`: a post-filter on an analysis's cells. A cell is kept when its centroid lies
 /// inside a chosen region (`AnnotationRegion.isChosen`: every class, or `--region-class`) and
@@ -49,6 +50,17 @@ public struct RegionScoring: Sendable {
         var restricted = score
         restricted.totals = totals
         return (restricted, perRegion, kept)
+    }
+
+    /// `apply`, with the `too_few_cells` flag following the cells left in the regions (fewer than
+    /// `minimumCells` of the marker's scored population).
+    public func restrict(_ score: TileScore, cells: [Cell], calls: [CellCall], marker: Marker,
+                         minimumCells: Int) -> (score: TileScore, regions: [RegionResult], kept: [Int]) {
+        var applied = apply(score, cells: cells, calls: calls)
+        var flags = Set(applied.score.qcFlags)
+        if marker.scoredCells(applied.score.totals).total < minimumCells { flags.insert(.tooFewCells) } else { flags.remove(.tooFewCells) }
+        applied.score.qcFlags = flags.sorted()
+        return applied
     }
 
     /// `totals` with every cell count and cell OD sum zeroed (tiles, pixels and tissue kept).

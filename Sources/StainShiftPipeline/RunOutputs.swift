@@ -20,10 +20,25 @@ public enum RunOutputs {
         var result = result
         let overlays = drawOverlays(parts: parts, manifest: manifest, engine: engine, threads: threads, outdir: outdir)
         for i in result.slides.indices { result.slides[i].overlay = overlays[result.slides[i].slide] }
+        attachMaps(&result, manifest: manifest, outdir: outdir)
         do { try Tables.write(result, signalIDs: config.signals.map(\.id), scoredCells: engine.scoredCells, to: outdir) } catch {
             throw PipelineError(path: error.path, reason: error.reason)
         }
         return result
+    }
+
+    /// Each slide's `SlideMaps` (of its first image, in manifest order, that has them) into its record.
+    static func attachMaps(_ result: inout CohortResult, manifest: Manifest, outdir: String) {
+        for i in result.slides.indices {
+            for row in manifest.rows where row.slide == result.slides[i].slide {
+                let stem = "\(SlideMaps.folderName)/" + SlideMaps.stem(slide: row.slide, line: row.line)
+                let thumbnail = stem + ".thumbnail.png", heatmap = stem + ".heatmap.png"
+                guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: outdir).appendingPathComponent(thumbnail).path) else { continue }
+                result.slides[i].thumbnail = thumbnail
+                result.slides[i].heatmap = heatmap
+                break
+            }
+        }
     }
 
     /// The tile whose primary score is the slide's median (lower median; ties by image path).

@@ -38,7 +38,13 @@ extension ScoringEngine {
             knownMarkers: Set(markers.markers.map(\.name)),
             score: { job in
                 let marker = try markers.marker(named: job.marker)
-                return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job), pool: job.pool)
+                guard let regions = job.regions else {
+                    return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job), pool: job.pool)
+                }
+                let s = settings(job)
+                let analysis = TileScorer.analyse(job.image, name: job.name, marker: marker, settings: s, pool: job.pool)
+                return regions.restrict(analysis.score, cells: analysis.segmentation.cells, calls: analysis.calls,
+                                        marker: marker, minimumCells: s.minimumCells).score
             },
             scores: { name, totals in markers[name]?.scores(totals) ?? [] },
             parameters: { name in
@@ -63,8 +69,15 @@ extension ScoringEngine {
         engine.tileSize = tileSize
         engine.scoreTiled = { job in
             let s = settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads)
-            let scorer = TiledScorer(marker: try markers.marker(named: job.marker), settings: s, tileSize: tileSize)
-            return try scorer.score(job.path, name: job.name).score
+            let marker = try markers.marker(named: job.marker)
+            var scorer = TiledScorer(marker: marker, settings: s, tileSize: tileSize)
+            scorer.keepCells = job.regions != nil
+            if job.mapPrefix != nil { scorer.heatmapBinMicrons = Heatmap.defaultBinMicrons }
+            let result = try scorer.score(job.path, name: job.name)
+            if let prefix = job.mapPrefix { try SlideMaps.write(result, regions: job.regions, prefix: prefix) }
+            guard let regions = job.regions else { return result.score }
+            return regions.restrict(result.score, cells: result.cells, calls: result.calls, marker: marker,
+                                    minimumCells: s.minimumCells).score
         }
         let stated = settings(pixelSize: nil, stains: StainPresets.hDAB, threads: nil)
         engine.settings = StatedSettings.of(stated, markers: markers)

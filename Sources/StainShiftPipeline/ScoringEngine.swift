@@ -20,6 +20,8 @@ public struct ScoringEngine: Sendable {
         public var threads: Int
         /// The worker's buffers, reused from tile to tile (nil: allocate per tile).
         public var pool: BufferPool? = nil
+        /// The manifest row's `regions` / `region_class`: count only the cells inside them.
+        public var regions: RegionScoring? = nil
     }
 
     /// An image too large to score whole (`TiledScorer.needsTiling`), scored by region reads.
@@ -31,6 +33,10 @@ public struct ScoringEngine: Sendable {
         public var pixelSize: Double?
         /// Threads the tiled scorer spreads its tiles over.
         public var threads: Int
+        /// The manifest row's `regions` / `region_class`: count only the cells inside them.
+        public var regions: RegionScoring? = nil
+        /// Where to write the image's `SlideMaps` (`<prefix>.heatmap.png`, `<prefix>.thumbnail.png`); nil: none.
+        public var mapPrefix: String? = nil
     }
 
     public var knownMarkers: Set<String>

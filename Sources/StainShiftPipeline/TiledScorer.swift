@@ -43,6 +43,9 @@ public struct TiledScorer: Sendable {
     /// fresh buffers (about 7% of a tile) but holds every stage's buffers at once, about 3x the
     /// memory of a tile whose buffers are freed as soon as they are done (the default).
     public var reuseBuffers = false
+    /// Count each tile's cells into a heat map of positive cells per mm² with bins of this edge (µm),
+    /// keeping only their centres (`Heatmap.Point`); nil: no heat map.
+    public var heatmapBinMicrons: Double? = nil
 
     public init(marker: Marker, settings: ScoringSettings, tileSize: Int = TiledScorer.defaultTileSize) {
         self.marker = marker; self.settings = settings; self.tileSize = tileSize
@@ -68,6 +71,8 @@ public struct TiledScorer: Sendable {
         /// Per kept cell, its outline in image coordinates (with `keepOutlines`).
         public var outlines: [CellOutline] = []
         public var overlay: RGBImage?
+        /// With `heatmapBinMicrons`: every counted cell of the image in its bins.
+        public var heatmap: Heatmap?
         /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
 
@@ -116,6 +121,7 @@ public struct TiledScorer: Sendable {
         let slots = ResultSlots<Swift.Result<TileOutcome, PipelineError>>(count: jobs.count)
         let next = TileCounter()
         let (marker, keepCells, page, perTile, reuse) = (self.marker, self.keepCells, self.page, tileSettings, reuseBuffers)
+        let keepPoints = heatmapBinMicrons != nil
         let keepOutlines = keepCells && self.keepOutlines
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let pool = reuse ? BufferPool() : .passThrough
@@ -123,7 +129,7 @@ public struct TiledScorer: Sendable {
                 let tile = grid.tiles[jobs[j]]
                 slots.set(j, Self.analyse(tile, path: path, name: name, page: page, marker: marker, settings: perTile,
                                           pool: pool, keepCells: keepCells, keepOutlines: keepOutlines,
-                                          canvas: canvas))
+                                          keepPoints: keepPoints, canvas: canvas))
                 reporter.tileDone()
                 // Freed tile buffers go back to the system, so a worker's next tile (of another
                 // size at the image's edge, or on another thread's heap) does not grow the process.
@@ -156,6 +162,11 @@ public struct TiledScorer: Sendable {
             }
         }
         result.overlay = canvas?.image(pixelSizeMicrons: info.pixelSizeMicrons)
+        if let bin = heatmapBinMicrons {
+            var map = Heatmap(imageWidth: info.width, imageHeight: info.height, pixelSizeMicrons: px, binMicrons: bin)
+            for o in outcomes { map.add(o.points) }
+            result.heatmap = map
+        }
         result.timings = [("tissue map", mapped.timeIntervalSince(start)), ("tiles", Date().timeIntervalSince(mapped))]
         return result
     }
@@ -182,11 +193,12 @@ public struct TiledScorer: Sendable {
         var cells: [Cell] = []
         var calls: [CellCall] = []
         var outlines: [CellOutline] = []
+        var points: [Heatmap.Point] = []
     }
 
     static func analyse(_ tile: TileGrid.Tile, path: String, name: String, page: Int, marker: Marker,
                         settings: ScoringSettings, pool: BufferPool, keepCells: Bool, keepOutlines: Bool = false,
-                        canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
+                        keepPoints: Bool = false, canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
         let r = tile.read
         let image: RGBImage
         do {
@@ -195,7 +207,7 @@ public struct TiledScorer: Sendable {
         } catch {
             return .failure(PipelineError(path: path, reason: "tile at (\(tile.core.x), \(tile.core.y)): \(error.reason)"))
         }
-        guard keepCells || canvas != nil else {
+        guard keepCells || keepPoints || canvas != nil else {
             return .success(TileOutcome(score: TileScorer.score(image, name: name, marker: marker, settings: settings,
                                                                 pool: pool, core: tile.localCore)))
         }
@@ -203,6 +215,10 @@ public struct TiledScorer: Sendable {
         var analysis = TileScorer.analyse(image, name: name, marker: marker, settings: settings, pool: pool, core: tile.localCore)
         if let canvas, let picture { canvas.paste(ScoreOverlay.render(picture, analysis: analysis), core: tile.localCore, at: tile.core) }
         var outcome = TileOutcome(score: analysis.score)
+        if keepPoints {
+            outcome.points = Heatmap.points(analysis.segmentation.cells, calls: analysis.calls, marker: marker,
+                                            dx: Double(r.x), dy: Double(r.y))
+        }
         if keepCells {
             outcome.cells = analysis.segmentation.cells.map { c in
                 var c = c; c.centroidX += Double(r.x); c.centroidY += Double(r.y); return c

@@ -26,7 +26,7 @@ extension HTMLReport {
             hasScores: !scoredMarkers(patient).isEmpty, scores: scores,
             hasSlides: !slides.isEmpty, slides: slides,
             hasQC: !qc.isEmpty, qc: qc,
-            thumbnails: thumbnails(patient))
+            thumbnails: thumbnails(patient), slideMaps: slideMaps(patient))
     }
 
     /// The cell counts behind a TPS, e.g. " (84 of 200 tumour cells)"; empty when unknown.

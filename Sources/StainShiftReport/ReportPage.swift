@@ -166,6 +166,13 @@ struct PatientPart {
     let qc: [QCLine]
     /// Nil when thumbnails are off or there is no overlays folder.
     let thumbnails: ThumbnailsPart?
+    /// Whole-slide thumbnails and heat maps; nil when no slide has them.
+    let slideMaps: SlideMapsPart?
+}
+
+/// The whole-slide pictures of a patient's slides scored tile by tile.
+struct SlideMapsPart {
+    let images: [ThumbnailsPart.Image]
 }
 
 struct CallPart {

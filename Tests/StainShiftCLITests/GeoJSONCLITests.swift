@@ -39,7 +39,34 @@ import Testing
         let features = try #require(try Self.object(text)["features"] as? [[String: Any]])
         #expect(total > 20 && features.count == total)
         #expect(Set(features.compactMap { $0["id"] as? String }).count == total)
+        // RFC 7946's structure, checked by Python's json module (an independent reader).
+        let check = try CLIRun.run(["python3", "-c", Self.rfc7946Check, out, String(total)], executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.hasPrefix("ok \(total)"))
     }
+
+    /// Python: the file is a FeatureCollection of `total` Features, each with a properties object
+    /// and a Polygon or MultiPolygon whose rings are closed lists of 4+ [x, y] number pairs.
+    static let rfc7946Check = """
+        import json, sys
+        doc = json.load(open(sys.argv[1]))
+        assert doc["type"] == "FeatureCollection", doc.get("type")
+        feats = doc["features"]
+        assert isinstance(feats, list) and len(feats) == int(sys.argv[2]), len(feats)
+        def ring(r):
+            assert isinstance(r, list) and len(r) >= 4 and r[0] == r[-1], r
+            for p in r:
+                assert isinstance(p, list) and len(p) >= 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p), p
+        for f in feats:
+            assert f["type"] == "Feature" and isinstance(f.get("properties"), dict), f.get("type")
+            g = f["geometry"]
+            polygons = [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"] if g["type"] == "MultiPolygon" else None
+            assert polygons, g["type"]
+            for poly in polygons:
+                assert len(poly) >= 1
+                for r in poly: ring(r)
+        print("ok", len(feats))
+        """
 
     @Test func geoJSONToStdoutCannotShareItWithTheJSON() throws {
         #expect(Self.made)

@@ -84,7 +84,7 @@ import StainShiftSynth
         return TileScorer.score(image, name: "mosaic", marker: .pdl1, settings: settings())
     }()
 
-    @Test(arguments: [512, 700, 256])
+    @Test(arguments: [512, 700, 256, 4096])
     func totalsDoNotDependOnTheTileSizeAndNoCellIsCountedTwice(tileSize: Int) throws {
         let r = try Self.tiled(Self.mosaicPath, tileSize: tileSize)
         let a = r.score.totals, b = Self.whole.totals
@@ -100,6 +100,15 @@ import StainShiftSynth
         #expect(Self.closestPair(r.cells, pixelSize: 0.5) >= 2, "two counted cells closer than 2 µm: counted twice")
         // The tiles' totals add up to the image's.
         #expect(r.tileTotals.reduce(TileTotals(), +) == a)
+    }
+
+    @Test func tileSize512And4096GiveTheSameCells() throws {
+        let small = try Self.tiled(Self.mosaicPath, tileSize: 512), large = try Self.tiled(Self.mosaicPath, tileSize: 4096)
+        #expect(large.grid.tiles.count == 1 && small.grid.tiles.count == 4)
+        let a = small.score.totals, b = large.score.totals
+        #expect(Self.relative(Double(a.cellsTotal), Double(b.cellsTotal)) <= 0.005, "512: \(a.cellsTotal), 4096: \(b.cellsTotal)")
+        #expect(Self.relative(Double(a.tumour.positive), Double(b.tumour.positive)) <= 0.005)
+        #expect(Self.closestPair(small.cells, pixelSize: 0.5) >= 2 && Self.closestPair(large.cells, pixelSize: 0.5) >= 2)
     }
 
     @Test func theMosaicHoldsFourTimesTheCellsOfOneCopy() throws {

@@ -23,6 +23,7 @@ public struct ReportTemplates: Sendable, Equatable {
         "patient-slides": PackageResources.patient_slides_mustache,
         "patient-qc": PackageResources.patient_qc_mustache,
         "patient-thumbnails": PackageResources.patient_thumbnails_mustache,
+        "patient-slide-maps": PackageResources.patient_slide_maps_mustache,
         "methods": PackageResources.methods_mustache,
         "footer": PackageResources.footer_mustache,
         "badge": PackageResources.badge_mustache,

@@ -25,6 +25,17 @@ import Testing
         #expect(ReportOptions().templates == ReportTemplates.builtIn)
     }
 
+    /// Every template file in the source tree is compiled in under its name (a file left out of
+    /// the built-in table would render as nothing where it is included).
+    @Test func everyTemplateFileIsBuiltIn() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Sources/StainShiftReport/Templates").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(".mustache".count)) }.sorted()
+        #expect(files.count > 10)
+        #expect(files == ReportTemplates.names)
+    }
+
     @Test func aLabFolderReplacesOnlyTheTemplatesItHolds() throws {
         let dir = try folder([
             "summary.mustache": "{{#summary}}<section id=\"summary\"><h2>Lab summary</h2><ul>{{#cards}}<li>{{label}}: {{value}}</li>{{/cards}}</ul></section>{{/summary}}\n",

@@ -50,7 +50,6 @@ public struct CellFeatures: Sendable, Equatable {
         guard let k = Self.names.firstIndex(of: name), i >= 0, i < count else { return nil }
         return values[i * Self.dimension + k]
     }
-
     /// Doubles accumulated per cell label: 4 compartments x (count, sumH, sumH², maxH, sumD, sumD², maxD),
     /// then nucleus moments (sumX, sumY, sumXX, sumYY, sumXY) and contrast (sum |ΔH|, pairs).
     private static let stride = 4 * 7 + 5 + 2
@@ -84,24 +83,36 @@ public struct CellFeatures: Sendable, Equatable {
                 }
             }
         }
-        // Merge the bands in order; nucleus runs (for the convex hull) are kept per label.
+        // Merge the bands in order. Nucleus runs (for the convex hull) go into one flat array
+        // grouped by label (a counting sort), each label's runs in band order, so in raster order.
+        let bands = partials.values
         var acc = [Double](repeating: 0, count: (count + 1) * stride)
         for c in 0...count { for k in 0..<4 { acc[c * stride + k * 7 + 3] = -.infinity; acc[c * stride + k * 7 + 6] = -.infinity } }
-        var runs: [[Int32]] = Array(repeating: [], count: count + 1)
-        for band in partials.values {
+        var runStart = [Int](repeating: 0, count: count + 2)
+        for band in bands {
+            let ba = band.acc
             for c in band.touched {
                 let o = c * stride
                 for k in 0..<4 {
                     let b = o + k * 7
-                    acc[b] += band.acc[b]; acc[b + 1] += band.acc[b + 1]; acc[b + 2] += band.acc[b + 2]
-                    acc[b + 4] += band.acc[b + 4]; acc[b + 5] += band.acc[b + 5]
-                    acc[b + 3] = max(acc[b + 3], band.acc[b + 3]); acc[b + 6] = max(acc[b + 6], band.acc[b + 6])
+                    acc[b] += ba[b]; acc[b + 1] += ba[b + 1]; acc[b + 2] += ba[b + 2]
+                    acc[b + 4] += ba[b + 4]; acc[b + 5] += ba[b + 5]
+                    acc[b + 3] = max(acc[b + 3], ba[b + 3]); acc[b + 6] = max(acc[b + 6], ba[b + 6])
                 }
-                for k in moments..<stride { acc[o + k] += band.acc[o + k] }
+                for k in moments..<stride { acc[o + k] += ba[o + k] }
             }
             var i = 0
+            while i + 3 < band.runs.count { runStart[Int(band.runs[i]) + 1] += 3; i += 4 }
+        }
+        for l in 0...count { runStart[l + 1] += runStart[l] }
+        var runs = [Int32](repeating: 0, count: runStart[count + 1])
+        var fill = runStart
+        for band in bands {
+            var i = 0
             while i + 3 < band.runs.count {
-                runs[Int(band.runs[i])] += band.runs[(i + 1)...(i + 3)]
+                let l = Int(band.runs[i]), f = fill[l]
+                runs[f] = band.runs[i + 1]; runs[f + 1] = band.runs[i + 2]; runs[f + 2] = band.runs[i + 3]
+                fill[l] = f + 3
                 i += 4
             }
         }
@@ -110,34 +121,38 @@ public struct CellFeatures: Sendable, Equatable {
         var out = [Float](repeating: 0, count: cells.count * d)
         out.withUnsafeMutableBufferPointer { ob in
             let o = SharedPointer(ob.baseAddress!)
-            let a = acc, r = runs
+            let a = acc, r = runs, starts = runStart
             Parallel.forEachChunk(cells.count) { range in
-                for i in range {
-                    let cell = cells[i]
-                    let l = Int(cell.label)
-                    guard l > 0, l <= count else { continue }
-                    var row = [Double](repeating: 0, count: d)
-                    row[0] = Double(cell.nucleusAreaPixels) * px * px
-                    row[1] = Double(cell.cellAreaPixels) * px * px
-                    row[2] = cell.cellAreaPixels > 0 ? Double(cell.nucleusAreaPixels) / Double(cell.cellAreaPixels) : 1
-                    row[3] = cell.nucleusCircularity
-                    let b = l * stride
-                    let hull = hullArea(r[l])
-                    row[4] = hull > 0 ? min(1, a[b] / hull) : 1
-                    row[5] = eccentricity(a, b)
-                    for k in 0..<4 {
-                        let base = b + k * 7, n = a[base]
-                        for (s, off) in [(0, 1), (1, 4)] {
-                            let col = 6 + k * 6 + s * 3
-                            guard n > 0 else { continue }
-                            let mean = a[base + off] / n
-                            row[col] = mean * scale
-                            row[col + 1] = a[base + off + 2] * scale
-                            row[col + 2] = max(0, a[base + off + 1] / n - mean * mean).squareRoot() * scale
+                var scratch = HullScratch()
+                a.withUnsafeBufferPointer { a in
+                    r.withUnsafeBufferPointer { r in
+                        for i in range {
+                            let cell = cells[i]
+                            let l = Int(cell.label)
+                            guard l > 0, l <= count else { continue }
+                            let row = i * d
+                            o[row] = Float(Double(cell.nucleusAreaPixels) * px * px)
+                            o[row + 1] = Float(Double(cell.cellAreaPixels) * px * px)
+                            o[row + 2] = Float(cell.cellAreaPixels > 0 ? Double(cell.nucleusAreaPixels) / Double(cell.cellAreaPixels) : 1)
+                            o[row + 3] = Float(cell.nucleusCircularity)
+                            let b = l * stride
+                            let hull = hullArea(UnsafeBufferPointer(rebasing: r[starts[l]..<starts[l + 1]]), scratch: &scratch)
+                            o[row + 4] = Float(hull > 0 ? min(1, a[b] / hull) : 1)
+                            o[row + 5] = Float(eccentricity(a, b))
+                            for k in 0..<4 {
+                                let base = b + k * 7, n = a[base]
+                                guard n > 0 else { continue }
+                                for s in 0..<2 {
+                                    let col = row + 6 + k * 6 + s * 3, off = base + (s == 0 ? 1 : 4)
+                                    let mean = a[off] / n
+                                    o[col] = Float(mean * scale)
+                                    o[col + 1] = Float(a[off + 2] * scale)
+                                    o[col + 2] = Float(max(0, a[off + 1] / n - mean * mean).squareRoot() * scale)
+                                }
+                            }
+                            o[row + 30] = Float(a[b + contrast + 1] > 0 ? a[b + contrast] / a[b + contrast + 1] * scale : 0)
                         }
                     }
-                    row[30] = a[b + contrast + 1] > 0 ? a[b + contrast] / a[b + contrast + 1] * scale : 0
-                    for k in 0..<d { o[i * d + k] = Float(row[k]) }
                 }
             }
         }
@@ -148,12 +163,16 @@ public struct CellFeatures: Sendable, Equatable {
     /// Bands of rows with an accumulator each (fixed, so sums do not depend on the thread count).
     private static let bandCount = 4
 
-    /// One band's sums, the labels it touched (in first-seen order) and its nucleus runs.
-    private struct Band: Sendable {
-        var acc: [Double]
-        var touched: [Int]
-        /// Quadruples (label, y, x0, x1), x1 exclusive: each row run of a nucleus.
-        var runs: [Int32]
+    /// One band's sums, the labels it touched (in first-seen order) and its nucleus runs. `acc`
+    /// holds `stride` doubles per label, set only for the labels in `touched` (pages of labels
+    /// the band never meets are never written).
+    private final class Band: @unchecked Sendable {
+        let acc: UnsafeMutablePointer<Double>
+        var touched: [Int] = []
+        /// Quadruples (label, y, x0, x1), x1 exclusive: each row run of a nucleus, in raster order.
+        var runs: [Int32] = []
+        init(labels: Int) { acc = .allocate(capacity: labels * CellFeatures.stride) }
+        deinit { acc.deallocate() }
     }
 
     private struct Planes: @unchecked Sendable {
@@ -162,100 +181,181 @@ public struct CellFeatures: Sendable, Equatable {
     }
 
     private static func accumulate(_ p: Planes, rows: Range<Int>, width w: Int, count: Int, hOff: Int, dOff: Int?) -> Band {
-        var a = [Double](repeating: 0, count: (count + 1) * stride)
-        for c in 0...count { for k in 0..<4 { a[c * stride + k * 7 + 3] = -.infinity; a[c * stride + k * 7 + 6] = -.infinity } }
-        var seen = [Bool](repeating: false, count: count + 1)
+        let band = Band(labels: count + 1)
+        guard let v = p.v.baseAddress, let nl = p.nl.baseAddress, let cl = p.cl.baseAddress,
+              let mem = p.mem.baseAddress else { return band }
+        let seen = UnsafeMutablePointer<Bool>.allocate(capacity: count + 1)
+        seen.initialize(repeating: false, count: count + 1)
+        defer { seen.deallocate() }
         var touched: [Int] = []
         var runs: [Int32] = []
-        let n = p.nl.count
-        a.withUnsafeMutableBufferPointer { ab in
-            guard let a = ab.baseAddress, let v = p.v.baseAddress, let nl = p.nl.baseAddress, let cl = p.cl.baseAddress,
-                  let mem = p.mem.baseAddress else { return }
-            let hp = v + hOff, dp = dOff.map { v + $0 }
-            @inline(__always) func add(_ base: Int, _ hv: Double, _ dv: Double) {
-                a[base] += 1; a[base + 1] += hv; a[base + 2] += hv * hv
-                if hv > a[base + 3] { a[base + 3] = hv }
-                a[base + 4] += dv; a[base + 5] += dv * dv
-                if dv > a[base + 6] { a[base + 6] = dv }
+        let a = band.acc, n = p.nl.count
+        let hp = v + hOff, hasDAB = dOff != nil, dp = v + (dOff ?? hOff)
+        @inline(__always) func touch(_ l: Int) {
+            guard !seen[l] else { return }
+            seen[l] = true
+            touched.append(l)
+            let o = a + l * stride
+            o.initialize(repeating: 0, count: stride)
+            for k in 0..<4 { o[k * 7 + 3] = -.infinity; o[k * 7 + 6] = -.infinity }
+        }
+        /// The 7 sums at `s` over the pixels `x0..<x1` of row `row` that `take`, held in registers
+        /// along the run (each sum still adds its pixels one by one in raster order).
+        @inline(__always) func sums(_ s: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int, _ take: (Int) -> Bool) {
+            var c0 = s[0], h1 = s[1], h2 = s[2], hm = s[3], d1 = s[4], d2 = s[5], dm = s[6]
+            for i in (row + x0)..<(row + x1) where take(i) {
+                let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
+                c0 += 1; h1 += hv; h2 += hv * hv
+                if hv > hm { hm = hv }
+                d1 += dv; d2 += dv * dv
+                if dv > dm { dm = dv }
             }
-            for y in rows {
-                let row = y * w
-                var runLabel: Int32 = 0, runStart = 0
-                for x in 0...w {
-                    let i = row + x
-                    let nu: Int32 = x < w ? nl[i] : 0
-                    if nu != runLabel {
-                        if runLabel > 0, Int(runLabel) <= count {
-                            runs.append(runLabel); runs.append(Int32(truncatingIfNeeded: y))
-                            runs.append(Int32(truncatingIfNeeded: runStart)); runs.append(Int32(truncatingIfNeeded: x))
-                        }
-                        runLabel = nu; runStart = x
-                    }
-                    guard x < w else { break }
-                    let c = cl[i]
-                    guard c > 0 || nu > 0 else { continue }
-                    let hv = Double(hp[i]), dv = dp.map { Double($0[i]) } ?? 0
-                    if nu > 0, Int(nu) <= count {
-                        let l = Int(nu), o = l * stride
-                        if !seen[l] { seen[l] = true; touched.append(l) }
-                        add(o, hv, dv)
-                        let fx = Double(x) + 0.5, fy = Double(y) + 0.5
-                        a[o + moments] += fx; a[o + moments + 1] += fy
-                        a[o + moments + 2] += fx * fx; a[o + moments + 3] += fy * fy; a[o + moments + 4] += fx * fy
-                        // Texture: |ΔH| to the right and lower neighbours inside the same nucleus.
-                        if x + 1 < w, nl[i + 1] == nu { a[o + contrast] += abs(Double(hp[i + 1]) - hv); a[o + contrast + 1] += 1 }
-                        if i + w < n, nl[i + w] == nu { a[o + contrast] += abs(Double(hp[i + w]) - hv); a[o + contrast + 1] += 1 }
-                    }
-                    if c > 0, Int(c) <= count {
-                        let l = Int(c), o = l * stride
-                        if !seen[l] { seen[l] = true; touched.append(l) }
-                        add(o + 21, hv, dv)
-                        if nu == 0 { add(o + 7, hv, dv) }
-                        if mem[i] != 0 { add(o + 14, hv, dv) }
-                    }
+            s[0] = c0; s[1] = h1; s[2] = h2; s[3] = hm; s[4] = d1; s[5] = d2; s[6] = dm
+        }
+        /// The cell's three compartments in one loop, without branches: a pixel outside the
+        /// cytoplasm or membrane adds +0 (an identity for these sums, which start at +0 and so are
+        /// never -0), and the maxima take the pixel only if it is in. Each sum still adds its
+        /// pixels one by one in raster order; the three dependency chains overlap.
+        @inline(__always) func cellSums(_ o: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int) {
+            let e = o + 21, c = o + 7, m = o + 14
+            var en = 0, eh1 = e[1], eh2 = e[2], ehm = e[3], ed1 = e[4], ed2 = e[5], edm = e[6]
+            var cn = 0, ch1 = c[1], ch2 = c[2], chm = c[3], cd1 = c[4], cd2 = c[5], cdm = c[6]
+            var mn = 0, mh1 = m[1], mh2 = m[2], mhm = m[3], md1 = m[4], md2 = m[5], mdm = m[6]
+            for i in (row + x0)..<(row + x1) {
+                let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
+                let hh = hv * hv, dd = dv * dv
+                en += 1; eh1 += hv; eh2 += hh; ed1 += dv; ed2 += dd
+                ehm = hv > ehm ? hv : ehm
+                edm = dv > edm ? dv : edm
+                let inC = nl[i] == 0, inM = mem[i] != 0
+                cn += inC ? 1 : 0
+                ch1 += inC ? hv : 0; ch2 += inC ? hh : 0; cd1 += inC ? dv : 0; cd2 += inC ? dd : 0
+                chm = inC && hv > chm ? hv : chm
+                cdm = inC && dv > cdm ? dv : cdm
+                mn += inM ? 1 : 0
+                mh1 += inM ? hv : 0; mh2 += inM ? hh : 0; md1 += inM ? dv : 0; md2 += inM ? dd : 0
+                mhm = inM && hv > mhm ? hv : mhm
+                mdm = inM && dv > mdm ? dv : mdm
+            }
+            // Counts are whole numbers far below 2^53: an integer count adds up to the same double.
+            e[0] += Double(en); e[1] = eh1; e[2] = eh2; e[3] = ehm; e[4] = ed1; e[5] = ed2; e[6] = edm
+            c[0] += Double(cn); c[1] = ch1; c[2] = ch2; c[3] = chm; c[4] = cd1; c[5] = cd2; c[6] = cdm
+            m[0] += Double(mn); m[1] = mh1; m[2] = mh2; m[3] = mhm; m[4] = md1; m[5] = md2; m[6] = mdm
+        }
+        /// The end of the run of equal labels starting at `x` in row `row`.
+        @inline(__always) func runEnd(_ labels: UnsafePointer<Int32>, _ row: Int, _ x: Int) -> Int {
+            let l = labels[row + x]
+            var end = x + 1
+            while end < w, labels[row + end] == l { end += 1 }
+            return end
+        }
+        for y in rows {
+            let row = y * w
+            // Nucleus runs: the run itself (for the hull), the sums, moments and contrast.
+            var x = 0
+            while x < w {
+                let nu = nl[row + x], end = runEnd(nl, row, x)
+                defer { x = end }
+                guard nu > 0, Int(nu) <= count else { continue }
+                runs.append(nu); runs.append(Int32(truncatingIfNeeded: y))
+                runs.append(Int32(truncatingIfNeeded: x)); runs.append(Int32(truncatingIfNeeded: end))
+                let l = Int(nu)
+                touch(l)
+                let o = a + l * stride
+                sums(o, row, x, end) { _ in true }
+                let fy = Double(y) + 0.5
+                var sx = o[moments], sy = o[moments + 1], sxx = o[moments + 2], syy = o[moments + 3], sxy = o[moments + 4]
+                var ct = o[contrast], pairs = o[contrast + 1]
+                for xx in x..<end {
+                    let i = row + xx, hv = Double(hp[i])
+                    let fx = Double(xx) + 0.5
+                    sx += fx; sy += fy; sxx += fx * fx; syy += fy * fy; sxy += fx * fy
+                    // Texture: |ΔH| to the right and lower neighbours inside the same nucleus.
+                    if xx + 1 < end { ct += abs(Double(hp[i + 1]) - hv); pairs += 1 }
+                    // Below, without a branch (+0 when the pixel below is outside the nucleus).
+                    let below = i + w < n, j = below ? i + w : i, inside = below && nl[j] == nu
+                    ct += inside ? abs(Double(hp[j]) - hv) : 0; pairs += inside ? 1 : 0
                 }
+                o[moments] = sx; o[moments + 1] = sy; o[moments + 2] = sxx; o[moments + 3] = syy; o[moments + 4] = sxy
+                o[contrast] = ct; o[contrast + 1] = pairs
+            }
+            // Cell runs: the whole cell, its cytoplasm (no nucleus label) and its membrane.
+            x = 0
+            while x < w {
+                let c = cl[row + x], end = runEnd(cl, row, x)
+                defer { x = end }
+                guard c > 0, Int(c) <= count else { continue }
+                let l = Int(c)
+                touch(l)
+                let o = a + l * stride
+                cellSums(o, row, x, end)
             }
         }
-        return Band(acc: a, touched: touched, runs: runs)
+        band.touched = touched
+        band.runs = runs
+        return band
+    }
+
+    /// Reusable buffers for `hullArea` (one per chunk of cells: no allocation per cell).
+    struct HullScratch {
+        var levels: [Int64] = []
+        var hull: [Int64] = []
     }
 
     /// Area of the convex hull of a nucleus' pixel squares, from its row runs (triples y, x0, x1,
-    /// x1 exclusive): Andrew's monotone chain over the runs' corners.
-    static func hullArea(_ runs: [Int32]) -> Double {
+    /// x1 exclusive, in raster order). Only a row's outermost corners can be hull vertices, so on
+    /// each grid line y just the leftmost and rightmost corners touching it are kept; taken line by
+    /// line they come sorted by (y, x), and Andrew's monotone chain runs over them with no sort.
+    /// The corners are integers, so the area is exact.
+    static func hullArea(_ runs: UnsafeBufferPointer<Int32>, scratch: inout HullScratch) -> Double {
         guard runs.count >= 3 else { return 0 }
-        var pts: [(Double, Double)] = []
-        pts.reserveCapacity(runs.count / 3 * 4)
-        var i = 0
-        while i + 2 < runs.count {
-            let y = Double(runs[i]), x0 = Double(runs[i + 1]), x1 = Double(runs[i + 2])
-            pts.append((x0, y)); pts.append((x1, y)); pts.append((x0, y + 1)); pts.append((x1, y + 1))
-            i += 3
+        // At most one grid line per row plus one (3 values each), and a hull of at most every
+        // point twice plus one (2 values each): the buffers only ever grow.
+        let lines = runs.count / 3 + 1
+        if scratch.levels.count < 3 * lines { scratch.levels = [Int64](repeating: 0, count: 3 * lines * 2) }
+        if scratch.hull.count < 2 * (4 * lines + 1) { scratch.hull = [Int64](repeating: 0, count: 2 * (4 * lines + 1) * 2) }
+        return scratch.levels.withUnsafeMutableBufferPointer { lvb in
+            scratch.hull.withUnsafeMutableBufferPointer { hb in
+                let lv = lvb.baseAddress!, hull = hb.baseAddress!
+                // Grid lines as triples (y, leftmost x, rightmost x).
+                var c = 0, i = 0
+                while i + 2 < runs.count {
+                    let y = Int64(runs[i])
+                    var lo = Int64(runs[i + 1]), hi = Int64(runs[i + 2])
+                    i += 3
+                    while i + 2 < runs.count, Int64(runs[i]) == y { lo = min(lo, Int64(runs[i + 1])); hi = max(hi, Int64(runs[i + 2])); i += 3 }
+                    if c >= 3, lv[c - 3] == y { lv[c - 2] = min(lv[c - 2], lo); lv[c - 1] = max(lv[c - 1], hi) } else { lv[c] = y; lv[c + 1] = lo; lv[c + 2] = hi; c += 3 }
+                    lv[c] = y + 1; lv[c + 1] = lo; lv[c + 2] = hi; c += 3
+                }
+                // Points k = 2 * line + (0 left, 1 right), as (u, v) = (y, x): sorted by u, then v.
+                let m = c / 3 * 2
+                var top = 0   // values on the hull stack (2 per point)
+                @inline(__always) func push(_ k: Int, keeping floor: Int) {
+                    let pu = lv[k / 2 * 3], pv = lv[k / 2 * 3 + 1 + k % 2]
+                    while top >= floor {
+                        let ou = hull[top - 4], ov = hull[top - 3], au = hull[top - 2], av = hull[top - 1]
+                        guard (au - ou) * (pv - ov) - (av - ov) * (pu - ou) <= 0 else { break }
+                        top -= 2
+                    }
+                    hull[top] = pu; hull[top + 1] = pv; top += 2
+                }
+                for k in 0..<m { push(k, keeping: 4) }
+                let lower = top + 2
+                for k in Swift.stride(from: m - 2, through: 0, by: -1) { push(k, keeping: lower) }
+                top -= 2
+                let vertices = top / 2
+                var s: Int64 = 0
+                for k in 0..<vertices {
+                    let q = (k + 1) % vertices
+                    s += hull[2 * k] * hull[2 * q + 1] - hull[2 * q] * hull[2 * k + 1]
+                }
+                return Double(abs(s)) / 2
+            }
         }
-        pts.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        func cross(_ o: (Double, Double), _ a: (Double, Double), _ b: (Double, Double)) -> Double {
-            (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
-        }
-        var hull: [(Double, Double)] = []
-        for p in pts {
-            while hull.count >= 2 && cross(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
-            hull.append(p)
-        }
-        let lower = hull.count + 1
-        for p in pts.reversed().dropFirst() {
-            while hull.count >= lower && cross(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
-            hull.append(p)
-        }
-        hull.removeLast()
-        var s = 0.0
-        for k in hull.indices {
-            let p = hull[k], q = hull[(k + 1) % hull.count]
-            s += p.0 * q.1 - q.0 * p.1
-        }
-        return abs(s) / 2
     }
 
     /// Eccentricity of the nucleus' pixel-moment ellipse (0 for a circle, towards 1 for a line).
-    private static func eccentricity(_ a: [Double], _ b: Int) -> Double {
+    private static func eccentricity(_ a: UnsafeBufferPointer<Double>, _ b: Int) -> Double {
         let n = a[b]
         guard n > 1 else { return 0 }
         let mx = a[b + moments] / n, my = a[b + moments + 1] / n
@@ -268,37 +368,68 @@ public struct CellFeatures: Sendable, Equatable {
     }
 
     /// Per cell: other cell centres within 25 µm and within 50 µm, per mm² of those discs, and the
-    /// smoothed columns (`smoothed`), in rows whose other columns are filled.
+    /// smoothed columns (`smoothed`), in rows whose other columns are filled. The centres go into a
+    /// grid of 50 µm squares (a counting sort, each square's cells in order); each cell sums its
+    /// 3 x 3 squares in a fixed order, so chunks of cells run in parallel with the same result.
     static func neighbourhood(_ cells: [Cell], pixelSizeMicrons px: Double, into out: inout [Float]) {
+        let n = cells.count
+        guard n > 0 else { return }
         let r1 = 25 / px, r2 = 50 / px
         let sigma = 25 / (8 * log(2.0)).squareRoot() / px
-        var grid: [Int64: [Int]] = [:]
-        func key(_ gx: Int, _ gy: Int) -> Int64 { Int64(gx) &* 1_000_003 &+ Int64(gy) }
-        for (j, c) in cells.enumerated() { grid[key(Int(c.centroidX / r2), Int(c.centroidY / r2)), default: []].append(j) }
-        let a1 = Double.pi * 25 * 25 / 1e6, a2 = Double.pi * 50 * 50 / 1e6
-        let d = dimension, base = baseDimension, columns = smoothed
+        let twoSigma2 = 2 * sigma * sigma
+        let d = dimension, base = baseDimension, columns = smoothed, nc = smoothed.count
         let within25 = 31, within50 = 32   // the density columns
-        var sums = [Double](repeating: 0, count: columns.count)
-        for (i, c) in cells.enumerated() {
-            let gx = Int(c.centroidX / r2), gy = Int(c.centroidY / r2)
-            var n1 = 0, n2 = 0, weight = 0.0
-            for k in sums.indices { sums[k] = 0 }
-            for dx in -1...1 {
-                for dy in -1...1 {
-                    for j in grid[key(gx + dx, gy + dy)] ?? [] {
-                        let ex = cells[j].centroidX - c.centroidX, ey = cells[j].centroidY - c.centroidY
-                        let d2 = ex * ex + ey * ey
-                        guard d2 <= r2 * r2 else { continue }
-                        if j != i { n2 += 1; if d2 <= r1 * r1 { n1 += 1 } }
-                        let w = exp(-d2 / (2 * sigma * sigma))
-                        weight += w
-                        for (k, col) in columns.enumerated() { sums[k] += w * Double(out[j * d + col]) }
+        // Centres, squares and the smoothed columns packed per cell.
+        var cx = [Double](repeating: 0, count: n), cy = cx
+        var gx = [Int](repeating: 0, count: n), gy = gx
+        var packed = [Double](repeating: 0, count: n * nc)
+        for (j, c) in cells.enumerated() {
+            cx[j] = c.centroidX; cy[j] = c.centroidY
+            gx[j] = Int(c.centroidX / r2); gy[j] = Int(c.centroidY / r2)
+            for (k, col) in columns.enumerated() { packed[j * nc + k] = Double(out[j * d + col]) }
+        }
+        // Squares with a margin of one all round: (gx - x0 + 1) * rowsOfSquares + (gy - y0 + 1).
+        let x0 = gx.min()!, y0 = gy.min()!
+        let nx = gx.max()! - x0 + 3, ny = gy.max()! - y0 + 3
+        var start = [Int](repeating: 0, count: nx * ny + 1)
+        for j in 0..<n { start[(gx[j] - x0 + 1) * ny + gy[j] - y0 + 1 + 1] += 1 }
+        for s in 0..<(nx * ny) { start[s + 1] += start[s] }
+        var members = [Int](repeating: 0, count: n)
+        var fill = start
+        for j in 0..<n { let s = (gx[j] - x0 + 1) * ny + gy[j] - y0 + 1; members[fill[s]] = j; fill[s] += 1 }
+        let a1 = Double.pi * 25 * 25 / 1e6, a2 = Double.pi * 50 * 50 / 1e6
+        let r1s = r1 * r1, r2s = r2 * r2
+        out.withUnsafeMutableBufferPointer { ob in
+            let o = SharedPointer(ob.baseAddress!)
+            let cx = cx, cy = cy, gx = gx, gy = gy, packed = packed, start = start, members = members
+            Parallel.forEachChunk(n) { range in
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: nc) { sums in
+                    for i in range {
+                        let ix = cx[i], iy = cy[i]
+                        var n1 = 0, n2 = 0, weight = 0.0
+                        for k in 0..<nc { sums[k] = 0 }
+                        let square = (gx[i] - x0 + 1) * ny + gy[i] - y0 + 1
+                        for dx in -1...1 {
+                            for dy in -1...1 {
+                                let s = square + dx * ny + dy
+                                for t in start[s]..<start[s + 1] {
+                                    let j = members[t]
+                                    let ex = cx[j] - ix, ey = cy[j] - iy
+                                    let d2 = ex * ex + ey * ey
+                                    guard d2 <= r2s else { continue }
+                                    if j != i { n2 += 1; if d2 <= r1s { n1 += 1 } }
+                                    let w = exp(-d2 / twoSigma2)
+                                    weight += w
+                                    for k in 0..<nc { sums[k] += w * packed[j * nc + k] }
+                                }
+                            }
+                        }
+                        o[i * d + within25] = Float(Double(n1) / a1)
+                        o[i * d + within50] = Float(Double(n2) / a2)
+                        for k in 0..<nc { o[i * d + base + k] = Float(weight > 0 ? sums[k] / weight : 0) }
                     }
                 }
             }
-            out[i * d + within25] = Float(Double(n1) / a1)
-            out[i * d + within50] = Float(Double(n2) / a2)
-            for k in columns.indices { out[i * d + base + k] = Float(weight > 0 ? sums[k] / weight : 0) }
         }
     }
 }

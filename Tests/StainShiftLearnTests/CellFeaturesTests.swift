@@ -70,6 +70,85 @@ import StainShiftSynth
         #expect(abs(try #require(f[cell: 1, feature: "Density: cells within 50 µm per mm^2"]) - disc25 / 4) < 0.01)
     }
 
+    /// Values of a fixed synthetic tile's features as computed before the feature pass was made
+    /// faster (issue 17): the shipped model was trained on these features, so not one may move.
+    /// A digest of all 140 x 44 float bit patterns (FNV-1a over the UInt32s, row by row), and some
+    /// values by name. (Bit patterns with this platform's libm, as CI's.)
+    static let pinnedDigest: UInt64 = 0x6919_2556_b0c3_58a9
+    static let pinned: [(cell: Int, feature: String, bits: UInt32)] = [
+        (0, "Nucleus: Solidity", 0x3f6a2ba9), (0, "Nucleus: Eccentricity", 0x3f1deb84),
+        (0, "Nucleus: Hematoxylin OD contrast", 0x3c0da202), (0, "Cytoplasm: DAB OD std dev", 0x3c07e36d),
+        (0, "Smoothed: 25 µm: Nucleus: Area µm^2", 0x4228e70a), (70, "Nucleus: Solidity", 0x3f67b541),
+        (70, "Density: cells within 25 µm per mm^2", 0x457ea5dd),
+        (70, "Smoothed: 25 µm: Nucleus: Hematoxylin OD contrast", 0x3caea78b),
+        (139, "Nucleus: Area µm^2", 0x41b40000), (139, "Nucleus: Eccentricity", 0x3f3d9533),
+        (139, "Membrane: Hematoxylin OD mean", 0x3e8202aa),
+    ]
+
+    @Test func aFixedSyntheticTileGivesThePinnedFeatureValues() throws {
+        let (image, _) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4), seed: 11)
+        let analysis = TileScorer.analyse(image, name: "t", marker: .ki67, settings: ScoringSettings())
+        let f = CellFeatures.compute(analysis.segmentation, planes: analysis.planes, pixelSizeMicrons: analysis.score.pixelSizeMicrons)
+        #expect(f.count == 140)
+        for (cell, feature, bits) in Self.pinned {
+            let value = try #require(f[cell: cell, feature: feature])
+            #expect(value.bitPattern == bits, "cell \(cell) \(feature): \(value), pinned \(Float(bitPattern: bits))")
+        }
+        var digest: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in f.values { digest = (digest ^ UInt64(v.bitPattern)) &* 0x100_0000_01b3 }
+        #expect(digest == Self.pinnedDigest, "digest \(String(digest, radix: 16))")
+    }
+
+    /// The hull of a set of pixel squares by brute force: every square's four corners, sorted,
+    /// through Andrew's monotone chain (as the feature pass computed it before issue 17).
+    static func referenceHullArea(_ pixels: [(x: Int, y: Int)]) -> Double {
+        var pts: [(Double, Double)] = []
+        for p in pixels {
+            let x = Double(p.x), y = Double(p.y)
+            pts += [(x, y), (x + 1, y), (x, y + 1), (x + 1, y + 1)]
+        }
+        pts.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        func cross(_ o: (Double, Double), _ a: (Double, Double), _ b: (Double, Double)) -> Double {
+            (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+        }
+        var hull: [(Double, Double)] = []
+        for p in pts {
+            while hull.count >= 2 && cross(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
+            hull.append(p)
+        }
+        let lower = hull.count + 1
+        for p in pts.reversed().dropFirst() {
+            while hull.count >= lower && cross(hull[hull.count - 2], hull[hull.count - 1], p) <= 0 { hull.removeLast() }
+            hull.append(p)
+        }
+        hull.removeLast()
+        var s = 0.0
+        for k in hull.indices { let p = hull[k], q = hull[(k + 1) % hull.count]; s += p.0 * q.1 - q.0 * p.1 }
+        return abs(s) / 2
+    }
+
+    @Test func theHullFromRowExtremesIsTheHullOfEveryPixelCorner() {
+        var rng = SplitMix64(seed: 17)
+        var scratch = CellFeatures.HullScratch()
+        for shape in 0..<300 {
+            // Random blobs: rows with one to three runs each, some rows missing.
+            var pixels: [(x: Int, y: Int)] = [], runs: [Int32] = []
+            let top = Int(rng.next() % 50), rows = 1 + Int(rng.next() % 12)
+            for y in top..<(top + rows) where shape % 3 != 0 || rng.next() % 4 != 0 {
+                var x = Int(rng.next() % 20) + 100
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    let width = 1 + Int(rng.next() % 8)
+                    runs += [Int32(y), Int32(x), Int32(x + width)]
+                    for xx in x..<(x + width) { pixels.append((xx, y)) }
+                    x += width + 1 + Int(rng.next() % 4)
+                }
+            }
+            guard !runs.isEmpty else { continue }
+            let area = runs.withUnsafeBufferPointer { CellFeatures.hullArea($0, scratch: &scratch) }
+            #expect(area == Self.referenceHullArea(pixels), "shape \(shape)")
+        }
+    }
+
     @Test func syntheticCellsDifferByClassTheSameOnAnyThreadCountAndIgnoreFarCells() throws {
         let (image, truth) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4), seed: 11)
         let analysis = TileScorer.analyse(image, name: "t", marker: .ki67, settings: ScoringSettings())

@@ -27,9 +27,7 @@ struct DetectionFlags: ParsableArguments {
         guard let path = cellClassifier else { return nil }
         do {
             let classifier = try loadCellClassifier(path: path)
-            if path == shippedCellClassifierName { return (classifier, "default (shipped with stainshift \(StainShiftVersion.current))") }
-            let sha = (try? ScoreCache.sha256(ofFile: path)) ?? "unreadable"
-            return (classifier, "\(path) (sha256 \(sha))")
+            return (classifier, cellClassifierKey(path: path))
         } catch {
             throw CommandFailure(command: command, detail: error.description, code: 64)
         }

@@ -24,3 +24,11 @@ public func loadCellClassifier(path: String) throws(PipelineError) -> any CellCl
         throw PipelineError(.usage, path: path, reason: "\(error)")
     }
 }
+
+/// What identifies the model `path` names, for the resume-cache key and the methods: the shipped
+/// model by its StainShift version, a file by its path and SHA-256.
+public func cellClassifierKey(path: String) -> String {
+    if path == shippedCellClassifierName { return "default (shipped with stainshift \(StainShiftVersion.current))" }
+    let sha = (try? ScoreCache.sha256(ofFile: path)) ?? "unreadable"
+    return "\(path) (sha256 \(sha))"
+}

@@ -167,10 +167,7 @@ extension HTMLReport {
             folder: Text(ReportWriter.overlaysFolderName), hasImages: !found.isEmpty,
             images: found.map { t in
                 let caption = "\(MetricInfo.markerName(t.marker)), \(t.timepoint == .pre ? "before" : "after") radiotherapy"
-                return ThumbnailsPart.Image(
-                    marker: Text(t.marker), timepoint: Text(t.timepoint.rawValue), caption: Text(caption),
-                    embedded: t.dataURI != nil, srcHTML: Markup(renderText: XMLText.escape(t.dataURI ?? "")), alt: "\(caption): representative tile of \(patient) with scoring overlay",
-                    fileName: Text(t.fileName), problem: Text(t.problem ?? "unreadable"))
+                return ThumbnailsPart.Image(t, caption: caption, alt: "\(caption): representative tile of \(patient) with scoring overlay")
             })
     }
 }

@@ -17,10 +17,7 @@ extension HTMLReport {
                                  (slide.heatmap, "heat map, viridis from 0 to the maximum in its PNG text")] {
                 guard let file, let t = Thumbnail.load(folder: outdir, fileName: file, marker: slide.marker, timepoint: slide.timepoint,
                                                        maxBytes: view.options.maxThumbnailBytes) else { continue }
-                images.append(ThumbnailsPart.Image(
-                    marker: Text(slide.marker), timepoint: Text(slide.timepoint.rawValue), caption: Text("\(caption): \(what)"),
-                    embedded: t.dataURI != nil, srcHTML: Markup(renderText: XMLText.escape(t.dataURI ?? "")),
-                    alt: "\(caption): \(what)", fileName: Text(t.fileName), problem: Text(t.problem ?? "unreadable")))
+                images.append(ThumbnailsPart.Image(t, caption: "\(caption): \(what)", alt: "\(caption): \(what)"))
             }
         }
         return images.isEmpty ? nil : SlideMapsPart(images: images)

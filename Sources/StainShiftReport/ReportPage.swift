@@ -170,6 +170,15 @@ struct PatientPart {
     let slideMaps: SlideMapsPart?
 }
 
+extension ThumbnailsPart.Image {
+    /// A figure of `thumbnail`: embedded when it loaded, else the reason it was not.
+    init(_ thumbnail: Thumbnail, caption: String, alt: String) {
+        self.init(marker: Text(thumbnail.marker), timepoint: Text(thumbnail.timepoint.rawValue), caption: Text(caption),
+                  embedded: thumbnail.dataURI != nil, srcHTML: Markup(renderText: XMLText.escape(thumbnail.dataURI ?? "")),
+                  alt: Text(alt), fileName: Text(thumbnail.fileName), problem: Text(thumbnail.problem ?? "unreadable"))
+    }
+}
+
 /// The whole-slide pictures of a patient's slides scored tile by tile.
 struct SlideMapsPart {
     let images: [ThumbnailsPart.Image]

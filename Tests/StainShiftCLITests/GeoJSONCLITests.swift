@@ -5,23 +5,13 @@ import Testing
 /// `cells.total` on whole and tiled images; regions restrict the cells and are reported; bad
 /// regions files fail in one line.
 @Suite(.serialized) struct GeoJSONCLITests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("geojson-cli-\(getpid())")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
-    static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    static let scratch = CLIScratch("geojson-cli")
+    static func path(_ name: String) -> String { scratch.path(name) }
 
     /// A 256 x 256 synthetic PD-L1 tile and its 2 x 2 mosaic (512 x 512, tiled with --tile-size 256).
-    static let made: Bool = {
-        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "pdl1", "--seed", "5", "--size", "256"])
-        let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
-        return a?.status == 0 && b?.status == 0
-    }()
+    static let made = scratch.tileAndMosaic(seed: 5)
 
-    static func object(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
+    static func object(_ text: String) throws -> [String: Any] { try CLIScratch.object(text) }
 
     static func total(_ score: [String: Any]) throws -> Int {
         try #require((score["cells"] as? [String: Any])?["total"] as? Int)

@@ -3,22 +3,12 @@ import Testing
 
 /// `score --heatmap` and `synth slide` through the built binary (issue 16).
 @Suite(.serialized) struct SlideMapsCLITests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("slidemaps-cli-\(getpid())")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
-    static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    static let scratch = CLIScratch("slidemaps-cli")
+    static func path(_ name: String) -> String { scratch.path(name) }
 
-    static let made: Bool = {
-        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "pdl1", "--seed", "8", "--size", "256"])
-        let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
-        return a?.status == 0 && b?.status == 0
-    }()
+    static let made = scratch.tileAndMosaic(seed: 8)
 
-    static func object(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
+    static func object(_ text: String) throws -> [String: Any] { try CLIScratch.object(text) }
 
     @Test(arguments: [["tile.png"], ["mosaic.tiff", "--tile-size", "256"]])
     func theHeatMapIsWrittenAndItsRangeStated(arguments: [String]) throws {

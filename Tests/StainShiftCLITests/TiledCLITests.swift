@@ -4,19 +4,11 @@ import Testing
 /// `--tile-size` through the built binary: validation, small images untouched, a mosaic scored tile
 /// by tile with `--cells` and `--overlay` in image coordinates (`synth mosaic` writes it).
 @Suite(.serialized) struct TiledCLITests {
-    static let dir: URL = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("tiled-cli-\(getpid())")
-        try? FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
-        return d
-    }()
-    static func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+    static let scratch = CLIScratch("tiled-cli")
+    static func path(_ name: String) -> String { scratch.path(name) }
 
     /// A 256 x 256 synthetic PD-L1 tile and its 2 x 2 mosaic (512 x 512 tiled TIFF).
-    static let made: Bool = {
-        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "pdl1", "--seed", "5", "--size", "256"])
-        let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
-        return a?.status == 0 && b?.status == 0
-    }()
+    static let made = scratch.tileAndMosaic(seed: 5)
 
     /// Detection without per-image statistics (see `TiledScorerTests`).
     static let detection = ["--preset", "distance-watershed", "--detection-threshold", "0.15", "--od-scale", "1"]

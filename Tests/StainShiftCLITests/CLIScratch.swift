@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+/// A CLI suite's scratch folder (one per suite and process), and the synthetic images several
+/// suites score through the built binary.
+struct CLIScratch: Sendable {
+    let dir: URL
+
+    init(_ name: String) {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// Writes `tile.png`, a 256 x 256 synthetic PD-L1 tile, and `mosaic.tiff`, its 2 x 2 mosaic
+    /// (512 x 512 tiled TIFF, `synth mosaic`); true when both commands succeed.
+    func tileAndMosaic(seed: Int) -> Bool {
+        let a = try? CLIRun.run(["synth", "tile", path("tile.png"), "--marker", "pdl1", "--seed", "\(seed)", "--size", "256"])
+        let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
+        return a?.status == 0 && b?.status == 0
+    }
+
+    /// A command's stdout parsed as a JSON object.
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+}

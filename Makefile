@@ -29,21 +29,28 @@ demo: build
 	@echo
 	@echo "make demo: report: out/demo/report.html (tables: out/demo/*.tsv; research use only)"
 
+# The workflow checks' Python tools install in the background while Swift builds (network vs CPU).
 test: deps
-	$(SWIFT) test $(TESTFLAGS)
-	$(MAKE) test-debug
-	$(MAKE) test-pipelines
+	@mkdir -p .build; LOG=$(CURDIR)/.build/pipelines-venv.log bash pipelines/tests/venv.sh 2>/dev/null & venv=$$!; \
+	trap 'kill $$venv 2>/dev/null || true' EXIT; \
+	$(SWIFT) test $(TESTFLAGS) && $(MAKE) test-debug && { wait $$venv; $(MAKE) test-pipelines; }
 
 # The image readers in a debug build too (assertions and every run-time check on): the imaging
 # tests, and a replay of the fuzz corpus through the replay tools (one line per file, to a log).
+# Built from the readers-only manifest (STAINSHIFT_PACKAGE=imaging, see Package.swift) in .build-debug.
+DEBUG_SWIFT := STAINSHIFT_PACKAGE=imaging $(SWIFT)
+DEBUG_FLAGS := -c debug --scratch-path .build-debug
 test-debug: deps
-	$(SWIFT) build -c debug --product FuzzTIFF
-	$(SWIFT) build -c debug --product FuzzPNG
-	@mkdir -p .build/debug-replay
-	.build/debug/FuzzTIFF Fuzz/corpus/tiff/* > .build/debug-replay/tiff.log
-	.build/debug/FuzzPNG Fuzz/corpus/png/* > .build/debug-replay/png.log
-	@echo "make test-debug: replayed $$(cat .build/debug-replay/*.log | wc -l) corpus files in a debug build"
-	$(SWIFT) test -c debug --filter StainShiftImagingTests
+	$(DEBUG_SWIFT) build $(DEBUG_FLAGS) --product FuzzTIFF
+	$(DEBUG_SWIFT) build $(DEBUG_FLAGS) --product FuzzPNG
+	$(DEBUG_SWIFT) build $(DEBUG_FLAGS) --product FuzzJPEG
+	@mkdir -p .build-debug/replay
+	@for r in tiff png jpeg; do \
+	  bin=.build-debug/debug/Fuzz$$(echo $$r | tr a-z A-Z); \
+	  $$bin Fuzz/corpus/$$r/* > .build-debug/replay/$$r.log || { echo "make test-debug: $$bin failed on the $$r corpus"; exit 1; }; \
+	done
+	@echo "make test-debug: replayed $$(cat .build-debug/replay/*.log | wc -l) corpus files in a debug build"
+	$(DEBUG_SWIFT) test $(DEBUG_FLAGS) --filter StainShiftImagingTests
 
 bench: build
 	Benchmarks/run.sh
@@ -78,7 +85,7 @@ fuzz: deps
 	if [ $$status -ne 0 ]; then echo "make fuzz: crashers saved in Fuzz/crashers/ (logs in .build-fuzz/fuzz-*.log)"; exit 1; fi
 
 clean:
-	rm -rf .build out
+	rm -rf .build .build-debug out
 
 test-pipelines: deps
 	SWIFT="$(SWIFT)" BUILDFLAGS="$(TESTFLAGS)" bash pipelines/tests/run.sh

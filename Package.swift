@@ -106,3 +106,17 @@ package.targets += [
 package.targets += [
     .executableTarget(name: "ImagingBench", dependencies: ["StainShiftImaging"], path: "Benchmarks/imaging/ImagingBench"),
 ]
+
+// `make test-debug` runs the image readers' tests and the fuzz-corpus replay in a debug build.
+// `swift test` builds every test target, so on the whole package that would compile swift-crypto's
+// BoringSSL, Mustache and every stage again in debug only to run the readers' tests. With
+// STAINSHIFT_PACKAGE=imaging this manifest keeps just the readers, their tests and the replay tools,
+// with no package dependencies (the Makefile gives that build its own scratch path).
+if Context.environment["STAINSHIFT_PACKAGE"] == "imaging" {
+    let readers: Set<String> = ["CTIFF", "CPNG", "CJPEG", "CJPEGCodec", "COpenSlide", "StainShiftFoundation",
+                                "StainShiftImaging", "StainShiftImagingTests",
+                                "FuzzSupport", "FuzzTIFF", "FuzzPNG", "FuzzJPEG"]
+    package.targets = package.targets.filter { readers.contains($0.name) }
+    package.products = []
+    package.dependencies = []
+}

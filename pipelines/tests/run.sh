@@ -13,8 +13,6 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 
-SNAKEMAKE_VERSION=9.27.1
-CWLTOOL_VERSION=3.3.20260925135507
 SWIFT=${SWIFT:-swift}
 BUILDFLAGS=${BUILDFLAGS:--c release -Xswiftc -enable-testing}
 PYTHON=${PYTHON:-python3}
@@ -67,28 +65,9 @@ compare_tables() {
 [ -f "$SAMPLES/manifest.tsv" ] || abort "$SAMPLES/manifest.tsv is missing (the synthetic sample cohort)"
 
 # ---------------------------------------------------------------- Python tools
-venv_ok() {
-    [ -x "$VENV/bin/snakemake" ] && [ -x "$VENV/bin/cwltool" ] &&
-        [ "$("$VENV/bin/snakemake" --version 2>/dev/null)" = "$SNAKEMAKE_VERSION" ] &&
-        "$VENV/bin/cwltool" --version 2>/dev/null | grep -q " $CWLTOOL_VERSION\$"
-}
-if ! venv_ok; then
-    note "creating $VENV with snakemake $SNAKEMAKE_VERSION and cwltool $CWLTOOL_VERSION"
-    rm -rf "$VENV"
-    if ! "$PYTHON" -m venv "$VENV" >"$WORK/venv.log" 2>&1; then
-        # Debian's python3 needs python3-venv for `-m venv`.
-        sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-        note "python3 -m venv failed; installing python3-venv with apt-get"
-        rm -rf "$VENV"
-        { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv &&
-            "$PYTHON" -m venv "$VENV"; } >>"$WORK/venv.log" 2>&1 ||
-            { show "$WORK/venv.log"; abort "cannot create a Python virtual environment with $PYTHON"; }
-    fi
-    "$VENV/bin/python" -m pip install --disable-pip-version-check -q \
-        "snakemake==$SNAKEMAKE_VERSION" "cwltool==$CWLTOOL_VERSION" >>"$WORK/venv.log" 2>&1 ||
-        { show "$WORK/venv.log"; abort "pip could not install snakemake $SNAKEMAKE_VERSION and cwltool $CWLTOOL_VERSION"; }
-    venv_ok || abort "the virtual environment does not run snakemake $SNAKEMAKE_VERSION and cwltool $CWLTOOL_VERSION"
-fi
+# pipelines/tests/venv.sh makes the virtual environment (`make test` starts it early, in the background).
+LOG="$WORK/venv.log" PYTHON="$PYTHON" bash "$ROOT/pipelines/tests/venv.sh" 2>"$WORK/venv.err" ||
+    { show "$WORK/venv.log"; abort "$(cat "$WORK/venv.err")"; }
 note "snakemake $("$VENV/bin/snakemake" --version), $("$VENV/bin/cwltool" --version 2>/dev/null | awk '{print "cwltool " $2}'), $("$VENV/bin/python" --version)"
 
 if "$VENV/bin/python" -m unittest discover -s "$ROOT/pipelines/tests" -p 'test_*.py' >"$WORK/unittest.log" 2>&1; then

@@ -121,7 +121,11 @@ extension NucleusSegmenter {
         // Labels come from 4-connectivity, so the background is eight-connected here: a diagonal
         // stretch of watershed line reaches the border only through corners and must stay open.
         BinaryMorphology.fillHoles(m, width: w, height: h, eightConnectedBackground: true)
-        BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l)
+        // The LoG buffer is idle from here on: it holds the labelling's union-find table.
+        BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: l,
+                               spare: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(t),
+                                                                    count: n * MemoryLayout<Float>.stride))
+        UnsafeMutableRawPointer(t).bindMemory(to: Float.self, capacity: n)
     }
 
     /// `out = 4 s(x,y) - s(x-1,y) - s(x+1,y) - s(x,y-1) - s(x,y+1)` on `rows`, edges replicated

@@ -151,7 +151,11 @@ enum NucleusSegmenter {
                       pool: BufferPool? = nil, spare: UnsafeMutableRawPointer? = nil) {
         let maxRadius = settings.maxRadius
         guard settings.enabled else {
-            BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels)
+            // No distances needed: their buffer holds the labelling's union-find table.
+            BinaryMorphology.label(m, width: w, height: h, eightConnected: false, labels: labels,
+                                   spare: UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(d),
+                                                                        count: w * h * MemoryLayout<Float>.stride))
+            UnsafeMutableRawPointer(d).bindMemory(to: Float.self, capacity: w * h)
             return
         }
         let n = w * h

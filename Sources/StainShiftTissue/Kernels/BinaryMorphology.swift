@@ -91,15 +91,17 @@ package enum BinaryMorphology {
 
     /// Labels connected components of set pixels (4- or 8-connected) into `labels` (1...count, 0 unset),
     /// numbered in raster order of their first pixel. Returns the count. Two passes with union-find
-    /// on provisional labels (Rosenfeld & Pfaltz 1966).
+    /// on provisional labels (Rosenfeld & Pfaltz 1966). `spare`, an idle buffer of the caller's,
+    /// holds the union-find table when it is large enough (2 bytes per pixel do); else it is allocated.
     @discardableResult
     package static func label(_ mask: UnsafePointer<UInt8>, width w: Int, height h: Int, eightConnected: Bool,
-                              labels: UnsafeMutablePointer<Int32>) -> Int {
+                              labels: UnsafeMutablePointer<Int32>, spare: UnsafeMutableRawBufferPointer? = nil) -> Int {
         guard w > 0, h > 0 else { return 0 }
         // Provisional labels get at most one per run of set pixels: (w + 1) / 2 per row.
         let capacity = min(w * h, ((w + 1) / 2) * h) + 2
-        let p = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        defer { p.deallocate() }
+        let borrowed = spare.flatMap { $0.count >= capacity * MemoryLayout<Int32>.stride ? $0.baseAddress : nil }
+        let p = borrowed?.bindMemory(to: Int32.self, capacity: capacity) ?? .allocate(capacity: capacity)
+        defer { if borrowed == nil { p.deallocate() } }
         var used: Int32 = 1
         @inline(__always) func find(_ a: Int32) -> Int32 {
             var a = a

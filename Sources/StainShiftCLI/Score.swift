@@ -11,6 +11,7 @@ struct Score: ParsableCommand {
             "stainshift score tile.png --marker pdl1 --json t.json --overlay overlay.png",
             "stainshift score tile.png --marker pdl1 --json t.json --regions tumour.geojson --region-class Tumor --cells-geojson cells.geojson",
             "stainshift score ki67.tif --marker ki67 --preset qupath-0.3 --json -",
+            "stainshift score ki67.png --marker ki67 --json k.json --stains auto",
             "stainshift score tile.png --marker pdl1 --json t.json --cell-classifier cells-model.json",
             "stainshift score slide.svs --marker pdl1 --json s.json --heatmap s.heatmap.png --heatmap-bin 100",
         ]))
@@ -56,6 +57,11 @@ struct Score: ParsableCommand {
             }
             if let info = try? ImageReader.info(image, page: page),
                TiledScorer.needsTiling(width: info.width, height: info.height, tileSize: tileSize) {
+                if settings.estimatesStains {
+                    throw CommandFailure(command: "score", detail: "\(image): --stains auto estimates one tile's own stains; "
+                                         + "this image is scored tile by tile, so give a stain set, or run it through "
+                                         + "`stainshift run --stains auto` (estimated once per slide)", code: 64)
+                }
                 return try scoreTiled(marker: chosen, settings: settings, filter: filter)
             }
             let start = Date()
@@ -76,8 +82,11 @@ struct Score: ParsableCommand {
             }
             let cellList = analysis.segmentation.cells
             let outlines = cellsGeoJSON == nil ? [] : CellOutline.outlines(analysis.segmentation, cells: cellList)
+            // The JSON names the stains used: with --stains auto, this tile's estimate.
+            var used = settings
+            used.stains = analysis.planes.matrix
             try writeResults(analysis.score, cells: cellList, calls: analysis.calls, outlines: outlines,
-                             marker: chosen, settings: settings, filter: filter, size: size)
+                             marker: chosen, settings: used, filter: filter, size: size)
             if let overlay, let img = picture { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
         }
     }

@@ -11,6 +11,11 @@ public struct ScoringSettings: Sendable {
     public var pixelSizeSource: PixelSizeSource = .option
     /// Stain vectors used for colour deconvolution (default Ruifrok & Johnston H-DAB).
     public var stains: StainMatrix = StainPresets.hDAB
+    /// Estimate the stain vectors from each scored image itself (Macenko et al. 2009, `--stains
+    /// auto`), with `stains` naming the roles and standing in when too few pixels are stained. One
+    /// estimate per image: a tile of a larger image (`core` given) keeps `stains`, which the caller
+    /// estimated once for the whole image or slide.
+    public var estimatesStains = false
     /// White point for optical density; nil: estimated from the glass (`estimatesBackground`),
     /// else the bit depth's maximum (CONTRACT).
     public var background: Double?

@@ -17,7 +17,8 @@ public struct ScoringSetup: Sendable, Equatable {
     public var marker: String
     /// Marker config JSON overriding or adding markers (`MarkerSet.load`).
     public var markersFile: String?
-    /// Stain set: a preset, `role:r,g,b;...` text or a JSON file (`StainMatrix.resolve`).
+    /// Stain set: a preset, `role:r,g,b;...` text or a JSON file (`StainMatrix.resolve`), or `auto`
+    /// / `auto:SET`: estimated from each image, roles and fallback from SET (h-dab by default).
     public var stains: String = "h-dab"
     public var pixelSizeMicrons: Double?
     public var threads: Int?
@@ -42,7 +43,10 @@ public struct ScoringSetup: Sendable, Equatable {
             throw ScoringSetupError(option: "--marker", detail: error.description)
         }
         var settings = ScoringSettings()
-        do { settings.stains = try StainMatrix.resolve(stains) } catch {
+        let lower = stains.lowercased()
+        settings.estimatesStains = lower == "auto" || lower.hasPrefix("auto:")
+        let fixed = lower == "auto" ? "h-dab" : settings.estimatesStains ? String(stains.dropFirst(5)) : stains
+        do { settings.stains = try StainMatrix.resolve(fixed) } catch {
             throw ScoringSetupError(option: "--stains", detail: "\(error)")
         }
         settings.pixelSizeMicrons = pixelSizeMicrons

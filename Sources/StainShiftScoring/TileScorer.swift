@@ -23,8 +23,14 @@ extension TileScorer {
     /// Buffers are borrowed from `pool` (see `BufferPool`). The image is needed only until tissue
     /// and QC are done: pass one the caller no longer uses (a temporary) and it is freed then.
     /// A `core` keeps only the cells whose centroid lies in it, and counts only its pixels (`assemble`).
-    public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings: ScoringSettings,
+    /// With `settings.estimatesStains` and no `core`, the stains are estimated from this image
+    /// (Macenko) and the analysis's planes carry the matrix used.
+    public static func analyse(_ image: consuming RGBImage, name: String, marker: Marker, settings given: ScoringSettings,
                                pool: BufferPool? = nil, core: TileRect? = nil) -> TileAnalysis {
+        var settings = given
+        if given.estimatesStains && core == nil {
+            settings.stains = StainEstimation.macenko([copy image], reference: given.stains).matrix
+        }
         // The threads asked for (1: a scheduler running a tile per core) bound every kernel's
         // chunks, which stay the same, so the results do too. A limit already set (a batch
         // worker's) stands.

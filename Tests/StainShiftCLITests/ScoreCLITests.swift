@@ -166,6 +166,25 @@ import Testing
         #expect(c.stderr.split(separator: "\n").count == 1)
     }
 
+    /// `--stains auto`: the tile's own Macenko estimate, named in the JSON's `stains`; an image
+    /// scored tile by tile is refused (one estimate per slide is `run`'s job), as a usage error.
+    @Test func automaticStainsAreEstimatedPerTileAndNamedInTheJSON() throws {
+        let r = try CLIRun.run(["score", Self.tile, "--marker", "pdl1", "--json", "-", "--stains", "auto"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let stains = try #require(object["stains"] as? [String: [Double]])
+        let dab = try #require(stains["dab"])
+        // Estimated, so not the Ruifrok-Johnston preset's DAB (0.2689, 0.5703, 0.7765), but near it.
+        #expect(abs(dab[0] - 0.2689) + abs(dab[1] - 0.5703) + abs(dab[2] - 0.7765) > 0.001)
+        #expect(dab[0] * 0.2689 + dab[1] * 0.5703 + dab[2] * 0.7765 > 0.95)
+        let big = Self.dir.appendingPathComponent("big-auto.png").path
+        _ = try CLIRun.run(["synth", "tile", big, "--marker", "pdl1", "--seed", "4", "--size", "600"])
+        let tiled = try CLIRun.run(["score", big, "--marker", "pdl1", "--json", "-", "--stains", "auto", "--tile-size", "256"])
+        #expect(tiled.status == 64)
+        #expect(tiled.stderr.hasPrefix("stainshift score: \(big): --stains auto estimates one tile's own stains"))
+        #expect(tiled.stdout.isEmpty)
+    }
+
     @Test func markerConfigCanAddAMarker() throws {
         let config = Self.dir.appendingPathComponent("cd8.json").path
         try Data(#"[{"name": "cd8", "primary": "membrane", "population": "all", "thresholds": {"weak": 0.2, "moderate": 0.4, "strong": 0.6}}]"#.utf8)

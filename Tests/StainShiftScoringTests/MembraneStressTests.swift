@@ -90,4 +90,41 @@ import StainShiftStains
         let t = truth.totals(for: .pdl1).tumour.percentPositive, g = got.tumour.percentPositive
         #expect(abs(g - t) <= 5, "TPS \(g) vs \(t) with estimated stains")
     }
+
+    /// `--stains auto` (`estimatesStains`): the scorer estimates the stains from the image itself,
+    /// exactly as an explicit Macenko matrix would score it, and its planes name the matrix used;
+    /// a tile of a larger image (a `core`) keeps the caller's image- or slide-wide stains.
+    @Test func scorerEstimatesTheStainsOfTheImageWhenAsked() {
+        var spec = TileSpec(marker: .pdl1, width: 512, height: 512, positiveFraction: 0.6)
+        spec.binWeights = [1, 0, 0]
+        spec.stains = MembraneStressTests.tiltedDAB
+        let (image, _) = SyntheticTile.generate(spec, seed: 42)
+        var explicit = ScoringSettings()
+        explicit.stains = StainEstimation.macenko([image]).matrix
+        var automatic = ScoringSettings()
+        automatic.estimatesStains = true
+        let a = TileScorer.analyse(image, name: "auto", marker: .pdl1, settings: automatic)
+        let e = TileScorer.analyse(image, name: "explicit", marker: .pdl1, settings: explicit)
+        #expect(a.planes.matrix == explicit.stains)
+        #expect(a.planes.matrix != StainPresets.hDAB)
+        #expect(a.score.totals == e.score.totals)
+        let core = TileRect(x: 0, y: 0, width: 512, height: 512)
+        let tile = TileScorer.analyse(image, name: "core", marker: .pdl1, settings: automatic, core: core)
+        #expect(tile.planes.matrix == StainPresets.hDAB)
+    }
+
+    /// `auto` and `auto:SET` parse to estimation with SET (h-dab by default) as roles and fallback.
+    @Test func setupParsesAutomaticStains() throws {
+        var setup = ScoringSetup(marker: "pdl1")
+        setup.stains = "auto"
+        let plain = try setup.resolve().settings
+        #expect(plain.estimatesStains && plain.stains == StainPresets.hDAB)
+        setup.stains = "auto:qupath-h-dab"
+        let named = try setup.resolve().settings
+        #expect(named.estimatesStains && named.stains == StainPresets.named("qupath-h-dab")?.matrix)
+        setup.stains = "h-dab"
+        #expect(try !setup.resolve().settings.estimatesStains)
+        setup.stains = "auto:bogus"
+        #expect(throws: ScoringSetupError.self) { try setup.resolve() }
+    }
 }

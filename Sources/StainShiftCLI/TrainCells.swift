@@ -33,11 +33,15 @@ struct TrainCells: ParsableCommand {
     @Option(help: "Deepest split level of a tree.") var maxDepth: Int = 10
     @Option(help: "Fewest training cells in a leaf.") var minLeaf: Int = 5
     @Option(help: "Seed of the bootstrap samples, candidate features and folds.") var seed: UInt64 = 1
+    @Flag(inversion: .prefixedNo, help: "Learn each class's vote weight from the cross-validation (out-of-fold recalls made equal; needs --folds 2 or more).")
+    var calibrateVotes = true
+    @Option(help: "Bootstrap of each tree: balanced (as many cells of every class as the smallest class has) or plain (n cells of all, classes weighted).") var bootstrap: ForestBootstrap = .balanced
     @Option(help: "A point labels the nearest nucleus centre within this many µm when it hits no cell.") var matchRadius: Double = 4
     @Option(help: "Another annotation list, never trained on: the model and the morphology rule are compared on it by role (recorded in the model).") var holdout: String?
+    @Option(help: "Also write the labelled cells' feature rows (image, class, then the features) as TSV, or - for stdout.") var features: String?
 
     func validate() throws {
-        guard (1...100).contains(folds) else { throw ValidationError("--folds must be 1-100") }
+        guard (1...10_000).contains(folds) else { throw ValidationError("--folds must be 1-10000 (more folds than images: one per image)") }
         guard (1...1000).contains(trees) else { throw ValidationError("--trees must be 1-1000") }
         guard (1...30).contains(maxDepth) else { throw ValidationError("--max-depth must be 1-30") }
         guard minLeaf >= 1 else { throw ValidationError("--min-leaf must be at least 1") }
@@ -69,11 +73,14 @@ struct TrainCells: ParsableCommand {
                 throw CommandFailure(command: "train-cells",
                                      detail: "\(annotations): a single class ('\(cells.classNames[0])'); a classifier needs two or more")
             }
-            let parameters = ForestParameters(trees: trees, maxDepth: maxDepth, minLeaf: minLeaf, seed: seed)
+            let parameters = ForestParameters(trees: trees, maxDepth: maxDepth, minLeaf: minLeaf, seed: seed,
+                                              balancedBootstrap: bootstrap == .balanced ? true : nil)
             var model = CellClassifierTrainer.train(cells, parameters: parameters, folds: folds,
-                                                    stainshiftVersion: StainShiftVersion.current, marker: marker.name)
+                                                    stainshiftVersion: StainShiftVersion.current, marker: marker.name,
+                                                    calibrateVotes: calibrateVotes)
             if let held, held.cells.count > 0 { model.training.holdout = held.compare(model) }
             try Output.write(model.json(), to: output)
+            if let features { try Output.write(Self.featureTable(set), to: features) }
             FileHandle.standardError.write(Data(Self.summary(model).utf8))
         }
     }
@@ -95,6 +102,21 @@ struct TrainCells: ParsableCommand {
                                  detail: "\(set.failures.count) of \(items.count) images could not be used; no model written")
         }
         return set
+    }
+
+    /// One row per labelled cell: its image, class and nucleus centroid (pixels), then its
+    /// `CellFeatures` columns.
+    static func featureTable(_ set: CellTrainingSet.Result) -> String {
+        let d = CellFeatures.dimension, cells = set.cells
+        var s = (["image", "class", "x", "y"] + CellFeatures.names).joined(separator: "\t") + "\n"
+        let centroids = set.images.flatMap(\.centroids)
+        for i in 0..<min(cells.count, centroids.count) {
+            s += cells.groupNames[cells.groups[i]] + "\t" + cells.classNames[cells.labels[i]]
+            s += "\t" + String(centroids[i].x) + "\t" + String(centroids[i].y)
+            for k in 0..<d { s += "\t" + String(cells.features[i * d + k]) }
+            s += "\n"
+        }
+        return s
     }
 
     /// Classes with cells, role, CV precision and recall; the confusion matrix; the top importances.
@@ -130,4 +152,9 @@ struct TrainCells: ParsableCommand {
         for imp in t.importance.prefix(8) { s += String(format: "  %.3f  ", imp.importance) + imp.feature + "\n" }
         return s
     }
+}
+
+/// `train-cells --bootstrap`.
+enum ForestBootstrap: String, ExpressibleByArgument, CaseIterable {
+    case balanced, plain
 }

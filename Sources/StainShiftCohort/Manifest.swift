@@ -26,6 +26,10 @@ public struct ManifestRow: Sendable, Equatable, Codable {
     public var regions: String? = nil
     /// The `region_class` column: score only the regions of this class (needs `regions`).
     public var regionClass: String? = nil
+    /// The `cell_classifier` column: `morphology` (the rule), `default` (the shipped model) or a
+    /// model file from `stainshift train-cells` (resolved against the manifest's folder), in place
+    /// of the command's `--cell-classifier`; nil when empty.
+    public var cellClassifier: String? = nil
 }
 
 /// One slide of a manifest: tiles sharing a slide id, patient, timepoint and marker.
@@ -51,6 +55,8 @@ public struct ManifestError: Error, Sendable, Equatable, CustomStringConvertible
 /// line and problem) while the rest runs; only an unreadable file or missing columns throw.
 public struct Manifest: Sendable {
     public static let requiredColumns = ["patient", "timepoint", "marker", "image"]
+    /// `cell_classifier` values that name no file: the morphology rule and the shipped model.
+    public static let namedCellClassifiers: Set<String> = ["morphology", "default"]
 
     /// The manifest path as given.
     public let path: String

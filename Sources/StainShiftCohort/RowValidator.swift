@@ -63,6 +63,9 @@ struct RowValidator {
         let regionsText = value("regions"), regionClass = value("region_class")
         if regionsText.isEmpty && !regionClass.isEmpty { return fail("region_class '\(regionClass)' needs a regions file") }
         let regionsPath = regionsText.isEmpty ? nil : resolve(regionsText)
+        let classifierText = value("cell_classifier")
+        let classifier = classifierText.isEmpty ? nil
+            : Manifest.namedCellClassifiers.contains(classifierText.lowercased()) ? classifierText.lowercased() : resolve(classifierText)
         let stainsText = value("stains")
         let slideText = value("slide")
         let slide = slideText.isEmpty ? "\(patient)_\(timepoint.rawValue)_\(marker)" : slideText
@@ -80,6 +83,9 @@ struct RowValidator {
             if (owner.stains ?? "") != stainsText {
                 return fail("stains differ from line \(owner.line) of the same slide '\(slide)'")
             }
+            if owner.cellClassifier != classifier {
+                return fail("cell_classifier differs from line \(owner.line) of the same slide '\(slide)'")
+            }
         }
         if let outcome, let known = outcomes[patient], known != outcome {
             return fail("outcome \(outcome) contradicts line \(outcomeLine[patient] ?? 0) for patient '\(patient)'")
@@ -94,11 +100,15 @@ struct RowValidator {
             if let regionsPath, !FileManager.default.isReadableFile(atPath: regionsPath) {
                 return fail("regions '\(regionsText)' not found or unreadable (looked for \(regionsPath))")
             }
+            if let classifier, !Manifest.namedCellClassifiers.contains(classifier), !FileManager.default.isReadableFile(atPath: classifier) {
+                return fail("cell_classifier '\(classifierText)' not found or unreadable (looked for \(classifier))")
+            }
         }
         let row = ManifestRow(line: line, patient: patient, timepoint: timepoint, marker: marker, image: image,
                               path: path, slide: slide, pixelSize: pixelSize,
                               stains: stainsText.isEmpty ? nil : stainsText, outcome: outcome,
-                              regions: regionsPath, regionClass: regionClass.isEmpty ? nil : regionClass)
+                              regions: regionsPath, regionClass: regionClass.isEmpty ? nil : regionClass,
+                              cellClassifier: classifier)
         seen[key] = line
         if slideOwner[slide] == nil { slideOwner[slide] = row }
         if let outcome, outcomes[patient] == nil { outcomes[patient] = outcome; outcomeLine[patient] = line }

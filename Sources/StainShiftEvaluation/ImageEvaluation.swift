@@ -1,3 +1,5 @@
+import StainShiftCells
+
 /// One image checked against its expert points: the counts, the scorer's own index, and which
 /// point matched which cell (for the overlay).
 public struct ImageEvaluation: Sendable, Equatable {
@@ -18,8 +20,9 @@ public struct ImageEvaluation: Sendable, Equatable {
     /// Measured minus true index, in percentage points; nil without positivity labels.
     public var indexError: Double? { truthIndex.map { measuredIndex - $0 } }
 
-    /// The classes the scorer assigns (`CellClass` names), whose precision can be measured.
-    public static let scorerClasses: Set<String> = ["tumour", "lymphocyte"]
+    /// The classes the scorer assigns (every `CellClass` role: the morphology rule gives tumour and
+    /// lymphocyte, a trained classifier stroma and other too), whose precision can be measured.
+    public static let scorerClasses = Set(CellClass.allCases.map(\.rawValue))
 
     /// Matches `points` to `cells` within `radiusPixels` and counts the outcome. `scored` is the
     /// scorer's (positive, total) of the cells its percent positive counts, `measuredIndex` that percentage.

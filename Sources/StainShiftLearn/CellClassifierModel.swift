@@ -72,9 +72,12 @@ public struct RoleComparison: Sendable, Equatable, Codable {
     public var roles: [CellClass]
     public var forest: [[Int]]
     public var rule: [[Int]]
+    /// The rule with its hematoxylin cut relative to the neighbours (`MorphologyRule.relativeToNeighbours`).
+    public var relativeRule: [[Int]]?
 
     /// `truth`, `forest` and `rule`: one role per held-out cell.
-    public init(images: Int, truth: [CellClass], forest predicted: [CellClass], rule ruled: [CellClass]) {
+    public init(images: Int, truth: [CellClass], forest predicted: [CellClass], rule ruled: [CellClass],
+                relativeRule relative: [CellClass]? = nil) {
         self.images = images
         roles = CellClass.allCases
         func matrix(_ p: [CellClass]) -> [[Int]] {
@@ -85,6 +88,7 @@ public struct RoleComparison: Sendable, Equatable, Codable {
             return m
         }
         forest = matrix(predicted); rule = matrix(ruled)
+        relativeRule = relative.map(matrix)
     }
 
     /// Recall of each role (nil where no held-out cell has it).
@@ -137,6 +141,9 @@ public struct CellClassifierModel: Sendable, Equatable, Codable {
     public var parameters: ForestParameters
     public var training: TrainingSummary
     public var trees: [DecisionTree]
+    /// Each class's vote weight (`CellClassifierTrainer.voteWeights`: the mean tree probability is
+    /// multiplied by it before the most probable class is taken); nil: equal votes.
+    public var voteWeights: [Double]?
 
     public init(stainshiftVersion: String, features: [String] = CellFeatures.names, classes: [ModelClass],
                 parameters: ForestParameters, training: TrainingSummary, trees: [DecisionTree]) {
@@ -192,6 +199,9 @@ public struct CellClassifierModel: Sendable, Equatable, Codable {
         }
         guard model.classes.count >= 2 else { throw fail("fewer than two classes") }
         guard !model.trees.isEmpty else { throw fail("no trees") }
+        if let w = model.voteWeights, w.count != model.classes.count || !w.allSatisfy({ $0.isFinite && $0 > 0 }) {
+            throw fail("vote_weights must be one positive number per class")
+        }
         for (t, tree) in model.trees.enumerated() {
             if let problem = tree.problem(featureCount: model.features.count, classCount: model.classes.count) {
                 throw fail("tree \(t + 1): \(problem)")

@@ -41,7 +41,7 @@ public struct RandomForestCellClassifier: CellClassifying {
     /// Classes of precomputed feature rows.
     public func classify(_ features: CellFeatures) -> [Int] {
         guard features.count > 0 else { return [] }
-        return forest.predict(features.values)
+        return forest.predict(features.values, weights: model.voteWeights)
     }
 }
 

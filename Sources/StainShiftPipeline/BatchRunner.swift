@@ -189,6 +189,15 @@ public struct BatchRunner: Sendable {
             let regionSHA = (try? ScoreCache.sha256(ofFile: file)) ?? file
             regionKey = "\nregions=\(regionSHA)\nregion_class=\(row.regionClass ?? "")"
         }
+        // The row's own cell classifier (`cell_classifier`; a model that cannot be loaded fails this
+        // row only), loaded once per batch, and what it adds to the cache key.
+        var classifier: RowCellClassifier?
+        if let name = row.cellClassifier {
+            do throws(PipelineError) { classifier = try RowCellClassifier.load(name) } catch {
+                return fail("cell_classifier", error.description)
+            }
+        }
+        let classifierKey = classifier.map { "\nrow_cell_classifier=\($0.key)" } ?? ""
         // Images larger than the analysis tile are scored tile by tile from the file (the tile size
         // joins their cache key; smaller images keep theirs).
         let tiled = engine.scoreTiled.flatMap { scorer in
@@ -199,7 +208,7 @@ public struct BatchRunner: Sendable {
         let parameters = [
             "version=\(StainShiftVersion.current)", "marker=\(row.marker)", engine.parameters(row.marker),
             "stains=\(choice.text)", "pixel_size=\(row.pixelSize.map { String($0) } ?? "file")",
-        ].joined(separator: "\n") + (tiled == nil ? "" : "\ntile_size=\(engine.tileSize)") + regionKey
+        ].joined(separator: "\n") + (tiled == nil ? "" : "\ntile_size=\(engine.tileSize)") + regionKey + classifierKey
         let key = ScoreCache.key(fileSHA: sha, parameters: parameters)
         var score: TileScore
         if resume, let cached = cache?.load(key) {
@@ -209,7 +218,8 @@ public struct BatchRunner: Sendable {
                 score = try tiled(ScoringEngine.FileJob(path: row.path, name: row.image, marker: row.marker,
                                                         stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
                                                         regions: regions,
-                                                        mapPrefix: maps.map { URL(fileURLWithPath: $0).appendingPathComponent(SlideMaps.stem(slide: row.slide, line: row.line)).path }))
+                                                        mapPrefix: maps.map { URL(fileURLWithPath: $0).appendingPathComponent(SlideMaps.stem(slide: row.slide, line: row.line)).path },
+                                                        cellClassifier: classifier))
             } catch {
                 return fail("score", "\(error)")
             }
@@ -220,7 +230,7 @@ public struct BatchRunner: Sendable {
             do {
                 score = try engine.score(ScoringEngine.Job(image: image, name: row.image, marker: row.marker,
                                                            stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
-                                                           pool: pool, regions: regions))
+                                                           pool: pool, regions: regions, cellClassifier: classifier))
             } catch {
                 return fail("score", "\(row.path): \(error)")
             }

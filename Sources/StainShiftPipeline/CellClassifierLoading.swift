@@ -32,3 +32,40 @@ public func cellClassifierKey(path: String) -> String {
     let sha = (try? ScoreCache.sha256(ofFile: path)) ?? "unreadable"
     return "\(path) (sha256 \(sha))"
 }
+
+/// A manifest row's own cell classifier (the `cell_classifier` column), loaded: the morphology
+/// rule (`classifier` nil) or a model, with what identifies it in the resume-cache key.
+public struct RowCellClassifier: Sendable {
+    public var classifier: (any CellClassifying)?
+    public var key: String
+
+    public init(classifier: (any CellClassifying)?, key: String) { self.classifier = classifier; self.key = key }
+
+    /// The column's value loaded: `morphology`, `default` (the shipped model) or a model file
+    /// (`loadCellClassifier`). Each model is parsed once per process and content (the key holds the
+    /// file's SHA-256), so a batch of many rows naming one model reads it once.
+    public static func load(_ name: String) throws(PipelineError) -> RowCellClassifier {
+        if name == "morphology" { return RowCellClassifier(classifier: nil, key: "morphology") }
+        let key = cellClassifierKey(path: name)
+        return try loaded.value(key) { () throws(PipelineError) in
+            RowCellClassifier(classifier: try loadCellClassifier(path: name), key: key)
+        }
+    }
+
+    private static let loaded = LoadedModels()
+
+    /// Models by key, behind a lock (rows are scored in parallel).
+    private final class LoadedModels: @unchecked Sendable {
+        private let lock = NSLock()
+        private var models: [String: RowCellClassifier] = [:]
+
+        func value(_ key: String, load: () throws(PipelineError) -> RowCellClassifier) throws(PipelineError) -> RowCellClassifier {
+            lock.lock()
+            defer { lock.unlock() }
+            if let model = models[key] { return model }
+            let model = try load()
+            models[key] = model
+            return model
+        }
+    }
+}

@@ -26,6 +26,10 @@ public struct LabelledImage: Sendable {
     public var classNames: [String] = []
     /// The morphology rule's class (`CellMeasurer`) of each labelled cell, for comparison.
     public var ruleClasses: [CellClass] = []
+    /// The same with the rule's hematoxylin cut relative to the neighbours (`MorphologyRule.relativeToNeighbours`).
+    public var relativeRuleClasses: [CellClass] = []
+    /// Each labelled cell's nucleus centroid (x, y) in the image's pixels.
+    public var centroids: [(x: Double, y: Double)] = []
     /// Points (or polygons) read from the annotation file.
     public var annotations = 0
     /// Points that hit no cell and had no nucleus centre within the match radius.
@@ -50,13 +54,15 @@ public enum CellTrainingSet {
 
         /// The morphology rule's class of each of `cells`, in order.
         public var ruleClasses: [CellClass] { images.flatMap(\.ruleClasses) }
+        public var relativeRuleClasses: [CellClass] { images.flatMap(\.relativeRuleClasses) }
 
         /// `model` on these cells against the morphology rule, by role (the annotation's class
         /// name gives the true role).
         public func compare(_ model: CellClassifierModel) -> RoleComparison {
             let predicted = RandomForestCellClassifier(model: model).classify(CellFeatures(values: cells.features, count: cells.count))
             return RoleComparison(images: images.count, truth: cells.labels.map { ModelClass.role(of: cells.classNames[$0]) },
-                                  forest: predicted.map { model.classes[$0].role }, rule: ruleClasses)
+                                  forest: predicted.map { model.classes[$0].role }, rule: ruleClasses,
+                                  relativeRule: relativeRuleClasses)
         }
     }
 
@@ -133,12 +139,17 @@ public enum CellTrainingSet {
             for (i, c) in seg.cells.enumerated() where region.shape.contains(x: c.centroidX, y: c.centroidY) { give(i, name) }
         }
         let features = CellFeatures.compute(seg, planes: analysis.planes, pixelSizeMicrons: px)
+        var relative = MorphologyRule(parameters: TileScorer.cellParameters(for: options.marker, pixelSizeMicrons: px, settings: settings))
+        relative.relativeToNeighbours = true
+        let relativeRoles = relative.classify(seg, planes: analysis.planes, pixelSizeMicrons: px).map { relative.roles[$0] }
         let d = CellFeatures.dimension
         for i in seg.cells.indices {
             guard let name = given[i] else { continue }
             if conflict[i] { out.conflictingCells += 1; continue }
             out.classNames.append(name)
             out.ruleClasses.append(seg.cells[i].cellClass)
+            out.relativeRuleClasses.append(relativeRoles[i])
+            out.centroids.append((seg.cells[i].centroidX, seg.cells[i].centroidY))
             out.features += features.values[(i * d)..<((i + 1) * d)]
         }
         return out

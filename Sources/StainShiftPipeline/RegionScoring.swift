@@ -8,7 +8,8 @@ import StainShiftTissue
 /// inside a chosen region (`AnnotationRegion.isChosen`: every class, or `--region-class`) and
 /// inside no `Ignore*` region; the cell totals are summed again from the kept cells through
 /// `CellScoring.accumulate`, so every cell score follows. Pixel and tissue totals stay those of the
-/// whole image (or of the tiled image's cores): only cells are restricted to the regions.
+/// whole image (or of the tiled image's cores): only cells are restricted to the regions, and the
+/// IC score's tumour area is the chosen regions' summed area (`TileTotals.regionPixels`).
 public struct RegionScoring: Sendable {
     public var regions: [AnnotationRegion]
     public var regionClass: String?
@@ -32,6 +33,7 @@ public struct RegionScoring: Sendable {
         var perRegion = chosen.map { region in
             var t = TileTotals()
             t.tissuePixels = max(0, Int(region.shape.area.rounded()))
+            t.regionPixels = t.tissuePixels
             return RegionResult(region: region, totals: t)
         }
         var kept: [Int] = []
@@ -46,6 +48,8 @@ public struct RegionScoring: Sendable {
             if inside { kept.append(k) }
         }
         var totals = Self.withoutCells(score.totals)
+        // SP142's IC score divides by the delineated tumour area: the chosen regions' areas.
+        totals.regionPixels = perRegion.reduce(0) { $0 + $1.totals.tissuePixels }
         CellScoring.accumulate(kept.map { calls[$0] }, cells: kept.map { cells[$0] }, into: &totals)
         var restricted = score
         restricted.totals = totals

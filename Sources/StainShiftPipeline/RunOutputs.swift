@@ -74,7 +74,8 @@ public enum RunOutputs {
                       let matrix = try? StainMatrix(parsing: part.stains),
                       let image = try? overlaySource(row.path, tileSize: engine.tileSize),
                       let overlay = try? draw(ScoringEngine.Job(image: image, name: row.image, marker: part.marker, stains: matrix,
-                                                                pixelSize: row.pixelSize, threads: 1))
+                                                                pixelSize: row.pixelSize, threads: 1,
+                                                                cellClassifier: row.cellClassifier.flatMap { try? RowCellClassifier.load($0) }))
                 else { continue }
                 let name = "\(ReportWriter.overlaysFolderName)/" + ReportWriter.overlayFileName(patient: part.patient, marker: part.marker, timepoint: part.timepoint)
                 if (try? ImageWriter.writePNG(overlay.thumbnail(maxSide: thumbnailSide), to: URL(fileURLWithPath: outdir).appendingPathComponent(name).path)) != nil {

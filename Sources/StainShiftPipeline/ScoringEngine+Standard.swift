@@ -17,7 +17,7 @@ extension ScoringEngine {
                                 cellClassifier: (any CellClassifying)? = nil, cellClassifierKey: String? = nil) -> ScoringEngine {
         /// The engine's settings for one image (a tile job or a tiled one): the manifest's pixel size
         /// and stains, the engine's white point, detection and OD factor.
-        @Sendable func settings(pixelSize: Double?, stains: StainMatrix, threads: Int?) -> ScoringSettings {
+        @Sendable func settings(pixelSize: Double?, stains: StainMatrix, threads: Int?, row: RowCellClassifier? = nil) -> ScoringSettings {
             var s = ScoringSettings()
             s.pixelSizeMicrons = pixelSize
             s.pixelSizeSource = .manifest
@@ -29,10 +29,14 @@ extension ScoringEngine {
             s.odScale = odScale
             s.cellClassifier = cellClassifier
             s.cellClassifierName = cellClassifierKey
+            if let row {   // the manifest row's own classifier (nil classifier: the morphology rule)
+                s.cellClassifier = row.classifier
+                s.cellClassifierName = row.classifier == nil ? nil : row.key
+            }
             return s
         }
         @Sendable func settings(_ job: Job) -> ScoringSettings {
-            settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads)
+            settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads, row: job.cellClassifier)
         }
         var engine = ScoringEngine(
             knownMarkers: Set(markers.markers.map(\.name)),
@@ -68,7 +72,7 @@ extension ScoringEngine {
         engine.scoredCells = { name, totals in markers[name]?.scoredCells(totals) ?? totals.tumour }
         engine.tileSize = tileSize
         engine.scoreTiled = { job in
-            let s = settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads)
+            let s = settings(pixelSize: job.pixelSize, stains: job.stains, threads: job.threads, row: job.cellClassifier)
             let marker = try markers.marker(named: job.marker)
             var scorer = TiledScorer(marker: marker, settings: s, tileSize: tileSize)
             scorer.keepCells = job.regions != nil

@@ -22,6 +22,8 @@ public struct ScoringEngine: Sendable {
         public var pool: BufferPool? = nil
         /// The manifest row's `regions` / `region_class`: count only the cells inside them.
         public var regions: RegionScoring? = nil
+        /// The manifest row's `cell_classifier`, in place of the engine's; nil: the engine's.
+        public var cellClassifier: RowCellClassifier? = nil
     }
 
     /// An image too large to score whole (`TiledScorer.needsTiling`), scored by region reads.
@@ -37,6 +39,8 @@ public struct ScoringEngine: Sendable {
         public var regions: RegionScoring? = nil
         /// Where to write the image's `SlideMaps` (`<prefix>.heatmap.png`, `<prefix>.thumbnail.png`); nil: none.
         public var mapPrefix: String? = nil
+        /// The manifest row's `cell_classifier`, in place of the engine's; nil: the engine's.
+        public var cellClassifier: RowCellClassifier? = nil
     }
 
     public var knownMarkers: Set<String>

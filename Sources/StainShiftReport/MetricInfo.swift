@@ -38,7 +38,7 @@ public enum MetricInfo {
         switch metric {
         case "tps": "% of viable tumour cells with membrane staining at any intensity (0-100)"
         case "cps": "PD-L1 positive tumour cells and immune cells per 100 tumour cells (0-100, capped)"
-        case "ic_score": "% of the tumour area (approximated by the tissue area) occupied by PD-L1 positive immune cells (SP142; 0-100)"
+        case "ic_score": "% of the tumour area (the scored regions' area, else approximated by the tissue area) occupied by PD-L1 positive immune cells (SP142; 0-100)"
         case "hscore", "h_score": "H-score, 1 x %1+ + 2 x %2+ + 3 x %3+ (0-300)"
         case "percent_positive": "% of counted cells at 1+ or above (0-100)"
         case "allred": "Allred proportion + intensity score (0-8)"

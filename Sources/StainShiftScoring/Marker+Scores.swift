@@ -78,12 +78,16 @@ extension Marker {
     public func insufficient(_ totals: TileTotals) -> Bool { scoredCells(totals).total < Self.minimumTumourCells }
 
     /// SP142's IC score: the positive immune cells' summed cell areas over the tumour area, in
-    /// percent. The tumour area (tumour cells and their interspersed stroma) is approximated by the
-    /// tissue area (`tissuePixels`: the tissue mask; a `--regions` annotation's own area for that
-    /// region's scores). 0 with no tissue.
+    /// percent. The tumour area (tumour cells and their interspersed stroma) is the area of the
+    /// regions the cells were restricted to (`--regions`: the pathologist's delineated tumour;
+    /// `regionPixels`), else approximated by the tissue area (`tissuePixels`). 0 with no area.
     public static func icScore(_ t: TileTotals) -> Double {
-        t.tissuePixels == 0 ? 0 : min(100, 100 * Double(t.positiveImmunePixels) / Double(t.tissuePixels))
+        let area = icAreaPixels(t)
+        return area == 0 ? 0 : min(100, 100 * Double(t.positiveImmunePixels) / Double(area))
     }
+
+    /// The tumour area SP142's IC score divides by: the regions' area, else the tissue area.
+    public static func icAreaPixels(_ t: TileTotals) -> Int { t.regionPixels ?? t.tissuePixels }
 
     /// Categories (`categories` in the JSON) of the scores this marker reports, by score name.
     public func categories(_ t: TileTotals) -> [(score: String, category: String)] {

@@ -82,8 +82,8 @@ public enum ScoreJSON {
 
     /// `ic_area`: what SP142's IC score divides, and which area stood for the tumour area.
     static func icArea(_ t: TileTotals, pixelSizeMicrons px: Double) -> JSONText {
-        .object([("positive_immune_px", .int(t.positiveImmunePixels)), ("tumour_area_px", .int(t.tissuePixels)),
-                 ("tumour_area", .string("tissue")), ("pixel_size_um", .number(px))])
+        .object([("positive_immune_px", .int(t.positiveImmunePixels)), ("tumour_area_px", .int(Marker.icAreaPixels(t))),
+                 ("tumour_area", .string(t.regionPixels == nil ? "tissue" : "regions")), ("pixel_size_um", .number(px))])
     }
 
     /// The JSON text, ending in a newline.

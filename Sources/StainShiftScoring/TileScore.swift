@@ -40,6 +40,10 @@ public struct TileTotals: Sendable, Equatable, Codable {
     }
     /// Storage of `classes`: optional, so totals cached or written before classes were counted decode.
     private var classTallies: [String: ClassTally]?
+    /// The area (pixels) of the regions the cells were restricted to (`--regions`, the manifest's
+    /// `regions`): the delineated tumour area that SP142's IC score divides by. nil without regions
+    /// (the tissue area stands for the tumour area).
+    public var regionPixels: Int?
 
     public init() {}
 
@@ -60,6 +64,7 @@ public struct TileTotals: Sendable, Equatable, Codable {
         s.pixels = a.pixels + b.pixels
         s.pixelDABSum = a.pixelDABSum + b.pixelDABSum
         s.classes = a.classes.merging(b.classes, uniquingKeysWith: +)
+        s.regionPixels = a.regionPixels == nil && b.regionPixels == nil ? nil : (a.regionPixels ?? 0) + (b.regionPixels ?? 0)
         return s
     }
 

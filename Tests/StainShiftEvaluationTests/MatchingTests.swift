@@ -91,15 +91,19 @@ import Testing
 
     @Test func classesReportRecallAndTheScorersClassesPrecision() {
         let points = [AnnotationPoint(x: 10, y: 10, label: "lymphocyte"), AnnotationPoint(x: 40, y: 10, label: "lymphocyte"),
-                      AnnotationPoint(x: 70, y: 10, label: "stroma"), AnnotationPoint(x: 100, y: 10, label: "stroma")]
+                      AnnotationPoint(x: 70, y: 10, label: "stroma"), AnnotationPoint(x: 100, y: 10, label: "stroma"),
+                      AnnotationPoint(x: 130, y: 10, label: "stroma"), AnnotationPoint(x: 160, y: 10, label: "other")]
         let cells = [DetectedCell(x: 10, y: 10, cellClass: "lymphocyte"), DetectedCell(x: 40, y: 10, cellClass: "tumour"),
-                     DetectedCell(x: 70, y: 10, cellClass: "lymphocyte")]
+                     DetectedCell(x: 70, y: 10, cellClass: "lymphocyte"), DetectedCell(x: 130, y: 10, cellClass: "stroma"),
+                     DetectedCell(x: 160, y: 10, cellClass: "stroma")]
         let e = Self.evaluate(points, cells)
         let c = e.counts
         #expect(c.labels["lymphocyte"] == { var l = LabelCounts(); l.points = 2; l.matched = 2; l.calledSame = 1; return l }())
-        #expect(c.labels["stroma"]?.matched == 1)
-        #expect(c.calledAs == ["lymphocyte": 2, "tumour": 1])
+        #expect(c.labels["stroma"]?.matched == 2 && c.labels["stroma"]?.calledSame == 1)
+        #expect(c.calledAs == ["lymphocyte": 2, "tumour": 1, "stroma": 2])
         // lymphocyte: recall 1, class recall 1/2, precision 1/2 (one of the two cells called lymphocyte is one).
+        // stroma (a trained classifier's class): recall 2/3, class recall 1/2, precision 1/2; other: class recall 0,
+        // precision null (no cell was called other).
         #expect(EvaluationJSON.classes(c).render() == """
             {
               "lymphocyte": {
@@ -109,10 +113,19 @@ import Testing
                 "class_recall": 0.5,
                 "precision": 0.5
               },
-              "stroma": {
-                "points": 2,
+              "other": {
+                "points": 1,
                 "matched": 1,
-                "recall": 0.5
+                "recall": 1,
+                "class_recall": 0,
+                "precision": null
+              },
+              "stroma": {
+                "points": 3,
+                "matched": 2,
+                "recall": 0.6667,
+                "class_recall": 0.5,
+                "precision": 0.5
               }
             }
             """)

@@ -71,9 +71,9 @@ import StainShiftSynth
     }
 
     /// Values of a fixed synthetic tile's features as computed before the feature pass was made
-    /// faster (issue 17): the shipped model was trained on these features, so not one may move.
-    /// A digest of all 140 x 44 float bit patterns (FNV-1a over the UInt32s, row by row), and some
-    /// values by name. (Bit patterns with this platform's libm, as CI's.)
+    /// faster (issue 17): the 44 columns there were then may not move when others are added.
+    /// A digest of those 140 x 44 float bit patterns (FNV-1a over the UInt32s, row by row, the
+    /// columns in their old order), and some values by name. (Bit patterns with this platform's libm, as CI's.)
     static let pinnedDigest: UInt64 = 0x6919_2556_b0c3_58a9
     static let pinned: [(cell: Int, feature: String, bits: UInt32)] = [
         (0, "Nucleus: Solidity", 0x3f6a2ba9), (0, "Nucleus: Eccentricity", 0x3f1deb84),
@@ -94,8 +94,20 @@ import StainShiftSynth
             let value = try #require(f[cell: cell, feature: feature])
             #expect(value.bitPattern == bits, "cell \(cell) \(feature): \(value), pinned \(Float(bitPattern: bits))")
         }
+        let added: Set<String> = ["Nucleus: Length µm", "Nucleus: Width µm", "Neighbours: nearest nucleus µm",
+                                  "Neighbours: 25 µm: orientation coherence", "Neighbours: 25 µm: orientation alignment",
+                                  "Neighbours: 25 µm: layout anisotropy", "Neighbours: 25 µm: nucleus across layout",
+                                  "Neighbours: 50 µm: relative Nucleus: Hematoxylin OD mean",
+                                  "Neighbours: 50 µm: relative Nucleus: Area µm^2"]
+        // The old columns: the 33 base ones before the added base columns, and the first 11 smoothed.
+        let base = CellFeatures.baseDimension
+        let old = Array(0..<(base - added.count)) + Array(base..<(base + 11))
+        #expect(added == Set(CellFeatures.names[(base - added.count)..<base]))
+        #expect(old.allSatisfy { !added.contains(CellFeatures.names[$0]) } && old.count == 44)
         var digest: UInt64 = 0xcbf2_9ce4_8422_2325
-        for v in f.values { digest = (digest ^ UInt64(v.bitPattern)) &* 0x100_0000_01b3 }
+        for i in 0..<f.count {
+            for k in old { digest = (digest ^ UInt64(f.values[i * CellFeatures.dimension + k].bitPattern)) &* 0x100_0000_01b3 }
+        }
         #expect(digest == Self.pinnedDigest, "digest \(String(digest, radix: 16))")
     }
 
@@ -186,5 +198,48 @@ import StainShiftSynth
         }
         let cut = CellFeatures.compute(near, planes: analysis.planes, pixelSizeMicrons: px)
         #expect(cut.row(0) == all.row(0))
+    }
+
+    /// A horizontal row of five 8 x 2 px nuclei at 0.5 µm: standing `across` the row (as columnar
+    /// epithelium; 8 px = 4 µm apart) or lying along it (as spindle stroma; 10 px = 5 µm apart).
+    static func row(across: Bool) -> (CellSegmentation, StainPlanes) {
+        let w = 64, h = 48, n = w * h
+        var nl = [Int32](repeating: 0, count: n), values = [Float](repeating: 0, count: 3 * n)
+        var cells: [Cell] = []
+        let (bw, bh, step) = across ? (2, 8, 8) : (8, 2, 10)
+        for k in 0..<5 {
+            let ox = 4 + step * k, oy = 20
+            for y in oy..<(oy + bh) { for x in ox..<(ox + bw) { nl[y * w + x] = Int32(k + 1); values[y * w + x] = 0.5 } }
+            cells.append(Cell(label: Int32(k + 1), centroidX: Double(ox) + Double(bw) / 2, centroidY: Double(oy) + Double(bh) / 2,
+                              nucleusAreaPixels: 16, cellAreaPixels: 16, nucleusCircularity: 0.6, cellClass: .tumour))
+        }
+        let seg = CellSegmentation(width: w, height: h, nucleusLabels: nl, cellLabels: nl,
+                                   membraneMask: [UInt8](repeating: 0, count: n), cells: cells)
+        return (seg, StainPlanes(width: w, height: h, matrix: StainPresets.hDAB, values: values))
+    }
+
+    @Test func theNeighbourhoodShowsWhetherNucleiStandAcrossTheirRow() throws {
+        for across in [true, false] {
+            let (seg, planes) = Self.row(across: across)
+            let f = CellFeatures.compute(seg, planes: planes, pixelSizeMicrons: 0.5)
+            func v(_ name: String) throws -> Double { Double(try #require(f[cell: 2, feature: name])) }
+            // An 8 px run's pixel squares: variance (64 - 1) / 12 of the centres + 1 / 12 = 64 / 12.
+            #expect(abs(try v("Nucleus: Length µm") - 4 * (64.0 / 12).squareRoot() * 0.5) < 1e-4)
+            #expect(abs(try v("Nucleus: Width µm") - 4 * (4.0 / 12).squareRoot() * 0.5) < 1e-4)
+            #expect(abs(try v("Neighbours: nearest nucleus µm") - (across ? 4 : 5)) < 1e-5)
+            #expect(abs(try v("Neighbours: 25 µm: orientation coherence") - 1) < 1e-6)
+            #expect(abs(try v("Neighbours: 25 µm: orientation alignment") - 1) < 1e-6)
+            #expect(abs(try v("Neighbours: 25 µm: layout anisotropy") - 1) < 1e-6)
+            #expect(abs(try v("Neighbours: 25 µm: nucleus across layout") - (across ? -1 : 1)) < 1e-6, "across \(across)")
+            #expect(abs(try v("Neighbours: 50 µm: relative Nucleus: Hematoxylin OD mean") - 1) < 1e-6)
+            #expect(abs(try v("Neighbours: 50 µm: relative Nucleus: Area µm^2") - 1) < 1e-6)
+        }
+        // Alone: no neighbours, nearest 50 µm, relative values 1.
+        var (seg, planes) = Self.row(across: true)
+        seg.cells = [seg.cells[2]]
+        let f = CellFeatures.compute(seg, planes: planes, pixelSizeMicrons: 0.5)
+        #expect(f[cell: 0, feature: "Neighbours: nearest nucleus µm"] == 50)
+        #expect(f[cell: 0, feature: "Neighbours: 25 µm: orientation coherence"] == 0)
+        #expect(f[cell: 0, feature: "Neighbours: 50 µm: relative Nucleus: Area µm^2"] == 1)
     }
 }

@@ -41,6 +41,75 @@ import StainShiftFoundation
         for tree in forest.trees { #expect(tree.problem(featureCount: 6, classCount: 3) == nil) }
     }
 
+    /// The balanced bootstrap: every tree grown on as many cells of each class as the smallest
+    /// class has (its leaves count about a third of the plain forest's cells here), the same bytes
+    /// whatever the thread count, the option recorded in the model and an old model (no key) plain.
+    @Test func theBalancedBootstrapDrawsEveryClassAlikeAndIsRecorded() throws {
+        let cells = Self.blobs(3000, d: 6), test = Self.blobs(1500, d: 6, seed: 99)
+        let balanced = ForestParameters(trees: 20, maxDepth: 8, minLeaf: 3, seed: 1, balancedBootstrap: true)
+        func forest(_ p: ForestParameters, threads: Int?) -> RandomForest {
+            let previous = Parallel.setThreadLimit(threads)
+            defer { Parallel.setThreadLimit(previous) }
+            return RandomForest.train(x: cells.features, labels: cells.labels, featureCount: 6, classCount: 3, parameters: p)
+        }
+        let one = forest(balanced, threads: 1), two = forest(balanced, threads: 2)
+        #expect(one == two)
+        let plain = forest(ForestParameters(trees: 20, maxDepth: 8, minLeaf: 3, seed: 1), threads: nil)
+        #expect(one != plain)
+        let predicted = one.predict(test.features)
+        for c in 0..<3 {
+            let of = zip(predicted, test.labels).filter { $1 == c }
+            #expect(Double(of.filter { $0 == $1 }.count) / Double(of.count) > 0.93, "class \(c)")
+        }
+        // A tree's root holds its bootstrap: with 1 split level, the two leaves' sample counts are
+        // not stored, but the smaller tree shows in fewer nodes than the plain forest's on the same depth.
+        let nodes = one.trees.reduce(0) { $0 + $1.feature.count }, plainNodes = plain.trees.reduce(0) { $0 + $1.feature.count }
+        #expect(nodes < plainNodes, "balanced \(nodes) nodes, plain \(plainNodes)")
+        let model = CellClassifierTrainer.train(Self.blobs(600), parameters: ForestParameters(trees: 3, seed: 2, balancedBootstrap: true),
+                                                folds: 1, stainshiftVersion: "test")
+        #expect(model.json().contains("\"balanced_bootstrap\":true"))
+        let read = try CellClassifierModel.parse(Data(model.json().utf8), path: "m.json")
+        #expect(read.parameters.balancedBootstrap == true)
+        let old = model.json().replacingOccurrences(of: "\"balanced_bootstrap\":true,", with: "")
+        #expect(!old.contains("balanced_bootstrap"))
+        #expect(try CellClassifierModel.parse(Data(old.utf8), path: "old.json").parameters.balancedBootstrap == nil)
+    }
+
+    /// Vote weights learnt from the out-of-fold probabilities bring the classes' cross-validated
+    /// recalls together on an overlapping, imbalanced problem; the model applies them.
+    @Test func voteWeightsFromTheCrossValidationEqualiseTheRecalls() throws {
+        var rng = SplitMix64(seed: 5)
+        var cells = LabelledCells(classNames: ["stroma", "tumour"])
+        for i in 0..<2400 {
+            let label = rng.uniform() < 0.8 ? 0 : 1
+            // Image i % 8 shifts feature 0 a little: what one image teaches holds only roughly on another.
+            let shift = Double(i % 8) * 0.1
+            cells.features += [Float((label == 0 ? 0 : 1.2) + shift + rng.normal()), Float(rng.normal())]
+                + [Float](repeating: 0, count: CellFeatures.dimension - 2)
+            cells.labels.append(label); cells.groups.append(i % 8)
+        }
+        cells.groupNames = (0..<8).map { "image\($0)" }
+        let p = ForestParameters(trees: 20, maxDepth: 6, minLeaf: 5, seed: 3)
+        let plain = CellClassifierTrainer.train(cells, parameters: p, folds: 4, stainshiftVersion: "test")
+        let calibrated = CellClassifierTrainer.train(cells, parameters: p, folds: 4, stainshiftVersion: "test", calibrateVotes: true)
+        #expect(plain.voteWeights == nil)
+        let weights = try #require(calibrated.voteWeights)
+        #expect(weights.count == 2 && weights.allSatisfy { $0 >= 0.5 && $0 <= 2 })
+        let before = try #require(plain.training.crossValidation).recall.compactMap { $0 }
+        let after = try #require(calibrated.training.crossValidation).recall.compactMap { $0 }
+        #expect(abs(after[0] - after[1]) <= abs(before[0] - before[1]), "recalls \(before) -> \(after)")
+        #expect(after.min()! >= before.min()!)
+        // Same trees (the weights change only the vote), and the classifier votes with the weights.
+        #expect(calibrated.trees == plain.trees)
+        let features = CellFeatures(values: cells.features, count: cells.count)
+        #expect(RandomForestCellClassifier(model: calibrated).classify(features) == calibrated.forest.predict(cells.features, weights: weights))
+        let read = try CellClassifierModel.parse(Data(calibrated.json().utf8), path: "m.json")
+        #expect(read.voteWeights == weights)
+        var bad = calibrated
+        bad.voteWeights = [1]
+        #expect(throws: CellModelError.self) { _ = try CellClassifierModel.parse(Data(bad.json().utf8), path: "bad.json") }
+    }
+
     @Test func theSameModelBytesWhateverTheThreadCountAndRun() {
         let cells = Self.blobs(2000)
         let p = ForestParameters(trees: 12, maxDepth: 8, minLeaf: 5, seed: 42)

@@ -45,4 +45,32 @@ import StainShiftScoring
         #expect(all.kept == [0, 5, 6, 7, 8, 9])
         #expect(all.regions.map { $0.totals.tumour.total } == [2, 5])
     }
+
+    /// SP142's IC score with regions: the positive immune cells' area over the regions' area (the
+    /// delineated tumour), not over the whole image's tissue.
+    @Test func icScoreDividesByTheRegionsAreaNotTheImagesTissue() {
+        var cells: [Cell] = [], calls: [CellCall] = []
+        for (k, x) in [5.0, 15, 75, 85].enumerated() {
+            let cell = Cell(label: Int32(k + 1), centroidX: x, centroidY: 5, nucleusAreaPixels: 12, cellAreaPixels: 20,
+                            nucleusCircularity: 0.9, cellClass: .lymphocyte)
+            cells.append(cell)
+            calls.append(CellScoring.call(cell, marker: .pdl1, membraneOD: 0.8))
+        }
+        #expect(calls.filter(\.positive).count == calls.count)
+        var totals = TileTotals(); totals.imagePixels = 12_000; totals.tissuePixels = 10_000
+        CellScoring.accumulate(calls, cells: cells, into: &totals)
+        #expect(totals.regionPixels == nil && Marker.icScore(totals) == 100.0 * 80 / 10_000)
+        let score = TileScore(image: "t", marker: "pdl1", totals: totals, qcFlags: [], pixelSizeMicrons: 0.5)
+        let left = AnnotationRegion(name: "left", className: "Tumor", shape: RegionShape(polygons: [[Self.square(0, 0, 50, 10)]]))
+        let applied = RegionScoring(regions: [left]).apply(score, cells: cells, calls: calls)
+        #expect(applied.score.totals.tissuePixels == 10_000 && applied.score.totals.regionPixels == 500)
+        #expect(Marker.icScore(applied.score.totals) == 100.0 * 40 / 500)
+        #expect(Marker.icScore(applied.regions[0].totals) == 100.0 * 40 / 500)
+        let json = ScoreJSON.value(applied.score, marker: .pdl1).compact()
+        #expect(json.contains("\"tumour_area_px\":500,\"tumour_area\":\"regions\""))
+        #expect(ScoreJSON.value(score, marker: .pdl1).compact().contains("\"tumour_area_px\":10000,\"tumour_area\":\"tissue\""))
+        // Two tiles' totals: the regions' areas add up; a tile without regions adds none.
+        let sum = applied.score.totals + applied.score.totals + totals
+        #expect(sum.regionPixels == 1000)
+    }
 }

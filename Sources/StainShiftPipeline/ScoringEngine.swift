@@ -22,6 +22,9 @@ public struct ScoringEngine: Sendable {
         public var pool: BufferPool? = nil
         /// The manifest row's `regions` / `region_class`: count only the cells inside them.
         public var regions: RegionScoring? = nil
+        /// Where to write the image's heat map PNG (`Heatmap`, 50 µm bins; of the cells inside
+        /// `regions` when given); nil: none.
+        public var heatmap: String? = nil
     }
 
     /// An image too large to score whole (`TiledScorer.needsTiling`), scored by region reads.
@@ -37,6 +40,9 @@ public struct ScoringEngine: Sendable {
         public var regions: RegionScoring? = nil
         /// Where to write the image's `SlideMaps` (`<prefix>.heatmap.png`, `<prefix>.thumbnail.png`); nil: none.
         public var mapPrefix: String? = nil
+        /// Where to write the image's heat map PNG on its own (`score-slide --heatmap`); nil: none.
+        /// It and the maps' heat map count the cells inside `regions` only, when given.
+        public var heatmap: String? = nil
     }
 
     public var knownMarkers: Set<String>

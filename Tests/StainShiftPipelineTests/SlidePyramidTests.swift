@@ -3,6 +3,7 @@ import Testing
 @testable import StainShiftCohort
 @testable import StainShiftImaging
 @testable import StainShiftPipeline
+import StainShiftClassify
 import StainShiftEvaluation
 import StainShiftScoring
 import StainShiftSynth
@@ -60,6 +61,32 @@ import StainShiftTestSupport
         #expect(worst <= 1, "level 1 is the 4 x 4 mean of level 0 (off by \(worst))")
         #expect(level0[(3 * 800 * side)..<(3 * 801 * side)].allSatisfy { $0 == 255 }, "glass rows are white")
         #expect(level0[0..<(3 * side)].elementsEqual(Self.mosaicRow(0, width: side)))
+    }
+
+    /// Tiles of a generic pyramidal TIFF are read through libtiff, with OpenSlide's pixels.
+    @Test func slideTilesAreReadThroughLibtiffWithOpenSlidesPixels() throws {
+        let s = try Scratch()
+        let path = s.path("slide.tiff"), side = 1024
+        let stream = try PyramidTIFFStream(path: path, width: side, height: side, pixelSizeMicrons: 0.5, downsamples: [4])
+        for y in 0..<side {
+            let row = Self.mosaicRow(y, width: side)
+            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+        }
+        try stream.finish()
+        let info = try ImageReader.info(path)
+        let source = try TileSource(path, info: info, page: 0)
+        #expect(source.slide != nil && source.direct, "a generic-tiff LZW pyramid")
+        let region = TileRect(x: 200, y: 300, width: 400, height: 333)   // across 256 px TIFF tiles
+        let direct = try source.read(region)
+        let slide = try SlideReader(path).readRegion(level: 0, x: region.x, y: region.y, width: region.width, height: region.height)
+        #expect(direct.samples == slide.samples && direct.width == 400 && direct.height == 333)
+        #expect(direct.pixelSizeMicrons == slide.pixelSizeMicrons)
+        // A plain TIFF is not a slide: read as before.
+        try ImageWriter.writeTIFF(Self.tile, to: s.path("plain.tiff"))
+        let plain = try TileSource(s.path("plain.tiff"), info: try ImageReader.info(s.path("plain.tiff")), page: 0)
+        #expect(plain.slide == nil && !plain.direct)
+        #expect(try plain.read(TileRect(x: 10, y: 20, width: 30, height: 40)).samples
+                == (try ImageReader.readRegion(s.path("plain.tiff"), x: 10, y: 20, width: 30, height: 40)).samples)
     }
 
     /// A pyramid whose level 0 is blank glass while the levels below show tissue: tissue found

@@ -53,7 +53,7 @@ public struct TiledScorer: Sendable {
     public static let poolBudgetBytes = 1 << 30
 
     /// Whether `workers` workers keep their buffers from tile to tile on `grid`.
-    func keepsBuffers(_ grid: TileGrid, workers: Int) -> Bool {
+    public func keepsBuffers(_ grid: TileGrid, workers: Int) -> Bool {
         if let reuseBuffers { return reuseBuffers }
         let largest = grid.tiles.map(\.read.pixelCount).max() ?? 0
         return workers * largest * Self.pooledBytesPerPixel <= Self.poolBudgetBytes

@@ -222,6 +222,18 @@ import StainShiftSynth
         #expect(one.calls == two.calls)
     }
 
+    /// Buffers are kept between tiles only while the workers' pools fit the budget together.
+    @Test func buffersAreKeptWhenTheWorkersPoolsFitTheBudget() {
+        var scorer = TiledScorer(marker: .pdl1, settings: Self.settings())
+        let grid = TileGrid(width: 24576, height: 24576, tileSize: 2048, margin: 88)   // 2224² reads
+        #expect(scorer.keepsBuffers(grid, workers: 2), "2 x 2224² x 72 B = 0.71 GB")
+        #expect(!scorer.keepsBuffers(grid, workers: 4), "1.42 GB is over the 1 GiB budget")
+        scorer.reuseBuffers = true
+        #expect(scorer.keepsBuffers(grid, workers: 16))
+        scorer.reuseBuffers = false
+        #expect(!scorer.keepsBuffers(grid, workers: 1))
+    }
+
     @Test func aTileSizeBelow256IsAUsageError() throws {
         let scorer = TiledScorer(marker: .pdl1, settings: Self.settings(), tileSize: 100)
         #expect(throws: PipelineError.self) { try scorer.score(Self.mosaicPath, name: "mosaic") }

@@ -107,7 +107,7 @@ extension Score {
         let result = try rethrowing("score") { () throws(PipelineError) in try scorer.score(image, name: image) }
         if timings {
             Stderr.line("stainshift score: timings: tiled \(result.grid.columns) x \(result.grid.rows) tiles of \(tileSize) px"
-                + " (margin \(result.grid.margin) px), \(result.tilesAnalysed) analysed, \(result.tilesSkipped) skipped without tissue, "
+                + " (margin \(result.grid.margin) px, buffers \(result.buffersKept ? "kept" : "freed") between tiles), \(result.tilesAnalysed) analysed, \(result.tilesSkipped) skipped without tissue, "
                 + result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
@@ -139,8 +139,8 @@ extension Score {
             value = .object(members)
         }
         if let heatmap, case .object(var members) = value {
-            var map = Heatmap(imageWidth: size.width, imageHeight: size.height, pixelSizeMicrons: score.pixelSizeMicrons, binMicrons: heatmapBin)
-            if let counted { map = counted } else { map.add(cells: cellList, calls: calls, marker: marker) }
+            let map = counted ?? Heatmap(counting: cellList, calls: calls, marker: marker, imageWidth: size.width, imageHeight: size.height,
+                                         pixelSizeMicrons: score.pixelSizeMicrons, binMicrons: heatmapBin)
             try map.write(to: heatmap)
             members.append(("heatmap", map.json(file: heatmap)))
             value = .object(members)

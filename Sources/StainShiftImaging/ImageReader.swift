@@ -68,6 +68,14 @@ public enum ImageReader {
         }
     }
 
+    /// A rectangle of a TIFF page through libtiff, also when the file is a whole slide OpenSlide
+    /// reads (a generic pyramidal TIFF, whose page 0 is level 0): for a lossless RGB page the same
+    /// pixels as OpenSlide's, without its RGBA conversion and compositing (tiled whole-slide scoring).
+    public static func readTIFFRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
+                                      options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+        try TIFFReader.read(path, region: PixelRect(x: x, y: y, width: width, height: height), options: options)
+    }
+
     /// Size, layout and pixel size of one page from the header alone.
     public static func info(_ path: String, page: Int = 0) throws(ImagingError) -> ImageInfo {
         switch try ImageFormat.sniff(path) {

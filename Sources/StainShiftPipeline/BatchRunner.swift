@@ -23,6 +23,9 @@ public struct BatchOptions: Sendable {
     public var autoStainPixels: Int = 250_000
     /// Where images scored tile by tile get their heat map and thumbnail (`SlideMaps`, `OUTDIR/maps`); nil: none.
     public var mapsDirectory: String?
+    /// Where every image of the batch writes its heat map PNG (`score-slide --heatmap`, for a slide
+    /// of one image); nil: none. Written when the image is scored, not when `resume` reuses a score.
+    public var heatmapFile: String?
 
     public init(threads: Int) { self.threads = max(1, threads) }
 }
@@ -81,7 +84,7 @@ public struct BatchRunner: Sendable {
                 // worker's thread (`ScoringSettings.threads` bounds them).
                 let outcome = Self.scoreTile(job.row, choice: choice, engine: engine, cache: cache,
                                              resume: options.resume, threads: innerThreads, pool: pool,
-                                             maps: options.mapsDirectory)
+                                             maps: options.mapsDirectory, heatmap: options.heatmapFile)
                 slots.set(i, outcome)
                 progress.tileDone()
                 if let left = state.finish(slide: job.slide) , left == 0 {
@@ -172,7 +175,8 @@ public struct BatchRunner: Sendable {
     }
 
     private static func scoreTile(_ row: ManifestRow, choice: StainChoice, engine: ScoringEngine, cache: ScoreCache?,
-                                  resume: Bool, threads: Int, pool: BufferPool? = nil, maps: String? = nil) -> Outcome {
+                                  resume: Bool, threads: Int, pool: BufferPool? = nil, maps: String? = nil,
+                                  heatmap: String? = nil) -> Outcome {
         func fail(_ stage: String, _ error: String) -> Outcome {
             var f = FailureRecord(line: row.line, image: row.image, stage: stage, error: error)
             f.slide = row.slide
@@ -219,7 +223,7 @@ public struct BatchRunner: Sendable {
                                                         stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
                                                         regions: regions,
                                                         mapPrefix: maps.map { URL(fileURLWithPath: $0).appendingPathComponent(SlideMaps.stem(slide: row.slide, line: row.line)).path },
-                                                        cellClassifier: classifier))
+                                                        cellClassifier: classifier, heatmap: heatmap))
             } catch {
                 return fail("score", "\(error)")
             }
@@ -230,7 +234,7 @@ public struct BatchRunner: Sendable {
             do {
                 score = try engine.score(ScoringEngine.Job(image: image, name: row.image, marker: row.marker,
                                                            stains: choice.matrix, pixelSize: row.pixelSize, threads: threads,
-                                                           pool: pool, regions: regions, cellClassifier: classifier))
+                                                           pool: pool, regions: regions, cellClassifier: classifier, heatmap: heatmap))
             } catch {
                 return fail("score", "\(row.path): \(error)")
             }

@@ -40,6 +40,14 @@ public struct Heatmap: Sendable, Equatable {
         positive = cells
     }
 
+    /// The heat map of `cells` (image coordinates; `calls` pair with them by index) on an image of
+    /// `imageWidth` x `imageHeight` px.
+    public init(counting cells: [Cell], calls: [CellCall], marker: Marker, imageWidth: Int, imageHeight: Int,
+                pixelSizeMicrons px: Double, binMicrons: Double = Heatmap.defaultBinMicrons) {
+        self.init(imageWidth: imageWidth, imageHeight: imageHeight, pixelSizeMicrons: px, binMicrons: binMicrons)
+        add(cells: cells, calls: calls, marker: marker)
+    }
+
     /// Counts the cells (image coordinates; `calls` pair with `cells` by index).
     public mutating func add(cells list: [Cell], calls: [CellCall], marker: Marker) {
         add(Self.points(list, calls: calls, marker: marker))

@@ -67,6 +67,16 @@ public struct RegionScoring: Sendable {
         return applied
     }
 
+    /// What an image's score counts: with `regions`, `restrict`'s score and the cells it kept
+    /// (with their calls); without, the score and the cells as they are. `run`'s scores and heat
+    /// maps both come from here, so a heat map shows the cells its score counted.
+    public static func counted(_ score: TileScore, cells: [Cell], calls: [CellCall], regions: RegionScoring?, marker: Marker,
+                               minimumCells: Int) -> (score: TileScore, cells: [Cell], calls: [CellCall]) {
+        guard let regions else { return (score, cells, calls) }
+        let applied = regions.restrict(score, cells: cells, calls: calls, marker: marker, minimumCells: minimumCells)
+        return (applied.score, applied.kept.map { cells[$0] }, applied.kept.map { calls[$0] })
+    }
+
     /// `totals` with every cell count and cell OD sum zeroed (tiles, pixels and tissue kept).
     static func withoutCells(_ t: TileTotals) -> TileTotals {
         var e = TileTotals()

@@ -42,13 +42,18 @@ extension ScoringEngine {
             knownMarkers: Set(markers.markers.map(\.name)),
             score: { job in
                 let marker = try markers.marker(named: job.marker)
-                guard let regions = job.regions else {
+                guard job.regions != nil || job.heatmap != nil else {
                     return TileScorer.score(job.image, name: job.name, marker: marker, settings: settings(job), pool: job.pool)
                 }
                 let s = settings(job)
                 let analysis = TileScorer.analyse(job.image, name: job.name, marker: marker, settings: s, pool: job.pool)
-                return regions.restrict(analysis.score, cells: analysis.segmentation.cells, calls: analysis.calls,
-                                        marker: marker, minimumCells: s.minimumCells).score
+                let counted = RegionScoring.counted(analysis.score, cells: analysis.segmentation.cells, calls: analysis.calls,
+                                                    regions: job.regions, marker: marker, minimumCells: s.minimumCells)
+                if let file = job.heatmap {
+                    try Heatmap(counting: counted.cells, calls: counted.calls, marker: marker, imageWidth: job.image.width,
+                                imageHeight: job.image.height, pixelSizeMicrons: counted.score.pixelSizeMicrons).write(to: file)
+                }
+                return counted.score
             },
             scores: { name, totals in markers[name]?.scores(totals) ?? [] },
             parameters: { name in
@@ -76,12 +81,23 @@ extension ScoringEngine {
             let marker = try markers.marker(named: job.marker)
             var scorer = TiledScorer(marker: marker, settings: s, tileSize: tileSize)
             scorer.keepCells = job.regions != nil
-            if job.mapPrefix != nil { scorer.heatmapBinMicrons = Heatmap.defaultBinMicrons }
+            let maps = job.mapPrefix != nil || job.heatmap != nil
+            // Without regions the heat map needs only each counted cell's centre (kept tile by tile);
+            // with them it is drawn from the cells inside the regions.
+            if maps, job.regions == nil { scorer.heatmapBinMicrons = Heatmap.defaultBinMicrons }
             let result = try scorer.score(job.path, name: job.name)
-            if let prefix = job.mapPrefix { try SlideMaps.write(result, regions: job.regions, prefix: prefix) }
-            guard let regions = job.regions else { return result.score }
-            return regions.restrict(result.score, cells: result.cells, calls: result.calls, marker: marker,
-                                    minimumCells: s.minimumCells).score
+            guard let regions = job.regions else {
+                if let heatmap = result.heatmap { try SlideMaps.write(result, heatmap: heatmap, job: job) }
+                return result.score
+            }
+            let counted = RegionScoring.counted(result.score, cells: result.cells, calls: result.calls, regions: regions,
+                                                marker: marker, minimumCells: s.minimumCells)
+            if maps {
+                let heatmap = Heatmap(counting: counted.cells, calls: counted.calls, marker: marker, imageWidth: result.grid.width,
+                                      imageHeight: result.grid.height, pixelSizeMicrons: result.score.pixelSizeMicrons)
+                try SlideMaps.write(result, heatmap: heatmap, job: job)
+            }
+            return counted.score
         }
         let stated = settings(pixelSize: nil, stains: StainPresets.hDAB, threads: nil)
         engine.settings = StatedSettings.of(stated, markers: markers)

@@ -24,6 +24,9 @@ public struct ScoringEngine: Sendable {
         public var regions: RegionScoring? = nil
         /// The manifest row's `cell_classifier`, in place of the engine's; nil: the engine's.
         public var cellClassifier: RowCellClassifier? = nil
+        /// Where to write the image's heat map PNG (`Heatmap`, 50 µm bins; of the cells inside
+        /// `regions` when given); nil: none.
+        public var heatmap: String? = nil
     }
 
     /// An image too large to score whole (`TiledScorer.needsTiling`), scored by region reads.
@@ -41,6 +44,9 @@ public struct ScoringEngine: Sendable {
         public var mapPrefix: String? = nil
         /// The manifest row's `cell_classifier`, in place of the engine's; nil: the engine's.
         public var cellClassifier: RowCellClassifier? = nil
+        /// Where to write the image's heat map PNG on its own (`score-slide --heatmap`); nil: none.
+        /// It and the maps' heat map count the cells inside `regions` only, when given.
+        public var heatmap: String? = nil
     }
 
     public var knownMarkers: Set<String>

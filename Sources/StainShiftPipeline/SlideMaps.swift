@@ -18,12 +18,15 @@ public enum SlideMaps {
         return "\(safe)-line\(line)"
     }
 
-    /// Writes `<prefix>.heatmap.png` and `<prefix>.thumbnail.png` (each atomically).
-    public static func write(_ result: TiledScorer.Result, regions: RegionScoring?, prefix: String) throws(ImagingError) {
-        guard let heatmap = result.heatmap else { return }
+    /// Writes `heatmap` (the counted cells', or those inside the job's regions) to the job's
+    /// `heatmap` file and, with a `mapPrefix`, `<prefix>.heatmap.png` and `<prefix>.thumbnail.png`
+    /// (each atomically).
+    public static func write(_ result: TiledScorer.Result, heatmap: Heatmap, job: ScoringEngine.FileJob) throws(ImagingError) {
+        if let file = job.heatmap { try heatmap.write(to: file) }
+        guard let prefix = job.mapPrefix else { return }
         try heatmap.write(to: prefix + ".heatmap.png")
         let picture = thumbnail(result.overview.colours, width: result.overview.width, height: result.overview.height,
-                                blockPixels: Double(result.overview.factor), heatmap: heatmap, regions: regions)
+                                blockPixels: Double(result.overview.factor), heatmap: heatmap, regions: job.regions)
         try ImageWriter.writePNG(picture, to: prefix + ".thumbnail.png")
     }
 

@@ -20,7 +20,7 @@ import StainShiftFoundation
 public struct TiledScorer: Sendable {
     /// `--tile-size` default: the analysis tile edge in pixels (1 mm at 0.5 µm/px).
     public static let defaultTileSize = 2048
-    /// Smallest `--tile-size`: below it the overlap (65 px each side at 0.5 µm) dominates the work.
+    /// Smallest `--tile-size`: below it the overlap (48 px each side at 0.5 µm) dominates the work.
     public static let minimumTileSize = 256
     /// Largest image whose tiled overlay is drawn (8192 x 8192 px, a 200 MB RGB buffer); above it
     /// `--overlay` is refused rather than holding an image-sized picture.
@@ -40,9 +40,24 @@ public struct TiledScorer: Sendable {
     /// Draw the overlay (`ScoreOverlay`) tile by tile into one image-sized picture.
     public var drawOverlay = false
     /// Keep each worker's tile buffers for its next tile (`BufferPool`): saves the page faults of
-    /// fresh buffers (about 7% of a tile) but holds every stage's buffers at once, about 3x the
-    /// memory of a tile whose buffers are freed as soon as they are done (the default).
-    public var reuseBuffers = false
+    /// fresh buffers (every stage's buffers faulted in again per tile, as a single tile's are once)
+    /// but holds every stage's buffers at once, about 3x the memory of a tile whose buffers are
+    /// freed as soon as they are done. nil (the default): kept when the workers' pools fit
+    /// `poolBudgetBytes` together (`keepsBuffers`), freed otherwise.
+    public var reuseBuffers: Bool? = nil
+    /// What a worker's pool holds per pixel of its largest read when buffers are kept (measured:
+    /// 370 MB for 2310² reads, 69 bytes a pixel).
+    public static let pooledBytesPerPixel = 72
+    /// The most the workers' pools may hold together for buffers to be kept: 1 GiB, so a slide's
+    /// peak stays within issue 16's 1.5 GB with the tiles in flight and the rest of the run.
+    public static let poolBudgetBytes = 1 << 30
+
+    /// Whether `workers` workers keep their buffers from tile to tile on `grid`.
+    public func keepsBuffers(_ grid: TileGrid, workers: Int) -> Bool {
+        if let reuseBuffers { return reuseBuffers }
+        let largest = grid.tiles.map(\.read.pixelCount).max() ?? 0
+        return workers * largest * Self.pooledBytesPerPixel <= Self.poolBudgetBytes
+    }
     /// Count each tile's cells into a heat map of positive cells per mm² with bins of this edge (µm),
     /// keeping only their centres (`Heatmap.Point`); nil: no heat map.
     public var heatmapBinMicrons: Double? = nil
@@ -75,6 +90,8 @@ public struct TiledScorer: Sendable {
         public var heatmap: Heatmap?
         /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
+        /// Whether the workers kept their buffers from tile to tile (`reuseBuffers`).
+        public var buffersKept = false
 
         public var tilesAnalysed: Int { analysed.filter { $0 }.count }
         public var tilesSkipped: Int { analysed.count - tilesAnalysed }
@@ -99,7 +116,9 @@ public struct TiledScorer: Sendable {
         let grid = TileGrid(width: info.width, height: info.height, tileSize: tileSize, margin: TileGrid.margin(for: parameters))
         let threads = max(1, settings.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let start = Date()
-        if !reuseBuffers { MemoryTrim.mapLargeBuffers() }
+        // Decided before the tissue map (whose reads the malloc settings cover too), for the most workers the grid can use.
+        let reuse = keepsBuffers(grid, workers: min(threads, grid.tiles.count))
+        if !reuse { MemoryTrim.mapLargeBuffers() }
         let overview = try TiledTissue.overview(path, info: info, page: page, pixelSizeMicrons: px,
                                                 settings: settings, threads: threads)
         // One white point for every tile: measured on the overview's glass blocks.
@@ -120,14 +139,15 @@ public struct TiledScorer: Sendable {
         let canvas = drawOverlay ? OverlayCanvas(width: info.width, height: info.height) : nil
         let slots = ResultSlots<Swift.Result<TileOutcome, PipelineError>>(count: jobs.count)
         let next = TileCounter()
-        let (marker, keepCells, page, perTile, reuse) = (self.marker, self.keepCells, self.page, tileSettings, reuseBuffers)
+        let (marker, keepCells, perTile) = (self.marker, self.keepCells, tileSettings)
+        let source = try TileSource(path, info: info, page: page)
         let keepPoints = heatmapBinMicrons != nil
         let keepOutlines = keepCells && self.keepOutlines
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let pool = reuse ? BufferPool() : .passThrough
             while let j = next.take(below: jobs.count) {
                 let tile = grid.tiles[jobs[j]]
-                slots.set(j, Self.analyse(tile, path: path, name: name, page: page, marker: marker, settings: perTile,
+                slots.set(j, Self.analyse(tile, source: source, name: name, marker: marker, settings: perTile,
                                           pool: pool, keepCells: keepCells, keepOutlines: keepOutlines,
                                           keepPoints: keepPoints, canvas: canvas))
                 reporter.tileDone()
@@ -151,6 +171,7 @@ public struct TiledScorer: Sendable {
         combined.whitePoint = outcomes.first?.score.whitePoint
         combined.whitePointSource = outcomes.first?.score.whitePointSource
         var result = Result(score: combined, grid: grid, overview: overview, tileTotals: totals, analysed: analysed)
+        result.buffersKept = reuse
         if keepCells {
             for o in outcomes {
                 for (cell, call) in zip(o.cells, o.calls) {
@@ -168,6 +189,10 @@ public struct TiledScorer: Sendable {
             result.heatmap = map
         }
         result.timings = [("tissue map", mapped.timeIntervalSince(start)), ("tiles", Date().timeIntervalSince(mapped))]
+        // Each stage summed over the tiles (seconds of the workers together, so up to `workers` x the wall time).
+        for (k, stage) in Self.tileStages.enumerated() {
+            result.timings.append(("tiles' " + stage, outcomes.reduce(0) { $0 + ($1.timings.count > k ? $1.timings[k] : 0) }))
+        }
         return result
     }
 
@@ -194,27 +219,27 @@ public struct TiledScorer: Sendable {
         var calls: [CellCall] = []
         var outlines: [CellOutline] = []
         var points: [Heatmap.Point] = []
+        /// Seconds of the read and of each `TileScorer.analyse` stage (`TiledScorer.tileStages`).
+        var timings: [Double] = []
     }
 
-    static func analyse(_ tile: TileGrid.Tile, path: String, name: String, page: Int, marker: Marker,
+    /// The stages a tile's time is split into for `--timings`: its read, then `TileScorer.analyse`'s laps.
+    static let tileStages = ["read", "deconvolution", "tissue+qc", "cells", "scoring"]
+
+    static func analyse(_ tile: TileGrid.Tile, source: TileSource, name: String, marker: Marker,
                         settings: ScoringSettings, pool: BufferPool, keepCells: Bool, keepOutlines: Bool = false,
                         keepPoints: Bool = false, canvas: OverlayCanvas?) -> Swift.Result<TileOutcome, PipelineError> {
-        let r = tile.read
+        let r = tile.read, start = Date()
         let image: RGBImage
-        do {
-            image = try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height,
-                                               options: ReadOptions(page: page, threads: 1))
-        } catch {
-            return .failure(PipelineError(path: path, reason: "tile at (\(tile.core.x), \(tile.core.y)): \(error.reason)"))
+        do { image = try source.read(r) } catch {
+            return .failure(PipelineError(path: source.path, reason: "tile at (\(tile.core.x), \(tile.core.y)): \(error.reason)"))
         }
-        guard keepCells || keepPoints || canvas != nil else {
-            return .success(TileOutcome(score: TileScorer.score(image, name: name, marker: marker, settings: settings,
-                                                                pool: pool, core: tile.localCore)))
-        }
+        let read = Date().timeIntervalSince(start)
         let picture: RGBImage? = canvas == nil ? nil : image
         var analysis = TileScorer.analyse(image, name: name, marker: marker, settings: settings, pool: pool, core: tile.localCore)
         if let canvas, let picture { canvas.paste(ScoreOverlay.render(picture, analysis: analysis), core: tile.localCore, at: tile.core) }
         var outcome = TileOutcome(score: analysis.score)
+        outcome.timings = [read] + analysis.timings.map(\.seconds)
         if keepPoints {
             outcome.points = Heatmap.points(analysis.segmentation.cells, calls: analysis.calls, marker: marker,
                                             dx: Double(r.x), dy: Double(r.y))
@@ -250,6 +275,54 @@ public struct TiledScorer: Sendable {
         let scales = outcomes.compactMap(\.score.odScale).sorted()
         return TileScore(image: name, marker: marker.name, totals: sum, qcFlags: flags.sorted(), pixelSizeMicrons: pixelSize,
                          odScale: scales.isEmpty ? nil : scales[(scales.count - 1) / 2])
+    }
+}
+
+/// Where a tiled run reads its tiles. Level 0 of a whole slide: through one OpenSlide handle,
+/// opened once for the run and shared by the workers (OpenSlide handles are thread-safe), so no
+/// tile pays for opening the slide again and tiles read at the same time share its tile cache; and
+/// for a generic pyramidal TIFF with lossless compression, through libtiff directly
+/// (`ImageReader.readTIFFRegion`, half OpenSlide's time per tile: it converts every TIFF tile to
+/// RGBA and composites it), once a probe region has read the same bytes both ways. Any other file
+/// (or page): `ImageReader.readRegion`. The pixels are the same whichever way.
+struct TileSource: Sendable {
+    let path: String
+    let page: Int
+    let slide: SlideReader?
+    /// Level 0 read through libtiff (`readTIFFRegion`) rather than OpenSlide.
+    let direct: Bool
+
+    static let losslessCompressions: Set<String> = ["none", "lzw", "deflate", "packbits", "lzma", "zstd"]
+
+    init(_ path: String, info: ImageInfo, page: Int) throws(PipelineError) {
+        self.path = path; self.page = page
+        guard info.format == .slide, page == 0 else { slide = nil; direct = false; return }
+        let slide: SlideReader
+        do { slide = try SlideReader(path) } catch { throw PipelineError(path: path, reason: error.reason) }
+        self.slide = slide
+        direct = slide.vendor == "generic-tiff" && Self.losslessCompressions.contains(info.compression)
+            && Self.sameBytes(slide, info: info)
+    }
+
+    /// Whether libtiff and OpenSlide read the same bytes in a 64 x 64 probe at the slide's centre.
+    static func sameBytes(_ slide: SlideReader, info: ImageInfo) -> Bool {
+        let side = min(64, info.width, info.height), x = (info.width - side) / 2, y = (info.height - side) / 2
+        let options = ReadOptions(page: 0, threads: 1)
+        guard let a = try? ImageReader.readTIFFRegion(slide.path, x: x, y: y, width: side, height: side, options: options),
+              let b = try? slide.readRegion(level: 0, x: x, y: y, width: side, height: side, options: options) else { return false }
+        return a.samples == b.samples && a.width == b.width && a.height == b.height
+    }
+
+    /// The region `r` (image pixels) as 8-bit RGB, decoded on the calling thread.
+    func read(_ r: TileRect) throws(ImagingError) -> RGBImage {
+        let options = ReadOptions(page: page, threads: 1)
+        if direct {
+            var image = try ImageReader.readTIFFRegion(path, x: r.x, y: r.y, width: r.width, height: r.height, options: options)
+            image.pixelSizeMicrons = slide?.pixelSizeMicrons ?? image.pixelSizeMicrons
+            return image
+        }
+        if let slide { return try slide.readRegion(level: 0, x: r.x, y: r.y, width: r.width, height: r.height, options: options) }
+        return try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height, options: options)
     }
 }
 

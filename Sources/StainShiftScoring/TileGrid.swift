@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCells
+import StainShiftTissue
 
 /// The analysis grid of a large image: cores of `tileSize` pixels edge to edge (the last row and
 /// column clipped to the image), each read with a margin on every side so that cells near a core's
@@ -44,14 +45,43 @@ public struct TileGrid: Sendable, Equatable {
         self.tiles = tiles
     }
 
-    /// The overlap margin, in pixels, for cells detected with `parameters`: 2 x (largest nucleus
-    /// radius + cell expansion), QuPath's `WatershedCellDetection.getTileOverlap`. A cell whose
-    /// centroid lies in the core then lies, with its expansion, inside the read region by at least
-    /// one cell's radius, so smoothing and watershed see the same neighbourhood as in one large read.
+    /// The overlap margin per side, in pixels, for cells detected with `parameters` (see
+    /// `marginMicrons`), rounded up to whole pixels and then to a multiple of the tissue detector's
+    /// block (`TissueDetector.workingPixelSizeMicrons`) and of an integer detection downsampling, so
+    /// that a read whose origin is on the image's grid of those blocks (cores at multiples of a tile
+    /// size such as 2048) averages the same pixels into each block as the whole image does.
     public static func margin(for parameters: CellParameters) -> Int {
         let px = parameters.pixelSizeMicrons.isFinite && parameters.pixelSizeMicrons > 0 ? parameters.pixelSizeMicrons : 0.5
+        let m = Int((marginMicrons(for: parameters) / px - 1e-9).rounded(.up))
+        var step = max(1, Int(TissueDetector.workingPixelSizeMicrons / px))
+        let detection = max(1, (parameters.requestedPixelSizeMicrons ?? px) / px)
+        if detection > 1.0001, abs(detection - detection.rounded()) < 1e-6 { step = lcm(step, Int(detection.rounded())) }
+        return (m + step - 1) / step * step
+    }
+
+    /// The context a cell whose nucleus centroid lies in a core needs around it, in µm, so that it
+    /// is segmented as in one read of the whole image: the largest nucleus's radius r = sqrt(max
+    /// area / pi), plus how far its cell reaches beyond the nucleus (the expansion e, or the
+    /// contrast check's ring when wider), plus the support of the detection filters around the
+    /// outermost pixel read (the Gaussian's truncation radius, ceil(3.5 sigma) working pixels, and
+    /// one working pixel for the Laplacian and the 3 x 3 dilation). Neighbouring reads then overlap
+    /// by 2 (r + e + support), at least QuPath's 2 (r + e) (`WatershedCellDetection.getTileOverlap`).
+    /// distance-watershed (sigma 1.5 µm at native pixels): 21.8 µm at 0.25 µm/px, 22.3 µm at 0.5;
+    /// the default preset (sigma 2 µm on 0.5 µm working pixels): 23.8 µm.
+    public static func marginMicrons(for parameters: CellParameters) -> Double {
+        let px = parameters.pixelSizeMicrons.isFinite && parameters.pixelSizeMicrons > 0 ? parameters.pixelSizeMicrons : 0.5
         let radius = (max(parameters.maxNucleusAreaMicrons2, 0) / Double.pi).squareRoot()
-        let overlap = 2 * (radius + max(parameters.cellExpansionMicrons, 0))
-        return Int((overlap / px).rounded(.up))
+        let ring = parameters.minNucleusContrast == nil ? 0 : max(parameters.contrastRingMicrons, 0)
+        let reach = max(parameters.cellExpansionMicrons, ring, 0)
+        let workPx = max(px, parameters.requestedPixelSizeMicrons ?? px)
+        let sigma = max(parameters.sigmaMicrons, 0) / workPx
+        let support = sigma >= 0.05 ? Double(GaussianBlur.kernel(sigma: sigma).count / 2 + 1) * workPx : workPx
+        return radius + reach + support
+    }
+
+    private static func lcm(_ a: Int, _ b: Int) -> Int {
+        var (x, y) = (a, b)
+        while y != 0 { (x, y) = (y, x % y) }
+        return a / x * b
     }
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import StainShiftCohort
 @testable import StainShiftImaging
 @testable import StainShiftPipeline
+import StainShiftClassify
 import StainShiftEvaluation
 import StainShiftScoring
 import StainShiftSynth
@@ -60,6 +61,32 @@ import StainShiftTestSupport
         #expect(worst <= 1, "level 1 is the 4 x 4 mean of level 0 (off by \(worst))")
         #expect(level0[(3 * 800 * side)..<(3 * 801 * side)].allSatisfy { $0 == 255 }, "glass rows are white")
         #expect(level0[0..<(3 * side)].elementsEqual(Self.mosaicRow(0, width: side)))
+    }
+
+    /// Tiles of a generic pyramidal TIFF are read through libtiff, with OpenSlide's pixels.
+    @Test func slideTilesAreReadThroughLibtiffWithOpenSlidesPixels() throws {
+        let s = try Scratch()
+        let path = s.path("slide.tiff"), side = 1024
+        let stream = try PyramidTIFFStream(path: path, width: side, height: side, pixelSizeMicrons: 0.5, downsamples: [4])
+        for y in 0..<side {
+            let row = Self.mosaicRow(y, width: side)
+            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+        }
+        try stream.finish()
+        let info = try ImageReader.info(path)
+        let source = try TileSource(path, info: info, page: 0)
+        #expect(source.slide != nil && source.direct, "a generic-tiff LZW pyramid")
+        let region = TileRect(x: 200, y: 300, width: 400, height: 333)   // across 256 px TIFF tiles
+        let direct = try source.read(region)
+        let slide = try SlideReader(path).readRegion(level: 0, x: region.x, y: region.y, width: region.width, height: region.height)
+        #expect(direct.samples == slide.samples && direct.width == 400 && direct.height == 333)
+        #expect(direct.pixelSizeMicrons == slide.pixelSizeMicrons)
+        // A plain TIFF is not a slide: read as before.
+        try ImageWriter.writeTIFF(Self.tile, to: s.path("plain.tiff"))
+        let plain = try TileSource(s.path("plain.tiff"), info: try ImageReader.info(s.path("plain.tiff")), page: 0)
+        #expect(plain.slide == nil && !plain.direct)
+        #expect(try plain.read(TileRect(x: 10, y: 20, width: 30, height: 40)).samples
+                == (try ImageReader.readRegion(s.path("plain.tiff"), x: 10, y: 20, width: 30, height: 40)).samples)
     }
 
     /// A pyramid whose level 0 is blank glass while the levels below show tissue: tissue found
@@ -158,6 +185,16 @@ import StainShiftTestSupport
         """
     }
 
+    /// `run` of `manifest` into `outdir` with 256 px tiles and detection without per-image statistics.
+    static func run(_ manifest: String, outdir: String) throws -> CohortResult {
+        var engine = ScoringEngine.standard(detection: .distanceWatershed, detectionThreshold: 0.15, odScale: 1, tileSize: 256)
+        engine.overlay = nil
+        var batch = BatchOptions(threads: 2)
+        batch.defaultStains = "h-dab"
+        var cohort = CohortSettings(); cohort.resamples = 50
+        return try CohortPipeline.run(manifestPath: manifest, outdir: outdir, engine: engine, batch: batch, cohort: cohort)
+    }
+
     /// Manifest regions in a run: cells restricted, a bad file fails its row only (named), and a
     /// tiled image gets its heat map and thumbnail in OUTDIR/maps, shown in the report.
     @Test func aRunScoresManifestRegionsAndDrawsSlideMaps() throws {
@@ -176,13 +213,8 @@ import StainShiftTestSupport
             P3\tpre\tpdl1\tbig.tiff\tE\tall.geojson\t
 
             """)
-        var engine = ScoringEngine.standard(detection: .distanceWatershed, detectionThreshold: 0.15, odScale: 1, tileSize: 256)
-        engine.overlay = nil
-        var batch = BatchOptions(threads: 2)
-        batch.defaultStains = "h-dab"
-        var cohort = CohortSettings(); cohort.resamples = 50
         let out = s.path("out")
-        let result = try CohortPipeline.run(manifestPath: manifest, outdir: out, engine: engine, batch: batch, cohort: cohort)
+        let result = try Self.run(manifest, outdir: out)
         let bySlide = Dictionary(result.tiles.map { ($0.slide, $0.score.totals.cellsTotal) }, uniquingKeysWith: { a, _ in a })
         let unrestricted = try #require(bySlide["A"])
         #expect(unrestricted > 20)
@@ -199,5 +231,37 @@ import StainShiftTestSupport
         #expect(result.slides.first { $0.slide == "A" }?.thumbnail == nil, "a tile scored whole has no slide map")
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains("Whole slides: positive cells per mm²"))
+    }
+
+    /// `run`'s heat map (and so the thumbnail's) counts the cells its score counts: with manifest
+    /// regions, only those inside them.
+    @Test func aRunsHeatMapShowsOnlyTheScoredRegions() throws {
+        let s = try Scratch()
+        try ImageWriter.writeTIFF(TiledScorerTests.mosaic(Self.tile, copies: 2), to: s.path("big.tiff"))
+        // The left 100 µm (200 px at 0.5 µm) of the 256 µm image: heat-map columns 0 and 1.
+        _ = try s.write("left.geojson", Self.squareRegions(-10, -10, 200, 600))
+        let manifest = try s.write("m.tsv", """
+            patient\ttimepoint\tmarker\timage\tslide\tregions
+            P1\tpre\tpdl1\tbig.tiff\tE\t
+            P1\tpost\tpdl1\tbig.tiff\tF\tleft.geojson
+
+            """)
+        let out = s.path("out")
+        let result = try Self.run(manifest, outdir: out)
+        func map(_ slide: String) throws -> [UInt8] {
+            let record = try #require(result.slides.first { $0.slide == slide })
+            let image = try ImageReader.read(out + "/" + (try #require(record.heatmap)))
+            #expect(image.width == 6 && image.height == 6, "50 µm bins over 256 µm")
+            return Self.bytes(image)
+        }
+        let all = try map("E"), left = try map("F")
+        func white(_ p: [UInt8], _ x: Int, _ y: Int) -> Bool { p[(3 * (y * 6 + x))..<(3 * (y * 6 + x) + 3)].allSatisfy { $0 == 255 } }
+        for y in 0..<6 { for x in 2..<6 { #expect(white(left, x, y), "bin (\(x), \(y)) is outside the region") } }
+        #expect((0..<6).contains { y in (2..<6).contains { !white(all, $0, y) } }, "without regions the right bins have cells")
+        let inside = (0..<6).flatMap { y in (0..<2).map { (x: $0, y: y) } }
+        #expect(inside.filter { !white(left, $0.x, $0.y) }.count == inside.filter { !white(all, $0.x, $0.y) }.count)
+        #expect(inside.contains { !white(left, $0.x, $0.y) })
+        let cells = Dictionary(result.tiles.map { ($0.slide, $0.score.totals.cellsTotal) }, uniquingKeysWith: { a, _ in a })
+        #expect((cells["F"] ?? 0) > 0 && (cells["F"] ?? 0) < (cells["E"] ?? 0))
     }
 }

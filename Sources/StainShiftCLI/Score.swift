@@ -57,11 +57,6 @@ struct Score: ParsableCommand {
             }
             if let info = try? ImageReader.info(image, page: page),
                TiledScorer.needsTiling(width: info.width, height: info.height, tileSize: tileSize) {
-                if settings.estimatesStains {
-                    throw CommandFailure(command: "score", detail: "\(image): --stains auto estimates one tile's own stains; "
-                                         + "this image is scored tile by tile, so give a stain set, or run it through "
-                                         + "`stainshift run --stains auto` (estimated once per slide)", code: 64)
-                }
                 return try scoreTiled(marker: chosen, settings: settings, filter: filter)
             }
             let start = Date()
@@ -111,8 +106,10 @@ extension Score {
                 + result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
+        var used = settings
+        used.stains = result.stains
         try writeResults(result.score, cells: result.cells, calls: result.calls, outlines: result.outlines,
-                         marker: chosen, settings: settings, filter: filter, size: (result.grid.width, result.grid.height),
+                         marker: chosen, settings: used, filter: filter, size: (result.grid.width, result.grid.height),
                          heatmap: result.heatmap)
         if let overlay, let picture = result.overlay { try ImageWriter.writePNG(picture, to: overlay) }
     }

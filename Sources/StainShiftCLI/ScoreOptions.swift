@@ -5,7 +5,7 @@ import StainShift
 /// build their settings through `ScoringSetup` and score a tile exactly alike.
 struct ScoreOptions: ParsableArguments {
     @Option(help: "Marker: pdl1, hla1, crt, hmgb1, ki67, or one defined in --markers.") var marker: String
-    @Option(help: "Stain set: a preset (see `stainshift stains`), role:r,g,b;role:r,g,b, a JSON file, or auto / auto:SET (Macenko on each tile itself, roles and fallback from SET, default h-dab; not for images scored tile by tile).") var stains: String = "h-dab"
+    @Option(help: "Stain set: a preset (see `stainshift stains`), role:r,g,b;role:r,g,b, a JSON file, or auto / auto:SET (Macenko on the image itself, roles and fallback from SET, default h-dab; an image scored tile by tile: one estimate from up to 16 of its tissue tiles).") var stains: String = "h-dab"
     @Option(name: .customLong("pixel-size"), help: "Pixel size in µm (default: from the file, else estimated from the nuclei, with a warning).") var pixelSize: Double?
     @Option(help: "Marker config JSON overriding or adding markers.") var markers: String?
     @Option(help: "Worker threads (default: all cores); results do not depend on it.") var threads: Int?

@@ -88,6 +88,8 @@ public struct TiledScorer: Sendable {
         public var overlay: RGBImage?
         /// With `heatmapBinMicrons`: every counted cell of the image in its bins.
         public var heatmap: Heatmap?
+        /// The stains every tile was unmixed with (with `estimatesStains`, the image's estimate).
+        public var stains: StainMatrix = StainPresets.hDAB
         /// Wall-clock seconds of the tissue map and of the tiles (read, score, sum), for `--timings`.
         public var timings: [(stage: String, seconds: Double)] = []
         /// Whether the workers kept their buffers from tile to tile (`reuseBuffers`).
@@ -131,6 +133,9 @@ public struct TiledScorer: Sendable {
         let analysed = grid.tiles.map {
             overview.tissueFraction(x: $0.core.x, y: $0.core.y, width: $0.core.width, height: $0.core.height) >= minTissueFraction
         }
+        // `--stains auto`: one estimate for the whole image, from its tissue tiles.
+        tileSettings.stains = try TiledStains.choose(path, page: page, tiles: grid.tiles, analysed: analysed, settings: settings)
+        tileSettings.estimatesStains = false
         let mapped = Date()
         let jobs = grid.tiles.indices.filter { analysed[$0] }
         let workers = max(1, min(threads, jobs.count))
@@ -171,6 +176,7 @@ public struct TiledScorer: Sendable {
         combined.whitePoint = outcomes.first?.score.whitePoint
         combined.whitePointSource = outcomes.first?.score.whitePointSource
         var result = Result(score: combined, grid: grid, overview: overview, tileTotals: totals, analysed: analysed)
+        result.stains = tileSettings.stains
         result.buffersKept = reuse
         if keepCells {
             for o in outcomes {

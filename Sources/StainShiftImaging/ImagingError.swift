@@ -1,5 +1,7 @@
 import StainShiftFoundation
 
-/// The file error (`FileError`, in StainShiftFoundation) under the name the image readers and
-/// writers throw it by.
+/// The old name of `FileError` (StainShiftFoundation). Nothing in this package names it any more but
+/// `Sources/StainShiftPipeline/TiledTissue.swift`, which another branch owns this session: delete this
+/// file once that file says `FileError`.
+@available(*, deprecated, renamed: "FileError")
 public typealias ImagingError = FileError

@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftEvaluation
+import StainShiftFoundation
 import StainShiftImaging
 
 /// A tiled slide's pictures for the run's report: its heat map (`Heatmap`, one pixel per bin) and a
@@ -19,7 +20,7 @@ public enum SlideMaps {
     }
 
     /// Writes `<prefix>.heatmap.png` and `<prefix>.thumbnail.png` (each atomically).
-    public static func write(_ result: TiledScorer.Result, regions: RegionScoring?, prefix: String) throws(ImagingError) {
+    public static func write(_ result: TiledScorer.Result, regions: RegionScoring?, prefix: String) throws(FileError) {
         guard let heatmap = result.heatmap else { return }
         try heatmap.write(to: prefix + ".heatmap.png")
         let picture = thumbnail(result.overview.colours, width: result.overview.width, height: result.overview.height,

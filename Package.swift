@@ -87,9 +87,9 @@ let package = Package(
         .testTarget(name: "StainShiftClassifyTests", dependencies: ["StainShiftFoundation", "StainShiftClassify", "StainShiftTestSupport"]),
         .testTarget(name: "StainShiftPipelineTests", dependencies: ["StainShiftPipeline", "StainShiftSynth", "StainShiftTestSupport"]),
         .testTarget(name: "StainShiftLearnTests", dependencies: ["StainShiftFoundation", "StainShiftLearn", "StainShiftSynth", "StainShiftPipeline"]),
-        .testTarget(name: "StainShiftEvaluationTests", dependencies: ["StainShiftEvaluation", "StainShiftSynth"]),
+        .testTarget(name: "StainShiftEvaluationTests", dependencies: ["StainShiftEvaluation", "StainShiftSynth", "StainShiftTestSupport"]),
         .testTarget(name: "StainShiftReportTests", dependencies: ["StainShiftReport", "StainShiftPipeline"]),
-        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI", "StainShiftImaging", "CJPEGCodec"]),
+        .testTarget(name: "StainShiftCLITests", dependencies: ["StainShiftCLI", "StainShiftImaging", "CJPEGCodec", "StainShiftTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

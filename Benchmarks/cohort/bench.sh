@@ -7,20 +7,14 @@
 # patients REPEAT times under new patient ids (same image files): every row is still read, hashed
 # and scored (the cache is only read with --resume).
 # Usage: Benchmarks/cohort/bench.sh [PATIENTS=5] [TILES_PER_SLIDE=20] [SIZE=1024] [REPEAT=5]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$(dirname "$0")/../prelude.sh"
 patients="${1:-5}"
 per_slide="${2:-20}"
 size="${3:-1024}"
 repeat="${4:-5}"
 threads="$(nproc)"
 tiles=$((patients * 2 * per_slide * repeat))
-work="${BENCH_WORK:-$(mktemp -d)}"
-[ -n "${BENCH_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
-cd "$root"
-bin=.build/release/stainshift
-[ -x "$bin" ] || swift build -c release --product stainshift >&2
+stainshift_bin
 
 if [ ! -f "$work/cohort/manifest.tsv" ]; then
     echo "cohort bench: generating $((patients * 2 * per_slide)) tiles of ${size}x${size} in $work/cohort" >&2
@@ -33,13 +27,12 @@ awk -F'\t' -v OFS='\t' -v n="$repeat" 'NR == 1 { print; next } { for (r = 1; r <
 
 echo "cohort bench: stainshift run, $tiles tiles, $threads threads" >&2
 rm -rf "$work/out"
-start=$(date +%s.%N)
+start=$(now)
 rc=0
 /usr/bin/time -v "$bin" run "$work/cohort/bench_manifest.tsv" -o "$work/out" --threads "$threads" --quiet \
     2> "$work/time.txt" || rc=$?
-end=$(date +%s.%N)
+seconds=$(awk -v s="$(since "$start")" 'BEGIN { printf "%.2f", s }')
 if [ "$rc" -ne 0 ]; then cat "$work/time.txt" >&2; echo "cohort bench: run exited $rc" >&2; exit "$rc"; fi
-seconds=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
 rss_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.txt")
 scored=$(($(wc -l < "$work/out/tiles.tsv") - 1))
 printf '%-28s %10s\n' "tiles scored" "$scored"

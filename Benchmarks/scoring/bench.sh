@@ -16,41 +16,31 @@
 # The tiles are scored as PNG (zlib: decoding is ~15% of the work) and as LZW TIFF.
 # Targets (issue 4): >= 20 MPix/s on all cores, >= 10x scikit-image, peak RSS < 10x the tile's RGB size.
 # Usage: Benchmarks/scoring/bench.sh [TILES=6] [SIZE=2048] [MARKER=pdl1]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$(dirname "$0")/../prelude.sh"
 tiles="${1:-6}"
 size="${2:-2048}"
 marker="${3:-pdl1}"
 cores="$(nproc)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$root"
 
-swift build -c release --product stainshift >&2
-bin="$root/.build/release/stainshift"
+stainshift_bin
 echo "scoring bench: $tiles synthetic $marker tiles of ${size}x${size}, $cores cores" >&2
 for i in $(seq 1 "$tiles"); do
     "$bin" synth tile "$work/tile$i.png" --marker "$marker" --seed "$i" --size "$size"
     "$bin" convert "$work/tile$i.png" "$work/tile$i.tif" --compression lzw
 done
 
-venv="$root/Benchmarks/.venv"
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install --quiet scikit-image numpy scipy >&2
-fi
+reference_venv
 
 # run PARALLEL EXT command... -> "wall cpu maxrss_kb": the command on every tile, PARALLEL at a time,
 # under one /usr/bin/time per tile (CPU summed, RSS the largest) and one for the whole set (wall).
 run() {
     local parallel="$1" ext="$2"; shift 2
     rm -f "$work"/*.time
-    local start end
-    start=$(date +%s.%N)
+    local start wall
+    start=$(now)
     ls "$work"/tile*."$ext" | xargs -P "$parallel" -I{} sh -c '/usr/bin/time -o "$0.time" -f "TIME %U %S %M" "$@" "$0" >/dev/null 2>&1' {} "$@"
-    end=$(date +%s.%N)
-    cat "$work"/*.time | awk -v w="$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" \
+    wall=$(since "$start")
+    cat "$work"/*.time | awk -v w="$wall" \
         '/^TIME/ { cpu += $2 + $3; if ($4 > rss) rss = $4 } END { print w, cpu, rss }'
 }
 
@@ -80,11 +70,11 @@ batch() { # EXT -> "wall cpu maxrss_kb"
             printf 'P1\tpre\t%s\tS1\t%s\n' "$marker" "$work/batch$round-$(basename "$t")" >> "$manifest"
         done
     done
-    local start end
-    start=$(date +%s.%N)
+    local start wall
+    start=$(now)
     /usr/bin/time -o "$work/batch.time" -f "TIME %U %S %M" "$bin" score-slide "$manifest" --slide S1 -o "$work/part.json" --quiet
-    end=$(date +%s.%N)
-    awk -v w="$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" '/^TIME/ { print w, $2 + $3, $4 }' "$work/batch.time"
+    wall=$(since "$start")
+    awk -v w="$wall" '/^TIME/ { print w, $2 + $3, $4 }' "$work/batch.time"
 }
 read -r bP_wall bP_cpu bP_rss < <(batch png)
 read -r bT_wall bT_cpu bT_rss < <(batch tif)
@@ -92,20 +82,18 @@ read -r bT_wall bT_cpu bT_rss < <(batch tif)
 # scikit-image as a batch too: one Python process per core, each scoring its share of the tiles
 # (imports paid once per process, as in a script looping over a cohort). Wall time of the whole.
 skimage_batch() {
-    local per=$(( (tiles + cores - 1) / cores )) start end
-    start=$(date +%s.%N)
+    local per=$(( (tiles + cores - 1) / cores )) start
+    start=$(now)
     ls "$work"/tile*.png | xargs -P "$cores" -n "$per" "${skimage[@]}" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+    since "$start"
 }
 sB_wall=$(skimage_batch)
 # And the script as a textbook would run it: one Python process looping over all the tiles.
 skimage_loop() {
-    local start end
-    start=$(date +%s.%N)
+    local start
+    start=$(now)
     "${skimage[@]}" "$work"/tile*.png >/dev/null 2>&1
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+    since "$start"
 }
 sL_wall=$(skimage_loop)
 
@@ -121,15 +109,14 @@ printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, PNG (MPix/s
 printf '%-44s %12s %12s %9s %8d MB\n' "stainshift score-slide batch, TIFF (MPix/s)" "" "$(batch_rate "$bT_wall")" "$(batch_rate "$bT_cpu")" $(( bT_rss / 1024 ))
 printf '%-44s %12s %12s\n' "scikit-image batch, a process per core (MPix/s)" "" "$(rate "$sB_wall")"
 printf '%-44s %12s\n' "scikit-image loop, one process (MPix/s)" "$(rate "$sL_wall")"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
-echo "stainshift (one per core, PNG) / scikit-image as written (one at a time): $(ratio "$s1_wall" "$oP_wall")"
-echo "stainshift / scikit-image, both one per core (like for like):            $(ratio "$sP_wall" "$oP_wall")"
-echo "stainshift / scikit-image per CPU-second:                                 $(ratio "$sP_cpu" "$oP_cpu")"
-echo "stainshift batch (PNG) / scikit-image as written (one at a time):           $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
-echo "stainshift batch (LZW TIFF) / scikit-image as written (PNG, one at a time): $(awk -v b="$(batch_rate "$bT_wall")" -v s="$(rate "$s1_wall")" 'BEGIN { printf "%.1fx", b / s }')"
-echo "stainshift batch (PNG) / scikit-image batch (like for like):                $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$sB_wall")" 'BEGIN { printf "%.1fx", b / s }')"
-echo "stainshift batch (PNG) / scikit-image loop in one process:                 $(awk -v b="$(batch_rate "$bP_wall")" -v s="$(rate "$sL_wall")" 'BEGIN { printf "%.1fx", b / s }')"
-echo "stainshift batch (LZW TIFF) / scikit-image loop in one process (PNG):       $(awk -v b="$(batch_rate "$bT_wall")" -v s="$(rate "$sL_wall")" 'BEGIN { printf "%.1fx", b / s }')"
+echo "stainshift (one per core, PNG) / scikit-image as written (one at a time): $(ratio "$s1_wall" "$oP_wall" %.1fx)"
+echo "stainshift / scikit-image, both one per core (like for like):            $(ratio "$sP_wall" "$oP_wall" %.1fx)"
+echo "stainshift / scikit-image per CPU-second:                                 $(ratio "$sP_cpu" "$oP_cpu" %.1fx)"
+echo "stainshift batch (PNG) / scikit-image as written (one at a time):           $(ratio "$(batch_rate "$bP_wall")" "$(rate "$s1_wall")" %.1fx)"
+echo "stainshift batch (LZW TIFF) / scikit-image as written (PNG, one at a time): $(ratio "$(batch_rate "$bT_wall")" "$(rate "$s1_wall")" %.1fx)"
+echo "stainshift batch (PNG) / scikit-image batch (like for like):                $(ratio "$(batch_rate "$bP_wall")" "$(rate "$sB_wall")" %.1fx)"
+echo "stainshift batch (PNG) / scikit-image loop in one process:                 $(ratio "$(batch_rate "$bP_wall")" "$(rate "$sL_wall")" %.1fx)"
+echo "stainshift batch (LZW TIFF) / scikit-image loop in one process (PNG):       $(ratio "$(batch_rate "$bT_wall")" "$(rate "$sL_wall")" %.1fx)"
 for t in "$work"/tile1.png "$work"/tile2.png; do
     "$bin" score "$t" --marker "$marker" --json "$t.json"
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1].split('/')[-1], 'cells', d['cells']['total'], 'percent_positive', d['scores']['percent_positive'], 'flags', d['qc']['flags'])" "$t.json" >&2

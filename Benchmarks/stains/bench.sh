@@ -4,14 +4,9 @@
 # kernel (odkernel.c) and scikit-image's rgb2hed (in Benchmarks/.venv, created on first run).
 # Targets (issue 3): >= 1500 MPix/s, about 90% of the C kernel, >= 20x rgb2hed.
 # Usage: Benchmarks/stains/bench.sh [SIZE=4096]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+. "$(dirname "$0")/../prelude.sh"
 size="${1:-4096}"
 threads="$(nproc)"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-cd "$root"
 
 echo "stains bench: ${size}x${size} 8-bit RGB -> 3 float32 planes, $threads threads" >&2
 swift build -c release --product StainsBench >&2
@@ -26,15 +21,10 @@ for _ in 1 2 3 4 5; do
     c_kernel="$(best "$c_kernel" "$(OMP_NUM_THREADS="$threads" "$work/odkernel" "$size" 20 | awk '{print $2}')")"
 done
 
-venv="$root/Benchmarks/.venv"
-[ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
-if ! "$venv/bin/python" -c "import skimage, numpy" 2>/dev/null; then
-    "$venv/bin/pip" install --quiet scikit-image numpy >&2
-fi
+reference_venv
 skimage_line="$("$venv/bin/python" "$here/rgb2hed_bench.py" "$size" 3)"
 skimage="$(echo "$skimage_line" | awk '{print $2}')"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %10s MPix/s\n' "stainshift Deconvolver (Swift)" "$ours"
 printf '%-34s %10s MPix/s\n' "C -O3 -fopenmp LUT kernel" "$c_kernel"
 printf '%-34s %10s MPix/s  (%s)\n' "scikit-image rgb2hed" "$skimage" "$(echo "$skimage_line" | cut -d' ' -f3-)"

@@ -10,6 +10,7 @@
 2. Runs `stainshift evaluate --marker ki67` with default settings and prints per source and overall:
    images, labelled points, detection recall, precision and F1 (complete sources), positivity
    agreement, Ki67 index MAE, Pearson r and largest error.
+   The same again with `--stains auto` (stains estimated from each image), as a second row.
 3. Runs the textbook scikit-image peer (shared/validation/peers/textbook_skimage.py) on every image
    (peer_cells.py takes its nucleus centroids and calls) and evaluates its cells through the same
    `stainshift evaluate` matching (a `detections` column), printing its rows beside StainShift's.
@@ -224,6 +225,9 @@ def main():
 
     default = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift.json'), a.threads,
                        ['--table', os.path.join(a.out, 'stainshift_images.tsv')])
+    # The same with the stains estimated from each image (Macenko, `--stains auto`), for comparison.
+    log('stainshift --stains auto on %d images' % len(rows))
+    auto = evaluate(a.bin, listing, os.path.join(a.out, 'stainshift_auto.json'), a.threads, ['--stains', 'auto'])
     peer = None
     peer_script = os.path.join(os.path.dirname(a.devset), 'peers', 'textbook_skimage.py')
     if python and os.path.exists(peer_script):
@@ -233,6 +237,9 @@ def main():
     table = []
     for name, s in list(default['sources'].items()) + [('overall', default['overall'])]:
         table.append(summary_row(name, 'stainshift', s))
+        estimated = auto['overall'] if name == 'overall' else auto['sources'].get(name)
+        if estimated:
+            table.append(summary_row('', 'stains auto', estimated))
         if peer:
             s = peer['overall'] if name == 'overall' else peer['sources'].get(name)
             if s:

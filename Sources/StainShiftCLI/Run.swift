@@ -2,61 +2,31 @@ import ArgumentParser
 import Foundation
 import StainShift
 
-/// How nuclei are found, for every command that scores tiles (`score`, `run`, `score-slide`).
+/// How nuclei are found, for every command that scores tiles (`score`, `run`, `score-slide`): the
+/// declarations only; `DetectionOptions` (StainShiftPipeline) turns them into detection settings.
 struct DetectionFlags: ParsableArguments {
     @Option(help: "Nucleus and cell detection: default (scanner-robust), qupath-0.3 (QuPath 0.3 positive cell detection as in the OS-2 validation run: OD sum, no cell expansion) or distance-watershed.")
     var preset: DetectionPreset = .standard
     @Option(help: "Fixed detection threshold in OD instead of the automatic one (qupath-0.3: 0.2).")
     var detectionThreshold: Double?
     @Option(help: ArgumentHelp("Factor for every measured OD: 1 (default) scores each nucleus's own DAB as scanned; a number measured once per scanner; auto uses each image's own factor (brings two scanners together, but a pale counterstain then lifts weak DAB).", valueName: "F|auto"))
-    var odScale: ODScaleOption = .fixed(1)
+    var odScale: ODScaleChoice = .fixed(1)
     @Option(name: .customLong("cell-classifier"), help: ArgumentHelp("Cell classifier model (from stainshift train-cells), or `default` for the shipped one (trained on the dev set; not validated on other tissue): classes every cell as tumour, immune, stroma or other in place of the morphology rule (small, round, dark nucleus = lymphocyte).", valueName: "MODEL.json"))
     var cellClassifier: String?
 
-    func validate() throws {
-        if let detectionThreshold, !(detectionThreshold.isFinite && detectionThreshold > 0) {
-            throw ValidationError("--detection-threshold must be a positive OD")
-        }
-        if cellClassifier?.isEmpty == true { throw ValidationError("--cell-classifier needs a model file") }
+    var options: DetectionOptions {
+        DetectionOptions(preset: preset, threshold: detectionThreshold, odScale: odScale, cellClassifier: cellClassifier)
     }
 
-    /// The `--cell-classifier` model loaded (`loadCellClassifier`) and what identifies it (path and
-    /// SHA-256: resume-cache key and methods); nil without the option. A model that cannot be
-    /// loaded is a usage error (64) naming the file.
-    func loadedClassifier(_ command: String) throws -> (classifier: any CellClassifying, key: String)? {
-        guard let path = cellClassifier else { return nil }
-        do {
-            let classifier = try loadCellClassifier(path: path)
-            return (classifier, cellClassifierKey(path: path))
-        } catch {
-            throw CommandFailure(command: command, detail: error.description, code: 64)
-        }
+    func validate() throws {
+        if let problem = options.problem { throw ValidationError(problem) }
     }
 }
 
 extension DetectionPreset: ExpressibleByArgument {}
 
-/// `--od-scale auto|F`: the image's own OD factor, or a fixed positive one.
-enum ODScaleOption: ExpressibleByArgument, Equatable {
-    case automatic
-    case fixed(Double)
-
-    init?(argument: String) {
-        if argument == "auto" { self = .automatic; return }
-        guard let value = Double(argument), value.isFinite, value > 0 else { return nil }
-        self = .fixed(value)
-    }
-
-    var defaultValueDescription: String {
-        if case .fixed(let value) = self { return String(format: "%g", value) }
-        return "auto"
-    }
-
-    /// The fixed factor; nil for auto.
-    var factor: Double? {
-        if case .fixed(let value) = self { return value }
-        return nil
-    }
+extension ODScaleChoice: ExpressibleByArgument {
+    public var defaultValueDescription: String { text }
 }
 
 /// Options of commands that score tiles (`run`, `score-slide`).
@@ -81,26 +51,24 @@ struct ScoringFlags: ParsableArguments {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func engine(_ command: String) throws -> ScoringEngine {
-        let classifier = try detection.loadedClassifier(command)
-        return try Self.engine(command, markers: markers, background: background, detection: detection.preset,
-                               detectionThreshold: detection.detectionThreshold, odScale: detection.odScale.factor,
-                               tileSize: tileSize, cellClassifier: classifier)
+        try Self.engine(command, markers: markers, background: background, detection: detection.options, tileSize: tileSize)
     }
 
-    /// The standard scorer with the built-in markers, or those of a marker config (a bad config is a usage error).
-    static func engine(_ command: String, markers: String?, background: Double?, detection: DetectionPreset = .standard,
-                       detectionThreshold: Double? = nil, odScale: Double? = nil,
-                       tileSize: Int = TiledScorer.defaultTileSize,
-                       cellClassifier: (classifier: any CellClassifying, key: String)? = nil) throws -> ScoringEngine {
+    /// The standard scorer with the built-in markers, or those of a marker config (a bad config, or a
+    /// cell classifier that cannot be loaded, is a usage error). Without detection options (`cohort`,
+    /// which gathers parts scored elsewhere): the default preset with each image's own OD factor.
+    static func engine(_ command: String, markers: String?, background: Double?,
+                       detection: DetectionOptions = DetectionOptions(odScale: .automatic),
+                       tileSize: Int = TiledScorer.defaultTileSize) throws -> ScoringEngine {
         var set = MarkerSet.builtin
         if let markers {
             do { set = try MarkerSet.load(markers) } catch {
                 throw CommandFailure(command: command, detail: error.description, code: 64)
             }
         }
-        return .standard(markers: set, background: background, detection: detection, detectionThreshold: detectionThreshold,
-                         odScale: odScale, tileSize: tileSize, cellClassifier: cellClassifier?.classifier,
-                         cellClassifierKey: cellClassifier?.key)
+        return try rethrowing(command) { () throws(PipelineError) in
+            try detection.engine(markers: set, background: background, tileSize: tileSize)
+        }
     }
 
     func batch() -> BatchOptions {

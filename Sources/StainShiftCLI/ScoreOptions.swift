@@ -28,9 +28,7 @@ struct ScoreOptions: ParsableArguments {
         s.stains = stains
         s.pixelSizeMicrons = pixelSize
         s.threads = threads
-        s.detection = detection.preset
-        s.detectionThreshold = detection.detectionThreshold
-        s.odScale = detection.odScale.factor
+        detection.options.apply(to: &s)
         return s
     }
 
@@ -41,10 +39,7 @@ struct ScoreOptions: ParsableArguments {
         do { resolved = try setup.resolve() } catch {
             throw CommandFailure(command: command, detail: error.description, code: 64)
         }
-        if let loaded = try detection.loadedClassifier(command) {
-            resolved.settings.cellClassifier = loaded.classifier
-            resolved.settings.cellClassifierName = loaded.key
-        }
+        try rethrowing(command) { () throws(PipelineError) in try detection.options.applyClassifier(to: &resolved.settings) }
         return resolved
     }
 }

@@ -33,7 +33,7 @@ struct SynthMosaic: ParsableCommand {
                 for c in 0..<copies {
                     row.replaceSubrange((3 * image.width * c)..<(3 * image.width * (c + 1)), with: s[src..<(src + 3 * image.width)])
                 }
-                try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+                try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try stream.append(row: b) }
             }
             try stream.finish()
         }
@@ -85,7 +85,7 @@ struct SynthSlide: ParsableCommand {
                     row.replaceSubrange((3 * x)..<(3 * (x + n)), with: s[from..<(from + 3 * n)])
                     x += n
                 }
-                try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+                try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try stream.append(row: b) }
             }
             try stream.finish()
         }

@@ -28,26 +28,29 @@ enum CellExpansion {
                     guard let nbase = nb.baseAddress, let obase = ob.baseAddress, let cbase = cb.baseAddress else { return }
                     let lab = SharedConst(nbase), off = Shared(obase), out = Shared(cbase)
                     // Columns: signed offset to the nearest nucleus row, the one above on ties.
+                    // Pixel indices (row + x, below n) wrap-add (&+) as they cannot overflow, and
+                    // offsets stay within -reach...reach or are `none`, never Int16.min (so the
+                    // magnitude is the absolute value).
                     Parallel.forEachChunk(w) { cols in
                         // Branch-free selects, so the compiler can vectorise along the row.
                         let far = Int16(-reach), near = Int16(reach)
                         for x in cols { off[x] = lab[x] != 0 ? 0 : none }
                         for y in 1..<max(h, 1) {
-                            let row = y * w
+                            let row = y * w, rowAbove = row &- w
                             for x in cols {
-                                let above = off[row - w + x]   // <= 0 or none
+                                let above = off[rowAbove &+ x]   // <= 0 or none
                                 let carried = above != none && above > far ? above &- 1 : none
-                                off[row + x] = lab[row + x] != 0 ? 0 : carried
+                                off[row &+ x] = lab[row &+ x] != 0 ? 0 : carried
                             }
                         }
                         if h > 1 {
                             for y in stride(from: h - 2, through: 0, by: -1) {
-                                let row = y * w
+                                let row = y * w, rowBelow = row &+ w
                                 for x in cols {
                                     // A nucleus pixel below within reach wins over one farther (or none) above.
-                                    let below = off[row + w + x], current = off[row + x]
-                                    let closer = below >= 0 && below < near && below &+ 1 < abs(current)
-                                    off[row + x] = closer ? below &+ 1 : current
+                                    let below = off[rowBelow &+ x], current = off[row &+ x]
+                                    let closer = below >= 0 && below < near && UInt16(truncatingIfNeeded: below &+ 1) < current.magnitude
+                                    off[row &+ x] = closer ? below &+ 1 : current
                                 }
                             }
                         }
@@ -72,10 +75,10 @@ enum CellExpansion {
                             // finiteBefore[i]: columns with a nucleus within reach among g2[0..<i].
                             var finite: Int32 = 0
                             for x in 0..<w {
-                                let o = off[row + x]
+                                let o = off[row &+ x]
                                 let isFinite = o != none
-                                g2[reach + x] = isFinite ? Int32(o) &* Int32(o) : big
-                                finiteBefore[reach + x] = finite
+                                g2[reach &+ x] = isFinite ? Int32(o) &* Int32(o) : big
+                                finiteBefore[reach &+ x] = finite
                                 finite &+= isFinite ? 1 : 0
                             }
                             for i in (reach + w)...padded { finiteBefore[i] = finite }
@@ -83,7 +86,7 @@ enum CellExpansion {
                             while x0 < w {
                                 defer { x0 += 8 }
                                 // Padded columns x0 ..< x0 + 8 + 2 reach are the group's candidates.
-                                guard finiteBefore[min(x0 + 8 + 2 * reach, padded)] != finiteBefore[x0] else { continue }
+                                guard finiteBefore[min(x0 &+ 8 &+ 2 &* reach, padded)] != finiteBefore[x0] else { continue }
                                 var best = load(reach + x0), step = SIMD8<Int32>(repeating: 0)
                                 var dx = 1
                                 // Selects without masks: with t = c - best (no overflow below 2^30),
@@ -93,17 +96,20 @@ enum CellExpansion {
                                     best &+= t & closer
                                     step ^= (step ^ SIMD8(repeating: offset)) & closer
                                 }
+                                // dx <= reach <= w + h: its square and the padded indices fit easily.
+                                let centre = reach &+ x0
                                 while dx <= reach {
-                                    let d2 = SIMD8<Int32>(repeating: Int32(dx * dx))
+                                    let d2 = SIMD8<Int32>(repeating: Int32(truncatingIfNeeded: dx &* dx))
                                     // Stop when no lane can improve: no lane with d2 - best < 0.
                                     guard anySignBit(d2 &- best) else { break }
-                                    consider(load(reach + x0 - dx) &+ d2, Int32(-dx))
-                                    consider(load(reach + x0 + dx) &+ d2, Int32(dx))
-                                    dx += 1
+                                    consider(load(centre &- dx) &+ d2, Int32(truncatingIfNeeded: 0 &- dx))
+                                    consider(load(centre &+ dx) &+ d2, Int32(truncatingIfNeeded: dx))
+                                    dx &+= 1
                                 }
-                                for j in 0..<min(8, w - x0) where best[j] <= limitSquared {
-                                    let bx = x0 + j + Int(step[j])
-                                    out[row + x0 + j] = lab[(y + Int(off[row + bx])) * w + bx]
+                                // A nucleus pixel of the image: its row and column are in range.
+                                for j in 0..<min(8, w &- x0) where best[j] <= limitSquared {
+                                    let bx = x0 &+ j &+ Int(step[j])
+                                    out[row &+ x0 &+ j] = lab[(y &+ Int(off[row &+ bx])) &* w &+ bx]
                                 }
                             }
                         }
@@ -152,17 +158,18 @@ enum CellExpansion {
                             let up = y > 0 ? row - w : row, down = y + 1 < h ? row + w : row
                             let capped = Int(cap)
                             var last = -capped
+                            // Indices of the image's pixels (below n): wrap-adds cannot overflow.
                             for x in 0..<w {
-                                let i = row + x, k = cp[i]
-                                let left = x > 0 ? cp[i - 1] : k, right = x + 1 < w ? cp[i + 1] : k
-                                let differs = (left ^ k) | (right ^ k) | (cp[up + x] ^ k) | (cp[down + x] ^ k)
+                                let i = row &+ x, k = cp[i]
+                                let left = x > 0 ? cp[i &- 1] : k, right = x &+ 1 < w ? cp[i &+ 1] : k
+                                let differs = (left ^ k) | (right ^ k) | (cp[up &+ x] ^ k) | (cp[down &+ x] ^ k)
                                 last = (k != 0) && (differs != 0) ? x : last
                                 d[i] = UInt8(truncatingIfNeeded: min(x &- last, capped))
                             }
                             last = w + capped
                             var x = w - 1
                             while x >= 0 {
-                                let i = row + x
+                                let i = row &+ x
                                 if d[i] == 0 { last = x }
                                 d[i] = min(d[i], UInt8(truncatingIfNeeded: min(last &- x, capped)))
                                 x -= 1
@@ -187,15 +194,15 @@ enum CellExpansion {
                                         let span = min(8, w - x)
                                         var hit: UInt64 = 0
                                         for j in 0..<count {
-                                            let yy = y + dys[j]
+                                            let yy = y &+ dys[j]   // |dy| <= 126
                                             guard yy >= 0 && yy < h else { continue }
-                                            let src = d.p + yy * w + x
+                                            let src = d.p + (yy &* w &+ x)   // a pixel of the image
                                             var word = 0x7F7F_7F7F_7F7F_7F7F as UInt64   // past the row's end: far
                                             if span == 8 {
                                                 word = UnsafeRawPointer(src).loadUnaligned(as: UInt64.self)
                                             } else {
-                                                for k in 0..<span {
-                                                    word = word & ~(0xFF << (8 * UInt64(k))) | UInt64(src[k]) << (8 * UInt64(k))
+                                                for k in 0..<span {   // shifts below 64
+                                                    word = word & ~(0xFF &<< (8 &* UInt64(k))) | UInt64(src[k]) &<< (8 &* UInt64(k))
                                                 }
                                             }
                                             hit |= (limits[j] &- word) & (ones << 7)
@@ -203,14 +210,15 @@ enum CellExpansion {
                                         if hit != 0 && span == 8 {
                                             // Byte k is 1 for a ring pixel: a hit on a cell pixel.
                                             var inCell: UInt64 = 0
-                                            for k in 0..<8 { inCell |= UInt64(cp[row + x + k] != 0 ? 1 : 0) << (8 * UInt64(k)) }
-                                            UnsafeMutableRawPointer(out.p + row + x).storeBytes(of: (hit >> 7) & inCell, as: UInt64.self)
+                                            let at = row &+ x
+                                            for k in 0..<8 { inCell |= UInt64(cp[at &+ k] != 0 ? 1 : 0) &<< (8 &* UInt64(k)) }
+                                            UnsafeMutableRawPointer(out.p + at).storeBytes(of: (hit &>> 7) & inCell, as: UInt64.self)
                                         } else if hit != 0 {
-                                            for k in 0..<span where hit & (0x80 << (8 * UInt64(k))) != 0 && cp[row + x + k] != 0 {
-                                                out[row + x + k] = 1
+                                            for k in 0..<span where hit & (0x80 &<< (8 &* UInt64(k))) != 0 && cp[row &+ x &+ k] != 0 {
+                                                out[row &+ x &+ k] = 1
                                             }
                                         }
-                                        x += 8
+                                        x &+= 8
                                     }
                                 }
                             }

@@ -1,4 +1,5 @@
 import Foundation
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftScoring
 
@@ -106,7 +107,7 @@ public enum Evaluator {
         let cells = try DetectionTable.read(detections)
         let image: RGBImage?
         let metadata: Double?
-        do throws(ImagingError) {
+        do throws(FileError) {
             image = options.overlayDirectory == nil ? nil : try ImageReader.read(item.imagePath)
             if let image { metadata = image.pixelSizeMicrons } else { metadata = try ImageReader.info(item.imagePath).pixelSizeMicrons }
         } catch { throw EvaluationError(path: error.path, reason: error.reason) }

@@ -70,10 +70,13 @@ package enum Parallel {
 }
 
 /// A raw pointer that may cross into `concurrentPerform` closures. Each chunk writes disjoint elements.
-package struct SharedPointer<T>: @unchecked Sendable {
-    package let p: UnsafeMutablePointer<T>
-    package init(_ p: UnsafeMutablePointer<T>) { self.p = p }
-    @inline(__always) package subscript(i: Int) -> T {
+/// Public and inlinable (not `package`) so that other modules' kernels get it specialised to their
+/// element type: Swift 6.3 does not inline `package` declarations across modules, and each access
+/// was then a generic call through the element type's value witnesses (a tenth of cell detection).
+public struct SharedPointer<T>: @unchecked Sendable {
+    public let p: UnsafeMutablePointer<T>
+    @inlinable public init(_ p: UnsafeMutablePointer<T>) { self.p = p }
+    @inlinable @inline(__always) public subscript(i: Int) -> T {
         get { p[i] }
         nonmutating set { p[i] = newValue }
     }

@@ -1,6 +1,7 @@
 import CJPEG
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// Decodes strips or tiles of one TIFF page into the RGB output rectangle, through one libtiff
 /// handle. One decoder per worker: it owns its scratch buffers.
@@ -24,7 +25,7 @@ struct BlockDecoder {
     private let jpegTables: [UInt8]
     private let fileSize: UInt64
 
-    init(handle: TIFFHandle, layout: TIFFLayout, rect: PixelRect, out: OutputPointer) throws(ImagingError) {
+    init(handle: TIFFHandle, layout: TIFFLayout, rect: PixelRect, out: OutputPointer) throws(FileError) {
         self.handle = handle
         self.layout = layout
         self.rect = rect
@@ -62,7 +63,7 @@ struct BlockDecoder {
             && layout.samplesPerPixel == 3 && rect.x == 0 && rect.width == layout.width
     }
 
-    mutating func decode(_ block: Block) throws(ImagingError) {
+    mutating func decode(_ block: Block) throws(FileError) {
         let x0 = block.column * layout.blockWidth, y0 = block.row * layout.blockHeight
         let validRows = min(layout.blockHeight, layout.height - y0)
         let validColumns = min(layout.blockWidth, layout.width - x0)
@@ -71,14 +72,14 @@ struct BlockDecoder {
         switch layout.route {
         case .jpeg: try decodeJPEG(index: index, x0: x0, y0: y0, validRows: validRows, inter: inter)
         case .direct: try decodeDirect(index: index, x0: x0, y0: y0, validRows: validRows, inter: inter)
-        case .rgba: throw ImagingError(path: handle.path, reason: "internal: RGBA layouts are not block-decoded")
+        case .rgba: throw FileError(path: handle.path, reason: "internal: RGBA layouts are not block-decoded")
         }
     }
 
     private var blocksPerPlane: Int { layout.tiled ? layout.blocksAcross * layout.blocksDown : layout.blocksDown }
 
     /// libtiff decodes; the samples are converted to RGB rows of the output.
-    private mutating func decodeDirect(index: Int, x0: Int, y0: Int, validRows: Int, inter: PixelRect) throws(ImagingError) {
+    private mutating func decodeDirect(index: Int, x0: Int, y0: Int, validRows: Int, inter: PixelRect) throws(FileError) {
         let tif = handle.tif
         let bytes = layout.bytesPerSample
         if BlockDecoder.stripsGoStraightToOutput(layout, rect) && inter.y == y0 && inter.height == validRows {
@@ -94,10 +95,10 @@ struct BlockDecoder {
         let blockBytes = self.blockBytes, planes = self.planes, tiled = layout.tiled, perPlane = blocksPerPlane
         let readSize = tiled ? blockBytes : validRows * rowBytes
         let handle = self.handle
-        let failure: ImagingError? = scratch.withUnsafeMutableBytes { s in
+        let failure: FileError? = scratch.withUnsafeMutableBytes { s in
             for (k, plane) in planes.enumerated() {
                 let i = index + plane * perPlane
-                guard i <= Int(UInt32.max) else { return ImagingError(path: handle.path, reason: "block index out of range") }
+                guard i <= Int(UInt32.max) else { return FileError(path: handle.path, reason: "block index out of range") }
                 let destination = s.baseAddress! + k * blockBytes
                 let n = tiled ? TIFFReadEncodedTile(tif, UInt32(i), destination, tmsize_t(readSize))
                               : TIFFReadEncodedStrip(tif, UInt32(i), destination, tmsize_t(readSize))
@@ -154,9 +155,9 @@ struct BlockDecoder {
     }
 
     /// Raw JPEG strip/tile (with JPEGTables prepended) decoded by libjpeg in C.
-    private mutating func decodeJPEG(index: Int, x0: Int, y0: Int, validRows: Int, inter: PixelRect) throws(ImagingError) {
+    private mutating func decodeJPEG(index: Int, x0: Int, y0: Int, validRows: Int, inter: PixelRect) throws(FileError) {
         let tif = handle.tif
-        guard index <= Int(UInt32.max) else { throw ImagingError(path: handle.path, reason: "block index out of range") }
+        guard index <= Int(UInt32.max) else { throw FileError(path: handle.path, reason: "block index out of range") }
         let what = layout.tiled ? "tile" : "strip"
         let size = TIFFGetStrileByteCount(tif, UInt32(index))
         guard size > 0, size <= fileSize, size <= UInt64(Int.max) else {
@@ -175,7 +176,7 @@ struct BlockDecoder {
         var message = [CChar](repeating: 0, count: 256)
         let rowBytes = self.rowBytes, blockWidth = layout.blockWidth
         guard scratch.count >= rowBytes * layout.blockHeight else {
-            throw ImagingError(path: handle.path, reason: "internal: JPEG scratch buffer missing")
+            throw FileError(path: handle.path, reason: "internal: JPEG scratch buffer missing")
         }
         let ok = scratch.withUnsafeMutableBytes { s in
             memset(s.baseAddress!, 0, s.count)  // a short stream leaves white-free zeros, never stale pixels
@@ -191,7 +192,7 @@ struct BlockDecoder {
         }
         guard ok != 0 else {
             let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw ImagingError(path: handle.path, reason: "cannot decode JPEG \(what) \(index): \(text)")
+            throw FileError(path: handle.path, reason: "cannot decode JPEG \(what) \(index): \(text)")
         }
         let output = out.base.assumingMemoryBound(to: UInt8.self)
         let rect = self.rect
@@ -214,7 +215,7 @@ struct BlockDecoder {
     /// The ColorMap as an 8-bit RGB lookup table of 256 entries. TIFF colour maps are 16-bit;
     /// some writers store 8-bit values in them, recognised (as libtiff's tools do) by no entry
     /// exceeding 255.
-    static func palette(_ handle: TIFFHandle) throws(ImagingError) -> [UInt8] {
+    static func palette(_ handle: TIFFHandle) throws(FileError) -> [UInt8] {
         var r: UnsafeMutablePointer<UInt16>? = nil, g: UnsafeMutablePointer<UInt16>? = nil, b: UnsafeMutablePointer<UInt16>? = nil
         guard sstiff_get_colormap(handle.tif, &r, &g, &b) != 0, let r, let g, let b else {
             throw handle.failure("palette image has no colour map")

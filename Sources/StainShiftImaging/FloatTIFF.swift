@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 extension ImageReader {
     /// Rows per strip of a stripped TIFF page; nil for tiled pages, other files and unreadable ones.
@@ -17,7 +18,7 @@ extension ImageReader {
     /// A single-sample float32 TIFF page with strips, such as the OD maps `writeTIFFFloat` and
     /// `FloatTIFFStream` write.
     public static func readFloatTIFF(_ path: String, page: Int = 0,
-                                     maxPixels: Int = ReadOptions.defaultMaxPixels) throws(ImagingError) -> FloatPlane {
+                                     maxPixels: Int = ReadOptions.defaultMaxPixels) throws(FileError) -> FloatPlane {
         let handle = try TIFFHandle.open(path)
         try handle.setPage(page)
         let tif = handle.tif
@@ -28,14 +29,14 @@ extension ImageReader {
         _ = sstiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLESPERPIXEL), &spp)
         _ = sstiff_get_u16_defaulted(tif, UInt32(TIFFTAG_SAMPLEFORMAT), &format)
         guard bits == 32, spp == 1, format == UInt16(SAMPLEFORMAT_IEEEFP) else {
-            throw ImagingError(path: path, reason: "not a single-sample 32-bit float TIFF (\(spp) x \(bits)-bit samples)")
+            throw FileError(path: path, reason: "not a single-sample 32-bit float TIFF (\(spp) x \(bits)-bit samples)")
         }
-        guard TIFFIsTiled(tif) == 0 else { throw ImagingError(path: path, reason: "tiled float TIFFs are not supported") }
+        guard TIFFIsTiled(tif) == 0 else { throw FileError(path: path, reason: "tiled float TIFFs are not supported") }
         let (width, height) = (Int(w), Int(h))
-        guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "zero-sized image") }
+        guard width > 0, height > 0 else { throw FileError(path: path, reason: "zero-sized image") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= maxPixels else {
-            throw ImagingError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(maxPixels) pixels")
+            throw FileError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(maxPixels) pixels")
         }
         var values = [Float](repeating: 0, count: width * height)
         for y in 0..<height {
@@ -59,45 +60,36 @@ public struct FloatPlane: Sendable, Equatable {
 /// A single-sample float32 TIFF written a band of rows at a time (Deflate with the floating-point
 /// predictor, as `ImageWriter.writeTIFFFloat`), to a temporary name renamed on `finish()`.
 public final class FloatTIFFStream {
-    public let path: String
-    let temporary: String
+    public var path: String { file.path }
+    var temporary: String { file.temporary }
     public let width: Int, height: Int
-    private var handle: TIFFHandle?
+    private let file: PendingTIFF
     private var row = 0
     private var scratch: [Float]
 
-    public init(path: String, width: Int, height: Int, pixelSizeMicrons: Double?) throws(ImagingError) {
+    public init(path: String, width: Int, height: Int, pixelSizeMicrons: Double?) throws(FileError) {
         guard width > 0, height > 0, width <= Int(UInt32.max), height <= Int(UInt32.max) else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
         }
-        self.path = path; self.width = width; self.height = height
-        temporary = AtomicFile.temporaryPath(for: path)
+        self.width = width; self.height = height
         scratch = [Float](repeating: 0, count: width)
-        // BigTIFF when the raw data nears classic TIFF's 4 GiB.
-        let handle: TIFFHandle
-        do throws(ImagingError) {
-            handle = try TIFFHandle.open(temporary, mode: 4 * width * height > (3 << 30) ? "w8" : "w")
-        } catch {
-            throw ImagingError(path: path, reason: error.reason)
-        }
-        self.handle = handle
-        do throws(ImagingError) {
+        file = try PendingTIFF(path: path, rawBytes: 4 * width * height)
+        let handle = try file.writing()
+        do throws(FileError) {
             try TIFFWriter.setTags(handle, width: width, height: height, samplesPerPixel: 1, bitsPerSample: 32,
                                    sampleFormat: UInt16(SAMPLEFORMAT_IEEEFP), photometric: UInt16(PHOTOMETRIC_MINISBLACK),
                                    compression: .deflate, predictor: UInt16(PREDICTOR_FLOATINGPOINT),
                                    rowsPerStrip: max(1, min(height, (64 << 10) / (4 * width))), pixelSizeMicrons: pixelSizeMicrons)
         } catch {
-            abandon()
-            throw ImagingError(path: path, reason: error.reason)
+            file.abandon()
+            throw FileError(path: path, reason: error.reason)
         }
     }
 
-    deinit { abandon() }
-
     /// Appends `rows` full rows starting at `values`.
-    public func append(rows: Int, from values: UnsafePointer<Float>?) throws(ImagingError) {
-        guard let handle, let values, row + rows <= height else {
-            throw ImagingError(path: path, reason: "rows beyond the image height")
+    public func append(rows: Int, from values: UnsafePointer<Float>?) throws(FileError) {
+        guard let handle = file.handle, let values, row + rows <= height else {
+            throw FileError(path: path, reason: "rows beyond the image height")
         }
         for r in 0..<rows {
             // The predictor encodes in place, so hand libtiff a copy of the row.
@@ -106,27 +98,14 @@ public final class FloatTIFFStream {
                 base.update(from: values + r * width, count: width)
                 return TIFFWriteScanline(handle.tif, base, UInt32(row), 0) >= 0
             }
-            guard ok else { throw ImagingError(path: path, reason: handle.failure("cannot write row \(row)").reason) }
+            guard ok else { throw FileError(path: path, reason: handle.failure("cannot write row \(row)").reason) }
             row += 1
         }
     }
 
     /// Completes the file and moves it into place.
-    public func finish() throws(ImagingError) {
-        guard let handle else { return }
-        let flushed = row == height && TIFFFlush(handle.tif) != 0
-        self.handle = nil   // closes the file
-        guard flushed else {
-            unlink(temporary)
-            throw ImagingError(path: path, reason: row == height ? "cannot finish the TIFF" : "only \(row) of \(height) rows written")
-        }
-        try AtomicFile.commit(temporary, to: path)
-    }
+    public func finish() throws(FileError) { try file.commit(rowsWritten: row, of: height) }
 
     /// Closes and removes an unfinished file (after an error).
-    public func abandon() {
-        guard handle != nil else { return }
-        handle = nil   // closes the file
-        unlink(temporary)
-    }
+    public func abandon() { file.abandon() }
 }

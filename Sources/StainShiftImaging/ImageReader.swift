@@ -1,4 +1,5 @@
 import Foundation
+import StainShiftFoundation
 
 /// How to read an image: which page, the pixel budget, and how many threads may decode.
 public struct ReadOptions: Sendable, Equatable {
@@ -31,7 +32,7 @@ public enum ImageReader {
     /// The whole page, orientation applied, alpha composited over white. Whole slides
     /// (`.slide`): the whole of level `options.page` (0 = full resolution) when it fits
     /// `options.maxPixels`, else a one-line error (read such slides in regions).
-    public static func read(_ path: String, options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+    public static func read(_ path: String, options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         switch try ImageFormat.sniff(path) {
         case .png: return try PNGReader.read(path, options: options)
         case .tiff: return try TIFFReader.read(path, options: options)
@@ -50,7 +51,7 @@ public enum ImageReader {
     /// pixels outside the slide read as white, and
     /// each call opens the slide: for many regions hold one `SlideReader` instead.
     public static func readRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
-                                  options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+                                  options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         let rect = PixelRect(x: x, y: y, width: width, height: height)
         switch try ImageFormat.sniff(path) {
         case .png, .jpeg:
@@ -72,19 +73,19 @@ public enum ImageReader {
     /// reads (a generic pyramidal TIFF, whose page 0 is level 0): for a lossless RGB page the same
     /// pixels as OpenSlide's, without its RGBA conversion and compositing (tiled whole-slide scoring).
     public static func readTIFFRegion(_ path: String, x: Int, y: Int, width: Int, height: Int,
-                                      options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+                                      options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         try TIFFReader.read(path, region: PixelRect(x: x, y: y, width: width, height: height), options: options)
     }
 
     /// Size, layout and pixel size of one page from the header alone.
-    public static func info(_ path: String, page: Int = 0) throws(ImagingError) -> ImageInfo {
+    public static func info(_ path: String, page: Int = 0) throws(FileError) -> ImageInfo {
         switch try ImageFormat.sniff(path) {
         case .png:
-            guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a PNG has only page 0") }
+            guard page == 0 else { throw FileError(path: path, reason: "page \(page) requested but a PNG has only page 0") }
             return try PNGReader.info(path)
         case .tiff: return try TIFFReader.info(path, page: page)
         case .jpeg:
-            guard page == 0 else { throw ImagingError(path: path, reason: "page \(page) requested but a JPEG has only page 0") }
+            guard page == 0 else { throw FileError(path: path, reason: "page \(page) requested but a JPEG has only page 0") }
             return try JPEGReader.info(path)
         case .slide: return try SlideReader(path).info(level: page)
         }
@@ -96,22 +97,22 @@ public enum ImageReader {
 public enum ImageFormat: String, Sendable {
     case tiff, png, jpeg, slide
 
-    static func sniff(_ path: String) throws(ImagingError) -> ImageFormat {
+    static func sniff(_ path: String) throws(FileError) -> ImageFormat {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ImagingError(path: path, reason: "no such file")
+            throw FileError(path: path, reason: "no such file")
         }
-        if isDirectory.boolValue { throw ImagingError(path: path, reason: "is a directory, not an image") }
+        if isDirectory.boolValue { throw FileError(path: path, reason: "is a directory, not an image") }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ImagingError(path: path, reason: "cannot be opened for reading")
+            throw FileError(path: path, reason: "cannot be opened for reading")
         }
         defer { try? handle.close() }
         let head = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
-        if head.isEmpty { throw ImagingError(path: path, reason: "file is empty (0 bytes)") }
+        if head.isEmpty { throw FileError(path: path, reason: "file is empty (0 bytes)") }
         if let slide = try SlideProbe.format(path, head: head) { return slide }
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
         if head.starts(with: [0x49, 0x49]) || head.starts(with: [0x4D, 0x4D]) { return .tiff }
         if head.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }  // SOI then the first marker (ITU T.81, B.2.1)
-        throw ImagingError(path: path, reason: "not a TIFF, PNG or JPEG file (unrecognised signature)")
+        throw FileError(path: path, reason: "not a TIFF, PNG or JPEG file (unrecognised signature)")
     }
 }

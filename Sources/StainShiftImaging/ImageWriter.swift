@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import StainShiftFoundation
 
 /// Writers for previews, overlays and optical-density maps. Every file is written to a
 /// temporary name beside the target and renamed, so a killed run never leaves half a file.
@@ -8,7 +9,7 @@ public enum ImageWriter {
     /// ignores the linear gAMA chunk libpng adds, so the samples round-trip exactly).
     /// The image's pixel size, when known, goes into a pHYs chunk (pixels per metre), which
     /// StainShift's reader and QuPath take as the calibration.
-    public static func writePNG(_ image: RGBImage, to path: String) throws(ImagingError) {
+    public static func writePNG(_ image: RGBImage, to path: String) throws(FileError) {
         switch image.samples {
         case .uint8(let samples):
             try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path,
@@ -19,17 +20,17 @@ public enum ImageWriter {
     }
 
     /// An 8-bit RGB PNG as `writePNG(_:to:)`, with `text` as tEXt chunks (keyword, ASCII text).
-    public static func writePNG(_ image: RGBImage, to path: String, text: [(String, String)]) throws(ImagingError) {
+    public static func writePNG(_ image: RGBImage, to path: String, text: [(String, String)]) throws(FileError) {
         guard case .uint8(let samples) = image.samples else {
-            throw ImagingError(path: path, reason: "text chunks are written on 8-bit PNGs only")
+            throw FileError(path: path, reason: "text chunks are written on 8-bit PNGs only")
         }
         try writePNG(width: image.width, height: image.height, channels: 3, bytes: samples, to: path,
                      pixelSizeMicrons: image.pixelSizeMicrons, text: text)
     }
 
-    static func writePNG16(width: Int, height: Int, samples: [UInt16], to path: String) throws(ImagingError) {
+    static func writePNG16(width: Int, height: Int, samples: [UInt16], to path: String) throws(FileError) {
         guard width > 0, height > 0, samples.count == width * height * 3 else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(samples.count) samples")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) image from \(samples.count) samples")
         }
         let temporary = AtomicFile.temporaryPath(for: path)
         var image = png_image()
@@ -42,15 +43,15 @@ public enum ImageWriter {
         }
         guard ok != 0 else {
             unlink(temporary)
-            throw ImagingError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
+            throw FileError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
         }
         try AtomicFile.commit(temporary, to: path)
     }
 
     static func writePNG(width: Int, height: Int, channels: Int, bytes: [UInt8], to path: String,
-                         pixelSizeMicrons: Double? = nil, text: [(String, String)] = []) throws(ImagingError) {
+                         pixelSizeMicrons: Double? = nil, text: [(String, String)] = []) throws(FileError) {
         guard width > 0, height > 0, bytes.count == width * height * channels else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) image from \(bytes.count) bytes")
         }
         let temporary = AtomicFile.temporaryPath(for: path)
         var image = png_image()
@@ -63,18 +64,18 @@ public enum ImageWriter {
         }
         guard ok != 0 else {
             unlink(temporary)
-            throw ImagingError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
+            throw FileError(path: path, reason: "cannot write PNG: \(PNGReader.message(of: image))")
         }
         if let um = PixelSize.plausible(pixelSizeMicrons) {
             do { try PNGChunk.insertPhysicalSize(micronsPerPixel: um, into: temporary) } catch {
                 unlink(temporary)
-                throw ImagingError(path: path, reason: "cannot write PNG: \(error.reason)")
+                throw FileError(path: path, reason: "cannot write PNG: \(error.reason)")
             }
         }
         if !text.isEmpty {
             do { try PNGChunk.insertText(text.map { (keyword: $0.0, text: $0.1) }, into: temporary) } catch {
                 unlink(temporary)
-                throw ImagingError(path: path, reason: "cannot write PNG: \(error.reason)")
+                throw FileError(path: path, reason: "cannot write PNG: \(error.reason)")
             }
         }
         try AtomicFile.commit(temporary, to: path)
@@ -89,27 +90,27 @@ public enum AtomicFile {
         return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
-    public static func commit(_ temporary: String, to path: String) throws(ImagingError) {
+    public static func commit(_ temporary: String, to path: String) throws(FileError) {
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
-            throw ImagingError(path: path, reason: "cannot move the finished file into place: \(reason)")
+            throw FileError(path: path, reason: "cannot move the finished file into place: \(reason)")
         }
     }
 
     /// Writes `data` atomically. A failure names the system's reason ("No such file or directory",
     /// "Permission denied", "No space left on device").
-    public static func write(_ data: Data, to path: String) throws(ImagingError) {
+    public static func write(_ data: Data, to path: String) throws(FileError) {
         let temporary = temporaryPath(for: path)
         let failure = writeFile(data, to: temporary)
         guard failure == 0 else {
             unlink(temporary)
-            throw ImagingError(path: path, reason: "cannot write: \(String(cString: strerror(failure)))")
+            throw FileError(path: path, reason: "cannot write: \(String(cString: strerror(failure)))")
         }
         try commit(temporary, to: path)
     }
 
-    public static func write(_ text: String, to path: String) throws(ImagingError) {
+    public static func write(_ text: String, to path: String) throws(FileError) {
         try write(Data(text.utf8), to: path)
     }
 }

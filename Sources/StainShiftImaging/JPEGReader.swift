@@ -1,5 +1,6 @@
 import CJPEGCodec
 import Foundation
+import StainShiftFoundation
 
 /// JPEG files (JFIF, EXIF, Adobe; baseline, progressive or arithmetic-coded, 8-bit grey or
 /// colour) through libjpeg-turbo, driven by the C target CJPEGCodec, which owns the setjmp that
@@ -12,20 +13,20 @@ import Foundation
 /// nucleus at hundreds of µm. The caller takes `--pixel-size`, the manifest, or its estimate.
 enum JPEGReader {
     /// The whole image, decoded within `options.maxPixels` (checked from the header first).
-    static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {
+    static func read(_ path: String, options: ReadOptions) throws(FileError) -> RGBImage {
         let data = try load(path)
-        return try withBytes(of: data) { (bytes: UnsafeRawBufferPointer) throws(ImagingError) -> RGBImage in
+        return try withBytes(of: data) { (bytes: UnsafeRawBufferPointer) throws(FileError) -> RGBImage in
             let header = try decode(path, bytes, into: nil)
             let width = Int(header.width), height = Int(header.height)
-            guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "image has zero size") }
+            guard width > 0, height > 0 else { throw FileError(path: path, reason: "image has zero size") }
             let orientation = Orientation(value: EXIFOrientation.inJPEG(bytes), storedWidth: width, storedHeight: height)
             let shown = orientation.transposes ? (height, width) : (width, height)
             let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
             guard !overflow, pixels <= options.maxPixels else {
-                throw ImagingError(path: path, reason: "\(shown.0) x \(shown.1) pixels exceeds the limit of \(options.maxPixels) pixels")
+                throw FileError(path: path, reason: "\(shown.0) x \(shown.1) pixels exceeds the limit of \(options.maxPixels) pixels")
             }
             let count = pixels * 3
-            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(ImagingError) in
+            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(FileError) in
                 _ = try decode(path, bytes, into: UnsafeMutableRawBufferPointer(buffer))
                 initialised = count
             }
@@ -38,9 +39,9 @@ enum JPEGReader {
     }
 
     /// Size (as displayed), components and colour space from the header, without decoding.
-    static func info(_ path: String) throws(ImagingError) -> ImageInfo {
+    static func info(_ path: String) throws(FileError) -> ImageInfo {
         let data = try load(path)
-        return try withBytes(of: data) { (bytes: UnsafeRawBufferPointer) throws(ImagingError) -> ImageInfo in
+        return try withBytes(of: data) { (bytes: UnsafeRawBufferPointer) throws(FileError) -> ImageInfo in
             var header = ssjpg_result()
             let code = ssjpg_decode(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, nil, 0, &header)
             // Colour layouts that `read` refuses are still described; broken headers are not.
@@ -58,23 +59,23 @@ enum JPEGReader {
     }
 
     /// The file's bytes, mapped rather than copied when the system allows.
-    static func load(_ path: String) throws(ImagingError) -> Data {
+    static func load(_ path: String) throws(FileError) -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
         } catch {
-            throw ImagingError(path: path, reason: "cannot be opened for reading")
+            throw FileError(path: path, reason: "cannot be opened for reading")
         }
     }
 
     /// `Data.withUnsafeBytes` with a typed error (Foundation's is untyped `rethrows`).
-    static func withBytes<R>(of data: Data, _ body: (UnsafeRawBufferPointer) throws(ImagingError) -> R) throws(ImagingError) -> R {
-        let outcome = data.withUnsafeBytes { bytes in Result { () throws(ImagingError) -> R in try body(bytes) } }
+    static func withBytes<R>(of data: Data, _ body: (UnsafeRawBufferPointer) throws(FileError) -> R) throws(FileError) -> R {
+        let outcome = data.withUnsafeBytes { bytes in Result { () throws(FileError) -> R in try body(bytes) } }
         return try outcome.get()
     }
 
     /// Runs the C decoder over `bytes`: the header alone when `out` is nil, else the pixels too.
     static func decode(_ path: String, _ bytes: UnsafeRawBufferPointer,
-                       into out: UnsafeMutableRawBufferPointer?) throws(ImagingError) -> ssjpg_result {
+                       into out: UnsafeMutableRawBufferPointer?) throws(FileError) -> ssjpg_result {
         var result = ssjpg_result()
         let code = ssjpg_decode(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
                                   out?.baseAddress?.assumingMemoryBound(to: UInt8.self), out?.count ?? 0, &result)
@@ -85,22 +86,22 @@ enum JPEGReader {
     /// One line naming the problem: CMYK, precision and truncation in plain words, otherwise
     /// libjpeg's own message (first letter lower-cased unless it starts an acronym, as the other
     /// readers' reasons).
-    static func failure(_ path: String, _ code: Int32, _ result: ssjpg_result) -> ImagingError {
+    static func failure(_ path: String, _ code: Int32, _ result: ssjpg_result) -> FileError {
         switch status(code) {
         case SSJPG_TRUNCATED:
-            return ImagingError(path: path, reason: "invalid JPEG: file ends early (truncated)")
+            return FileError(path: path, reason: "invalid JPEG: file ends early (truncated)")
         case SSJPG_PRECISION:
-            return ImagingError(path: path, reason: "\(result.precision)-bit JPEG is not supported (8-bit only)")
+            return FileError(path: path, reason: "\(result.precision)-bit JPEG is not supported (8-bit only)")
         case SSJPG_CMYK:
-            return ImagingError(path: path, reason: "CMYK JPEG is not supported")
+            return FileError(path: path, reason: "CMYK JPEG is not supported")
         case SSJPG_COMPONENTS:
-            return ImagingError(path: path, reason: "JPEG with \(result.components) components is not supported (grey or colour only)")
+            return FileError(path: path, reason: "JPEG with \(result.components) components is not supported (grey or colour only)")
         default:
             var copy = result.message
             let text = withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
             let acronym = text.dropFirst().first?.isUppercase ?? true  // "JPEG datastream ..." stays as is
             let reason = text.isEmpty ? "unreadable" : acronym ? text : text.prefix(1).lowercased() + text.dropFirst()
-            return ImagingError(path: path, reason: "invalid JPEG: \(reason.replacingOccurrences(of: "\n", with: " "))")
+            return FileError(path: path, reason: "invalid JPEG: \(reason.replacingOccurrences(of: "\n", with: " "))")
         }
     }
 

@@ -1,12 +1,13 @@
 import Foundation
+import StainShiftFoundation
 
 /// Chunk surgery on a PNG that libpng's simplified writer made (it cannot write pHYs itself).
 enum PNGChunk {
     /// Inserts a pHYs chunk (PNG 1.2, 11.3.5.3: pixels per unit, unit 1 = metre) right after IHDR.
-    static func insertPhysicalSize(micronsPerPixel um: Double, into path: String) throws(ImagingError) {
+    static func insertPhysicalSize(micronsPerPixel um: Double, into path: String) throws(FileError) {
         guard var data = FileManager.default.contents(atPath: path), data.count > 33,
               data[12..<16].elementsEqual(Array("IHDR".utf8)) else {
-            throw ImagingError(path: path, reason: "not a PNG with a leading IHDR chunk")
+            throw FileError(path: path, reason: "not a PNG with a leading IHDR chunk")
         }
         let perMetre = UInt32((1e6 / um).rounded())
         var body = Array("pHYs".utf8)
@@ -15,16 +16,16 @@ enum PNGChunk {
         let chunk = bigEndian(9) + body + bigEndian(crc32(body))
         data.insert(contentsOf: chunk, at: 33)   // signature 8 + IHDR (4 length, 4 type, 13 data, 4 CRC)
         guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw ImagingError(path: path, reason: "cannot rewrite with its pixel size")
+            throw FileError(path: path, reason: "cannot rewrite with its pixel size")
         }
     }
 
     /// Inserts tEXt chunks (PNG 1.2, 11.3.4.3: Latin-1 keyword of 1-79 bytes, a NUL, the text)
     /// right after IHDR, in the order given.
-    static func insertText(_ entries: [(keyword: String, text: String)], into path: String) throws(ImagingError) {
+    static func insertText(_ entries: [(keyword: String, text: String)], into path: String) throws(FileError) {
         guard var data = FileManager.default.contents(atPath: path), data.count > 33,
               data[12..<16].elementsEqual(Array("IHDR".utf8)) else {
-            throw ImagingError(path: path, reason: "not a PNG with a leading IHDR chunk")
+            throw FileError(path: path, reason: "not a PNG with a leading IHDR chunk")
         }
         var chunks: [UInt8] = []
         for (keyword, text) in entries {
@@ -35,7 +36,7 @@ enum PNGChunk {
         }
         data.insert(contentsOf: chunks, at: 33)
         guard FileManager.default.createFile(atPath: path, contents: data) else {
-            throw ImagingError(path: path, reason: "cannot rewrite with its text")
+            throw FileError(path: path, reason: "cannot rewrite with its text")
         }
     }
 

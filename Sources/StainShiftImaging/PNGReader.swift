@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import StainShiftFoundation
 
 /// PNG through libpng's full API, driven from C shims that own the setjmp (no longjmp crosses
 /// Swift frames). Samples are kept as stored: no gamma or colour-space conversion, as
@@ -8,7 +9,7 @@ import Foundation
 enum PNGReader {
     /// The reader state lives on the heap: libpng keeps a pointer to it (its error pointer)
     /// between calls, which a Swift `inout` argument does not guarantee to stay valid.
-    static func open(_ path: String) throws(ImagingError) -> UnsafeMutablePointer<sspng_reader> {
+    static func open(_ path: String) throws(FileError) -> UnsafeMutablePointer<sspng_reader> {
         let reader = UnsafeMutablePointer<sspng_reader>.allocate(capacity: 1)
         reader.initialize(to: sspng_reader())
         guard sspng_open(reader, path) != 0 else {
@@ -24,21 +25,21 @@ enum PNGReader {
         reader.deallocate()
     }
 
-    static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {
+    static func read(_ path: String, options: ReadOptions) throws(FileError) -> RGBImage {
         let handle = try open(path)
         defer { close(handle) }
         let reader = handle.pointee
         let width = Int(reader.width), height = Int(reader.height)
-        guard width > 0, height > 0 else { throw ImagingError(path: path, reason: "image has zero size") }
+        guard width > 0, height > 0 else { throw FileError(path: path, reason: "image has zero size") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= options.maxPixels else {
-            throw ImagingError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
+            throw FileError(path: path, reason: "\(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
         }
         let channels = Int(reader.out_channels)
         let sixteen = reader.out_bit_depth == 16
         let rowBytes = reader.row_bytes
         guard rowBytes == width * channels * (sixteen ? 2 : 1) else {
-            throw ImagingError(path: path, reason: "invalid PNG: unexpected row size")
+            throw FileError(path: path, reason: "invalid PNG: unexpected row size")
         }
         let pixelSize = pixelSizeMicrons(reader)
         if sixteen {
@@ -56,7 +57,7 @@ enum PNGReader {
         }
     }
 
-    static func info(_ path: String) throws(ImagingError) -> ImageInfo {
+    static func info(_ path: String) throws(FileError) -> ImageInfo {
         let handle = try open(path)
         defer { close(handle) }
         let reader = handle.pointee
@@ -97,12 +98,12 @@ enum PNGReader {
         return PixelSize.plausible(1_000_000 / Double(reader.phys_x))
     }
 
-    static func failure(_ path: String, _ reader: sspng_reader) -> ImagingError {
+    static func failure(_ path: String, _ reader: sspng_reader) -> FileError {
         var copy = reader.message
         let text = withUnsafeBytes(of: &copy) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-        if text == "cannot be opened for reading" { return ImagingError(path: path, reason: text) }
-        if text == "Read Error" { return ImagingError(path: path, reason: "invalid PNG: file ends early (truncated)") }
-        return ImagingError(path: path, reason: "invalid PNG: \(text.isEmpty ? "unreadable" : text)")
+        if text == "cannot be opened for reading" { return FileError(path: path, reason: text) }
+        if text == "Read Error" { return FileError(path: path, reason: "invalid PNG: file ends early (truncated)") }
+        return FileError(path: path, reason: "invalid PNG: \(text.isEmpty ? "unreadable" : text)")
     }
 
     static func message(of image: png_image) -> String {

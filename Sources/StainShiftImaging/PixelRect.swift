@@ -1,3 +1,5 @@
+import StainShiftFoundation
+
 /// A rectangle of pixels: origin at the top-left, `width` x `height`.
 struct PixelRect: Sendable, Equatable {
     var x: Int
@@ -10,12 +12,12 @@ struct PixelRect: Sendable, Equatable {
     var pixelCount: Int { width * height }
 
     /// Refuses empty rectangles and any that reach outside a `imageWidth` x `imageHeight` image.
-    func check(within imageWidth: Int, _ imageHeight: Int, path: String) throws(ImagingError) {
+    func check(within imageWidth: Int, _ imageHeight: Int, path: String) throws(FileError) {
         guard width > 0, height > 0 else {
-            throw ImagingError(path: path, reason: "region \(width) x \(height) is empty")
+            throw FileError(path: path, reason: "region \(width) x \(height) is empty")
         }
         guard x >= 0, y >= 0, x <= imageWidth - width, y <= imageHeight - height else {
-            throw ImagingError(path: path, reason: "region \(width) x \(height) at (\(x), \(y)) lies outside the \(imageWidth) x \(imageHeight) image")
+            throw FileError(path: path, reason: "region \(width) x \(height) at (\(x), \(y)) lies outside the \(imageWidth) x \(imageHeight) image")
         }
     }
 

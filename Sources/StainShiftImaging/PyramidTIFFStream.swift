@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// A pyramidal 8-bit RGB tiled TIFF written a row at a time with bounded memory: level 0 and
 /// levels at each of `downsamples` (default 4, 16, 64) as the following directories, marked
@@ -22,15 +23,15 @@ public final class PyramidTIFFStream {
     let pixelSizeMicrons: Double?
     let temporary: String
     private var levels: [Level] = []
-    private var finished = false
     /// The LZW bytes of an all-white tile (the same for every level: tiles are whole, padded white).
     private let glassTile: [UInt8]
 
-    /// One level being written: its band of tiles, the sums of the next level's row, its file.
+    /// One level being written: its band of tiles, the sums of the next level's row, its file
+    /// (level 0's is the stream's own; the others are copied into it and removed by `finish()`).
     final class Level {
         let width: Int, height: Int
-        let file: String
-        var handle: TIFFHandle?
+        let file: PendingTIFF
+        var handle: TIFFHandle? { file.handle }
         /// Rows of this level per row of the next one (the next level's downsample over this one's).
         var factor = 1
         var band: [UInt8]
@@ -42,8 +43,8 @@ public final class PyramidTIFFStream {
         var summed = 0
         var summedGlass = 0
 
-        init(width: Int, height: Int, file: String, handle: TIFFHandle) {
-            self.width = width; self.height = height; self.file = file; self.handle = handle
+        init(width: Int, height: Int, file: PendingTIFF) {
+            self.width = width; self.height = height; self.file = file
             band = [UInt8](repeating: 255, count: 3 * width * PyramidTIFFStream.tileEdge)
             glassRow = [Bool](repeating: true, count: PyramidTIFFStream.tileEdge)
         }
@@ -53,14 +54,14 @@ public final class PyramidTIFFStream {
     ///   - downsamples: each level's downsample from level 0, increasing, each a multiple of the one
     ///     before (levels whose longer side is under one tile, 256 px, are left out).
     public init(path: String, width: Int, height: Int, pixelSizeMicrons: Double?,
-                downsamples: [Int] = [4, 16, 64]) throws(ImagingError) {
+                downsamples: [Int] = [4, 16, 64]) throws(FileError) {
         guard width > 0, height > 0, width <= Int(UInt32.max), height <= Int(UInt32.max) else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
         }
         var previous = 1
         for d in downsamples {
             guard d > previous, d % previous == 0 else {
-                throw ImagingError(path: path, reason: "pyramid downsamples \(downsamples) must increase, each a multiple of the one before")
+                throw FileError(path: path, reason: "pyramid downsamples \(downsamples) must increase, each a multiple of the one before")
             }
             previous = d
         }
@@ -70,12 +71,11 @@ public final class PyramidTIFFStream {
         temporary = AtomicFile.temporaryPath(for: path)
         glassTile = try Self.encodedGlassTile(beside: temporary, path: path)
         let sizes = [(width, height, 1)] + self.downsamples.map { ((width + $0 - 1) / $0, (height + $0 - 1) / $0, $0) }
-        do throws(ImagingError) {
+        do throws(FileError) {
             for (k, (w, h, d)) in sizes.enumerated() {
-                let file = k == 0 ? temporary : temporary + ".level\(k)"
-                let handle = try Self.open(file, width: w, height: h, pixelSizeMicrons: pixelSizeMicrons.map { $0 * Double(d) },
-                                           reduced: k > 0)
-                levels.append(Level(width: w, height: h, file: file, handle: handle))
+                let file = try Self.open(path: path, temporary: k == 0 ? temporary : temporary + ".level\(k)", width: w, height: h,
+                                         pixelSizeMicrons: pixelSizeMicrons.map { $0 * Double(d) }, reduced: k > 0)
+                levels.append(Level(width: w, height: h, file: file))
             }
             for k in 0..<(levels.count - 1) {
                 levels[k].factor = self.downsamples[k] / (k == 0 ? 1 : self.downsamples[k - 1])
@@ -83,21 +83,21 @@ public final class PyramidTIFFStream {
             }
         } catch {
             abandon()
-            throw ImagingError(path: path, reason: error.reason)
+            throw FileError(path: path, reason: error.reason)
         }
     }
 
-    deinit { abandon() }
-
-    /// A tiled RGB LZW TIFF open for writing (BigTIFF when its raw data nears 4 GiB).
-    static func open(_ file: String, width: Int, height: Int, pixelSizeMicrons: Double?, reduced: Bool) throws(ImagingError) -> TIFFHandle {
-        let handle = try TIFFHandle.open(file, mode: 3 * width * height > (3 << 30) ? "w8" : "w")
+    /// A tiled RGB LZW TIFF open for writing at `temporary` (BigTIFF when its raw data nears 4 GiB).
+    static func open(path: String, temporary: String, width: Int, height: Int, pixelSizeMicrons: Double?,
+                     reduced: Bool) throws(FileError) -> PendingTIFF {
+        let file = try PendingTIFF(path: path, temporary: temporary, rawBytes: 3 * width * height)
+        let handle = try file.writing()
         if reduced { _ = sstiff_set_u32(handle.tif, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_REDUCEDIMAGE)) }
         try setTags(handle, width: width, height: height, pixelSizeMicrons: pixelSizeMicrons)
-        return handle
+        return file
     }
 
-    static func setTags(_ handle: TIFFHandle, width: Int, height: Int, pixelSizeMicrons: Double?) throws(ImagingError) {
+    static func setTags(_ handle: TIFFHandle, width: Int, height: Int, pixelSizeMicrons: Double?) throws(FileError) {
         try TIFFWriter.setTags(handle, width: width, height: height, samplesPerPixel: 3, bitsPerSample: 8,
                                sampleFormat: UInt16(SAMPLEFORMAT_UINT), photometric: UInt16(PHOTOMETRIC_RGB),
                                compression: .lzw, predictor: UInt16(PREDICTOR_HORIZONTAL), rowsPerStrip: 0,
@@ -105,7 +105,7 @@ public final class PyramidTIFFStream {
     }
 
     /// The compressed bytes of a white tile: written once to a scratch TIFF and read back raw.
-    static func encodedGlassTile(beside temporary: String, path: String) throws(ImagingError) -> [UInt8] {
+    static func encodedGlassTile(beside temporary: String, path: String) throws(FileError) -> [UInt8] {
         let scratch = temporary + ".glass"
         defer { unlink(scratch) }
         let t = tileEdge
@@ -113,12 +113,12 @@ public final class PyramidTIFFStream {
         let reader = try TIFFHandle.open(scratch)
         var raw = [UInt8](repeating: 0, count: 6 * t * t)
         let n = raw.withUnsafeMutableBytes { TIFFReadRawTile(reader.tif, 0, $0.baseAddress, tmsize_t($0.count)) }
-        guard n > 0 else { throw ImagingError(path: path, reason: reader.failure("cannot read back the white tile").reason) }
+        guard n > 0 else { throw FileError(path: path, reason: reader.failure("cannot read back the white tile").reason) }
         return Array(raw[0..<Int(n)])
     }
 
     /// A one-tile white TIFF at `scratch` (closed when this returns).
-    static func writeGlassTile(_ scratch: String, edge t: Int) throws(ImagingError) {
+    static func writeGlassTile(_ scratch: String, edge t: Int) throws(FileError) {
         let handle = try TIFFHandle.open(scratch, mode: "w")
         try setTags(handle, width: t, height: t, pixelSizeMicrons: nil)
         var white = [UInt8](repeating: 255, count: 3 * t * t)
@@ -127,32 +127,32 @@ public final class PyramidTIFFStream {
     }
 
     /// Appends one full row of level 0 (`3 * width` bytes of interleaved RGB).
-    public func append(row samples: UnsafeBufferPointer<UInt8>) throws(ImagingError) {
+    public func append(row samples: UnsafeBufferPointer<UInt8>) throws(FileError) {
         guard samples.count == 3 * width, let base = samples.baseAddress else {
-            throw ImagingError(path: path, reason: "a row of \(samples.count) bytes does not fit the \(width) px wide image")
+            throw FileError(path: path, reason: "a row of \(samples.count) bytes does not fit the \(width) px wide image")
         }
         try append(UnsafePointer(base), level: 0)
     }
 
     /// Testing: a level 0 that is not the source of the levels below it (`shown` is written into
     /// level 0, `reduced` is what the lower levels are averaged from; nil is glass).
-    func append(shown: UnsafePointer<UInt8>?, reduced: UnsafePointer<UInt8>?) throws(ImagingError) {
+    func append(shown: UnsafePointer<UInt8>?, reduced: UnsafePointer<UInt8>?) throws(FileError) {
         try append(shown, level: 0, reduce: .some(reduced))
     }
 
     /// Appends `rows` rows of white glass to level 0 (nothing is copied or summed for them).
-    public func appendGlass(rows: Int) throws(ImagingError) {
+    public func appendGlass(rows: Int) throws(FileError) {
         for _ in 0..<max(0, rows) { try append(nil, level: 0) }
     }
 
     /// One row (nil: glass) into level `k`: into its band (flushed as tiles when full) and summed
     /// into the next level's row, which is passed on when `factor` rows are in.
     private func append(_ samples: UnsafePointer<UInt8>?, level k: Int,
-                        reduce other: UnsafePointer<UInt8>?? = .none) throws(ImagingError) {
+                        reduce other: UnsafePointer<UInt8>?? = .none) throws(FileError) {
         let reduced: UnsafePointer<UInt8>? = other ?? samples
         let level = levels[k]
         guard level.handle != nil, level.row + level.bandRows < level.height else {
-            throw ImagingError(path: path, reason: "more rows than the \(width) x \(height) image holds")
+            throw FileError(path: path, reason: "more rows than the \(width) x \(height) image holds")
         }
         let w = level.width
         if let samples {
@@ -183,7 +183,7 @@ public final class PyramidTIFFStream {
 
     /// Turns level `k`'s sums into a row of level `k + 1` (the mean of the pixels summed; glass
     /// rows count as white) and appends it there.
-    private func passOn(from k: Int) throws(ImagingError) {
+    private func passOn(from k: Int) throws(FileError) {
         let level = levels[k], next = levels[k + 1]
         defer {
             level.summed = 0; level.summedGlass = 0
@@ -197,12 +197,12 @@ public final class PyramidTIFFStream {
             let count = UInt32(columns * rows), white = UInt32(255 * columns * glassRows)
             for c in 0..<3 { row[3 * X + c] = UInt8((level.sums[3 * X + c] + white + count / 2) / count) }
         }
-        try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try append(b.baseAddress!, level: k + 1) }
+        try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try append(b.baseAddress!, level: k + 1) }
     }
 
     /// Writes the filled band of `level` as one row of tiles: all-white tiles as the pre-compressed
     /// white tile, the others encoded (rows past the band's end and glass rows white).
-    private func flushBand(_ level: Level) throws(ImagingError) {
+    private func flushBand(_ level: Level) throws(FileError) {
         guard let handle = level.handle else { return }
         let t = Self.tileEdge, w = level.width, rows = level.bandRows
         let allGlass = !level.glassRow[0..<rows].contains(false)
@@ -241,7 +241,7 @@ public final class PyramidTIFFStream {
                 }
                 ok = tile.withUnsafeMutableBytes { TIFFWriteTile(handle.tif, $0.baseAddress, UInt32(x0), UInt32(level.row), 0, 0) >= 0 }
             }
-            guard ok else { throw ImagingError(path: path, reason: handle.failure("cannot write the tile at (\(x0), \(level.row))").reason) }
+            guard ok else { throw FileError(path: path, reason: handle.failure("cannot write the tile at (\(x0), \(level.row))").reason) }
         }
         level.row += rows
         level.bandRows = 0
@@ -250,20 +250,20 @@ public final class PyramidTIFFStream {
 
     /// Completes level 0's directory, copies each lower level's compressed tiles from its
     /// temporary file into a directory of its own, and moves the file into place.
-    public func finish() throws(ImagingError) {
-        guard !finished, let main = levels.first?.handle else { return }
+    public func finish() throws(FileError) {
+        guard let main = levels.first?.handle else { return }
         guard levels.allSatisfy({ $0.row == $0.height }) else {
             let done = levels[0].row
             abandon()
-            throw ImagingError(path: path, reason: "only \(done) of \(height) rows written")
+            throw FileError(path: path, reason: "only \(done) of \(height) rows written")
         }
-        do throws(ImagingError) {
+        do throws(FileError) {
             guard TIFFWriteDirectory(main.tif) != 0 else { throw main.failure("cannot finish level 0") }
             for k in 1..<levels.count {
                 let level = levels[k]
-                guard let handle = level.handle, TIFFFlush(handle.tif) != 0 else { throw ImagingError(path: path, reason: "cannot finish level \(k)") }
-                level.handle = nil   // closes its file
-                let reader = try TIFFHandle.open(level.file)
+                guard let handle = level.handle, TIFFFlush(handle.tif) != 0 else { throw FileError(path: path, reason: "cannot finish level \(k)") }
+                level.file.close()
+                let reader = try TIFFHandle.open(level.file.temporary)
                 _ = sstiff_set_u32(main.tif, UInt32(TIFFTAG_SUBFILETYPE), UInt32(FILETYPE_REDUCEDIMAGE))
                 try Self.setTags(main, width: level.width, height: level.height,
                                  pixelSizeMicrons: pixelSizeMicrons.map { $0 * Double(downsamples[k - 1]) })
@@ -274,27 +274,18 @@ public final class PyramidTIFFStream {
                     let ok = raw.withUnsafeMutableBytes { TIFFWriteRawTile(main.tif, tile, $0.baseAddress, n) >= 0 }
                     guard ok else { throw main.failure("cannot copy tile \(tile) of level \(k)") }
                 }
-                unlink(level.file)
+                level.file.abandon()   // copied
                 guard TIFFWriteDirectory(main.tif) != 0 else { throw main.failure("cannot finish level \(k)") }
             }
         } catch {
             abandon()
-            throw ImagingError(path: path, reason: error.reason)
+            throw FileError(path: path, reason: error.reason)
         }
-        levels[0].handle = nil   // closes the file
-        finished = true
-        for level in levels.dropFirst() { unlink(level.file) }
-        try AtomicFile.commit(temporary, to: path)
+        try levels[0].file.commit()
     }
 
     /// Closes and removes every unfinished file (after an error).
     public func abandon() {
-        guard !finished else { return }
-        finished = true
-        for level in levels {
-            level.handle = nil
-            unlink(level.file)
-        }
-        unlink(temporary)
+        for level in levels { level.file.abandon() }
     }
 }

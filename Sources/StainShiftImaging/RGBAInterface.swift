@@ -1,20 +1,21 @@
 import CTIFF
+import StainShiftFoundation
 
 /// libtiff's RGBA interface (`TIFFRGBAImageGet`) for layouts the direct route does not cover:
 /// 1/2/4-bit, YCbCr without JPEG, CMYK, CIE Lab, old-style JPEG, ... Always 8-bit output.
 enum RGBAInterface {
     /// Decodes the stored rectangle `rect` into `out` (RGB, alpha over white), in bands of rows
     /// so the 32-bit raster stays small.
-    static func decode(_ handle: TIFFHandle, rect: PixelRect, into out: UnsafeMutablePointer<UInt8>) throws(ImagingError) {
+    static func decode(_ handle: TIFFHandle, rect: PixelRect, into out: UnsafeMutablePointer<UInt8>) throws(FileError) {
         let tif = handle.tif
         var message = [CChar](repeating: 0, count: 1024)
         func text() -> String { String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         guard TIFFRGBAImageOK(tif, &message) != 0 else {
-            throw ImagingError(path: handle.path, reason: "unsupported layout: \(text())")
+            throw FileError(path: handle.path, reason: "unsupported layout: \(text())")
         }
         var image = TIFFRGBAImage()
         guard TIFFRGBAImageBegin(&image, tif, 0, &message) != 0 else {
-            throw ImagingError(path: handle.path, reason: "unsupported layout: \(text())")
+            throw FileError(path: handle.path, reason: "unsupported layout: \(text())")
         }
         defer { TIFFRGBAImageEnd(&image) }
         // Ask for the stored orientation: no flips; StainShift applies the Orientation tag itself.

@@ -1,6 +1,7 @@
 import COpenSlide
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// Decides whether OpenSlide or StainShift's own TIFF/PNG readers should read a file: the one
 /// place the sniff asks OpenSlide.
@@ -19,7 +20,7 @@ enum SlideProbe {
 
     /// `.slide` when OpenSlide should read `path`, nil when the TIFF/PNG readers should. A
     /// vendor extension on a file that is neither recognised by OpenSlide nor a TIFF is an error.
-    static func format(_ path: String, head: [UInt8]) throws(ImagingError) -> ImageFormat? {
+    static func format(_ path: String, head: [UInt8]) throws(FileError) -> ImageFormat? {
         let ext = (path as NSString).pathExtension.lowercased()
         let isTIFF = head.starts(with: [0x49, 0x49]) || head.starts(with: [0x4D, 0x4D])
         let vendorExtension = vendorExtensions.contains(ext)
@@ -27,7 +28,7 @@ enum SlideProbe {
         TIFFHandle.silenceGlobalHandlers()
         guard let detected = openslide_detect_vendor(path) else {
             if vendorExtension && !isTIFF {
-                throw ImagingError(path: path, reason: "not a whole-slide image OpenSlide can read")
+                throw FileError(path: path, reason: "not a whole-slide image OpenSlide can read")
             }
             return nil  // a TIFF OpenSlide does not know (or cannot parse): libtiff explains
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import StainShiftFoundation
 
 /// Reading pixels and header facts from an open slide.
 extension SlideReader {
@@ -15,12 +16,12 @@ extension SlideReader {
 
     /// The whole of `level` (0 = full resolution) as 8-bit RGB, when it fits `options.maxPixels`;
     /// larger slides must be read in regions or from a coarser level.
-    public func read(level: Int = 0, options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+    public func read(level: Int = 0, options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         try checkLevel(level)
         let size = levels[level]
         let (pixels, overflow) = size.width.multipliedReportingOverflow(by: size.height)
         guard !overflow, pixels <= options.maxPixels else {
-            throw ImagingError(path: path, reason: "slide is \(size.width) x \(size.height) pixels at level \(level), larger than the pixel budget of \(options.maxPixels) pixels: read it in regions or from a coarser level")
+            throw FileError(path: path, reason: "slide is \(size.width) x \(size.height) pixels at level \(level), larger than the pixel budget of \(options.maxPixels) pixels: read it in regions or from a coarser level")
         }
         return try readRegion(level: level, x: 0, y: 0, width: size.width, height: size.height, options: options)
     }
@@ -31,14 +32,14 @@ extension SlideReader {
     /// `options.maxPixels` are refused before anything is allocated. The result's pixel size is
     /// the level-0 pixel size times the level's downsample.
     public func readRegion(level: Int = 0, x: Int, y: Int, width: Int, height: Int,
-                           options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+                           options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         try checkLevel(level)
         guard width > 0, height > 0 else {
-            throw ImagingError(path: path, reason: "region \(width) x \(height) is empty")
+            throw FileError(path: path, reason: "region \(width) x \(height) is empty")
         }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixels <= options.maxPixels else {
-            throw ImagingError(path: path, reason: "region of \(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
+            throw FileError(path: path, reason: "region of \(width) x \(height) pixels exceeds the limit of \(options.maxPixels) pixels")
         }
         let downsample = levels[level].downsample
         let rowsPerBand = SlideReader.bandRows(width: width, height: height, downsample: downsample)
@@ -56,7 +57,7 @@ extension SlideReader {
                     let row = band * rowsPerBand, rows = min(rowsPerBand, height - row)
                     // The band's top edge in level-0 coordinates (an integer downsample: exact).
                     let top = y + row * Int(downsample)
-                    do throws(ImagingError) {
+                    do throws(FileError) {
                         try readARGB(into: argb, level: level, x: x, y: top, width: width, height: rows)
                     } catch {
                         failures.set(worker, error)
@@ -77,9 +78,9 @@ extension SlideReader {
     /// best level (`bestLevel(forDownsample:)`), then area-averaged when that level's own
     /// downsample is not the one asked for. `options.maxPixels` bounds the level read.
     public func readRegion(x: Int, y: Int, width: Int, height: Int, downsample: Double,
-                           options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+                           options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         guard downsample.isFinite, downsample >= 1 - 1e-9 else {
-            throw ImagingError(path: path, reason: "downsample \(downsample) is finer than level 0 (must be 1 or more)")
+            throw FileError(path: path, reason: "downsample \(downsample) is finer than level 0 (must be 1 or more)")
         }
         let outWidth = max(1, Int((Double(width) / downsample).rounded()))
         let outHeight = max(1, Int((Double(height) / downsample).rounded()))
@@ -96,9 +97,9 @@ extension SlideReader {
     /// The level-0 region at `micronsPerPixel` (e.g. 1.0 for a 10x-like view of a 20x scan),
     /// through `readRegion(x:y:width:height:downsample:)`; needs the slide's pixel size.
     public func readRegion(x: Int, y: Int, width: Int, height: Int, micronsPerPixel: Double,
-                           options: ReadOptions = ReadOptions()) throws(ImagingError) -> RGBImage {
+                           options: ReadOptions = ReadOptions()) throws(FileError) -> RGBImage {
         guard let base = pixelSizeMicrons else {
-            throw ImagingError(path: path, reason: "slide declares no pixel size (openslide.mpp-x): read by downsample instead")
+            throw FileError(path: path, reason: "slide declares no pixel size (openslide.mpp-x): read by downsample instead")
         }
         return try readRegion(x: x, y: y, width: width, height: height, downsample: micronsPerPixel / base, options: options)
     }
@@ -106,7 +107,7 @@ extension SlideReader {
     /// Header facts of `level` (size and pixel size) with the whole pyramid, vendor, objective
     /// and associated images. Compression and page count come from libtiff when the slide is a
     /// TIFF, else `unknown` and the level count.
-    public func info(level: Int = 0) throws(ImagingError) -> ImageInfo {
+    public func info(level: Int = 0) throws(FileError) -> ImageInfo {
         try checkLevel(level)
         let tiff = try? TIFFReader.info(path, page: 0)
         let size = levels[level]

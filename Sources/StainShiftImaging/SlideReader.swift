@@ -1,5 +1,6 @@
 import COpenSlide
 import Foundation
+import StainShiftFoundation
 
 /// One whole-slide image opened through OpenSlide (Aperio SVS, Hamamatsu NDPI/VMS, MIRAX,
 /// Leica SCN, Philips TIFF, Ventana BIF, Sakura, Trestle, generic pyramidal TIFF).
@@ -22,15 +23,15 @@ public final class SlideReader: @unchecked Sendable {
     public let associatedImageNames: [String]
 
     /// Opens `path`, refusing files OpenSlide does not recognise and files it fails to open.
-    public init(_ path: String) throws(ImagingError) {
+    public init(_ path: String) throws(FileError) {
         TIFFHandle.silenceGlobalHandlers()
         guard openslide_detect_vendor(path) != nil, let osr = openslide_open(path) else {
-            throw ImagingError(path: path, reason: "not a whole-slide image OpenSlide can read")
+            throw FileError(path: path, reason: "not a whole-slide image OpenSlide can read")
         }
         if let message = openslide_get_error(osr) {
             let text = String(cString: message)
             openslide_close(osr)
-            throw ImagingError(path: path, reason: "OpenSlide: \(text)")
+            throw FileError(path: path, reason: "OpenSlide: \(text)")
         }
         self.path = path
         self.osr = osr
@@ -47,7 +48,7 @@ public final class SlideReader: @unchecked Sendable {
         associatedImageNames = SlideReader.strings(openslide_get_associated_image_names(osr))
         try checkError()
         guard let first = levels.first, first.width > 0, first.height > 0 else {
-            throw ImagingError(path: path, reason: "OpenSlide reports no pixels (level 0 is \(levels.first?.width ?? 0) x \(levels.first?.height ?? 0))")
+            throw FileError(path: path, reason: "OpenSlide reports no pixels (level 0 is \(levels.first?.width ?? 0) x \(levels.first?.height ?? 0))")
         }
     }
 
@@ -90,23 +91,23 @@ public final class SlideReader: @unchecked Sendable {
         return min(max(level, 0), levels.count - 1)
     }
 
-    /// Throws OpenSlide's sticky error, if it has one, as a one-line `ImagingError`.
-    func checkError() throws(ImagingError) {
+    /// Throws OpenSlide's sticky error, if it has one, as a one-line `FileError`.
+    func checkError() throws(FileError) {
         if let message = openslide_get_error(osr) {
             let text = String(cString: message).replacingOccurrences(of: "\n", with: " ")
-            throw ImagingError(path: path, reason: "OpenSlide: \(text)")
+            throw FileError(path: path, reason: "OpenSlide: \(text)")
         }
     }
 
     /// Refuses levels the slide does not have.
-    func checkLevel(_ level: Int) throws(ImagingError) {
+    func checkLevel(_ level: Int) throws(FileError) {
         guard levels.indices.contains(level) else {
-            throw ImagingError(path: path, reason: "level \(level) requested but the slide has \(levels.count) level\(levels.count == 1 ? "" : "s") (0-\(levels.count - 1))")
+            throw FileError(path: path, reason: "level \(level) requested but the slide has \(levels.count) level\(levels.count == 1 ? "" : "s") (0-\(levels.count - 1))")
         }
     }
 
     /// Reads `openslide_read_region` into `dest` (`width * height` pixels) and checks the error.
-    func readARGB(into dest: UnsafeMutablePointer<UInt32>, level: Int, x: Int, y: Int, width: Int, height: Int) throws(ImagingError) {
+    func readARGB(into dest: UnsafeMutablePointer<UInt32>, level: Int, x: Int, y: Int, width: Int, height: Int) throws(FileError) {
         openslide_read_region(osr, dest, Int64(x), Int64(y), Int32(level), Int64(width), Int64(height))
         try checkError()
     }

@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// One open libtiff handle whose error and warning messages are captured (per handle, so
 /// handles on different threads never mix their messages) instead of printed to stderr.
@@ -31,7 +32,7 @@ final class TIFFHandle: @unchecked Sendable {
     }
 
     /// Opens `path` with libtiff `mode` ("r" to read; "w", "w8" to write classic or BigTIFF).
-    static func open(_ path: String, mode: String = "r") throws(ImagingError) -> TIFFHandle {
+    static func open(_ path: String, mode: String = "r") throws(FileError) -> TIFFHandle {
         _ = globalHandlersSilenced
         let diagnostics = UnsafeMutablePointer<sstiff_diagnostics>.allocate(capacity: 1)
         diagnostics.initialize(to: sstiff_diagnostics())
@@ -39,7 +40,7 @@ final class TIFFHandle: @unchecked Sendable {
             let message = TIFFHandle.message(diagnostics)
             diagnostics.deallocate()
             let verb = mode.hasPrefix("r") ? "not a readable TIFF (truncated or corrupt)" : "cannot create TIFF"
-            throw ImagingError(path: path, reason: message.isEmpty ? verb : "\(verb): \(message)")
+            throw FileError(path: path, reason: message.isEmpty ? verb : "\(verb): \(message)")
         }
         return TIFFHandle(path: path, tif: tif, diagnostics: diagnostics)
     }
@@ -56,19 +57,19 @@ final class TIFFHandle: @unchecked Sendable {
         diagnostics.pointee = sstiff_diagnostics()
     }
 
-    /// An `ImagingError` for this file: `what`, followed by libtiff's own words when it had any.
-    func failure(_ what: String) -> ImagingError {
+    /// A `FileError` for this file: `what`, followed by libtiff's own words when it had any.
+    func failure(_ what: String) -> FileError {
         let message = lastMessage
-        return ImagingError(path: path, reason: message.isEmpty ? what : "\(what): \(message)")
+        return FileError(path: path, reason: message.isEmpty ? what : "\(what): \(message)")
     }
 
     /// Makes `page` current, refusing pages the file does not have.
-    func setPage(_ page: Int) throws(ImagingError) {
-        guard page >= 0 else { throw ImagingError(path: path, reason: "page must be 0 or more, not \(page)") }
+    func setPage(_ page: Int) throws(FileError) {
+        guard page >= 0 else { throw FileError(path: path, reason: "page must be 0 or more, not \(page)") }
         if page == 0 && TIFFCurrentDirectory(tif) == 0 { return }
         guard page < Int(tdir_t.max), TIFFSetDirectory(tif, tdir_t(page)) != 0 else {
             let pages = Int(TIFFNumberOfDirectories(tif))
-            throw ImagingError(path: path, reason: "page \(page) requested but the file has \(pages) page\(pages == 1 ? "" : "s")")
+            throw FileError(path: path, reason: "page \(page) requested but the file has \(pages) page\(pages == 1 ? "" : "s")")
         }
     }
 

@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// One TIFF directory's header, checked, and the decoding route it calls for.
 struct TIFFLayout: Sendable {
@@ -49,7 +50,7 @@ struct TIFFLayout: Sendable {
     var outputIs16Bit: Bool { route == .direct && bitsPerSample == 16 && colour != .palette }
 
     /// Reads and checks the current directory of `handle`.
-    init(_ handle: TIFFHandle) throws(ImagingError) {
+    init(_ handle: TIFFHandle) throws(FileError) {
         let path = handle.path
         guard let w = handle.u32(TIFFTAG_IMAGEWIDTH), let h = handle.u32(TIFFTAG_IMAGELENGTH) else {
             throw handle.failure("TIFF has no image width or height")
@@ -57,7 +58,7 @@ struct TIFFLayout: Sendable {
         width = Int(w)
         height = Int(h)
         guard width > 0, height > 0 else {
-            throw ImagingError(path: path, reason: "image has zero size (\(width) x \(height))")
+            throw FileError(path: path, reason: "image has zero size (\(width) x \(height))")
         }
         bitsPerSample = Int(handle.u16Defaulted(TIFFTAG_BITSPERSAMPLE) ?? 1)
         samplesPerPixel = Int(handle.u16Defaulted(TIFFTAG_SAMPLESPERPIXEL) ?? 1)
@@ -66,7 +67,7 @@ struct TIFFLayout: Sendable {
         planar = handle.u16Defaulted(TIFFTAG_PLANARCONFIG).map { Int32($0) == PLANARCONFIG_SEPARATE } ?? false
         orientation = Int(handle.u16Defaulted(TIFFTAG_ORIENTATION) ?? 1)
         if !(1...8).contains(orientation) { orientation = 1 }
-        guard samplesPerPixel >= 1 else { throw ImagingError(path: path, reason: "TIFF declares 0 samples per pixel") }
+        guard samplesPerPixel >= 1 else { throw FileError(path: path, reason: "TIFF declares 0 samples per pixel") }
         if let p = handle.u16(TIFFTAG_PHOTOMETRIC) {
             photometric = Int(p)
         } else {
@@ -105,14 +106,14 @@ struct TIFFLayout: Sendable {
         if sampleFormat != Int(SAMPLEFORMAT_UINT) && sampleFormat != Int(SAMPLEFORMAT_VOID) {
             let kind = sampleFormat == Int(SAMPLEFORMAT_IEEEFP) ? "floating-point" :
                        sampleFormat == Int(SAMPLEFORMAT_INT) ? "signed integer" : "sample format \(sampleFormat)"
-            throw ImagingError(path: path, reason: "unsupported sample format: \(bitsPerSample)-bit \(kind) (brightfield images are unsigned 8 or 16-bit)")
+            throw FileError(path: path, reason: "unsupported sample format: \(bitsPerSample)-bit \(kind) (brightfield images are unsigned 8 or 16-bit)")
         }
         guard [1, 2, 4, 8, 16].contains(bitsPerSample) else {
-            throw ImagingError(path: path, reason: "unsupported sample format: \(bitsPerSample)-bit unsigned integer (8 or 16-bit expected)")
+            throw FileError(path: path, reason: "unsupported sample format: \(bitsPerSample)-bit unsigned integer (8 or 16-bit expected)")
         }
         if comp == COMPRESSION_JPEG {
             guard bitsPerSample == 8 else {
-                throw ImagingError(path: path, reason: "unsupported JPEG: \(bitsPerSample)-bit samples")
+                throw FileError(path: path, reason: "unsupported JPEG: \(bitsPerSample)-bit samples")
             }
             if !planar && ((samplesPerPixel == 3 && (pm == PHOTOMETRIC_RGB || pm == PHOTOMETRIC_YCBCR))
                            || (samplesPerPixel == 1 && pm == PHOTOMETRIC_MINISBLACK)) {
@@ -148,14 +149,14 @@ struct TIFFLayout: Sendable {
             route = .rgba
         }
         if route == .rgba && bitsPerSample == 16 && pm == PHOTOMETRIC_PALETTE {
-            throw ImagingError(path: path, reason: "unsupported layout: 16-bit palette")
+            throw FileError(path: path, reason: "unsupported layout: 16-bit palette")
         }
     }
 
     /// Refuses images larger than `maxPixels` before anything is allocated.
-    func checkBudget(_ pixels: Int, maxPixels: Int, path: String, what: String) throws(ImagingError) {
+    func checkBudget(_ pixels: Int, maxPixels: Int, path: String, what: String) throws(FileError) {
         guard pixels <= maxPixels else {
-            throw ImagingError(path: path, reason: "\(what) exceeds the limit of \(maxPixels) pixels")
+            throw FileError(path: path, reason: "\(what) exceeds the limit of \(maxPixels) pixels")
         }
     }
 

@@ -1,11 +1,12 @@
 import CTIFF
 import Dispatch
 import Foundation
+import StainShiftFoundation
 
 /// TIFF through libtiff: whole pages and rectangles, with strips or tiles decoded in parallel
 /// through one libtiff handle per worker.
 enum TIFFReader {
-    static func info(_ path: String, page: Int) throws(ImagingError) -> ImageInfo {
+    static func info(_ path: String, page: Int) throws(FileError) -> ImageInfo {
         let handle = try TIFFHandle.open(path)
         let pages = Int(TIFFNumberOfDirectories(handle.tif))
         let pyramid: (levels: [SlideLevel], pages: [Int]) = pages > 1 ? TIFFPyramid.levelsAndPages(handle) : ([], [])
@@ -24,12 +25,12 @@ enum TIFFReader {
         return info
     }
 
-    static func read(_ path: String, options: ReadOptions) throws(ImagingError) -> RGBImage {
+    static func read(_ path: String, options: ReadOptions) throws(FileError) -> RGBImage {
         try read(path, region: nil, options: options)
     }
 
     /// `region` is in display coordinates (orientation applied); nil reads the whole page.
-    static func read(_ path: String, region: PixelRect?, options: ReadOptions) throws(ImagingError) -> RGBImage {
+    static func read(_ path: String, region: PixelRect?, options: ReadOptions) throws(FileError) -> RGBImage {
         let handle = try TIFFHandle.open(path)
         try handle.setPage(options.page)
         let layout = try TIFFLayout(handle)
@@ -42,7 +43,7 @@ enum TIFFReader {
                                    what: "region of \(region.width) x \(region.height) pixels")
             rect = region
         } else {
-            guard !overflow else { throw ImagingError(path: path, reason: "image size overflows") }
+            guard !overflow else { throw FileError(path: path, reason: "image size overflows") }
             try layout.checkBudget(pixels, maxPixels: options.maxPixels, path: path,
                                    what: "\(layout.orientedWidth) x \(layout.orientedHeight) pixels")
             rect = PixelRect(x: 0, y: 0, width: layout.orientedWidth, height: layout.orientedHeight)
@@ -63,10 +64,10 @@ enum TIFFReader {
 
     /// Decodes the stored rectangle `rect` into RGB.
     static func decode(_ handle: TIFFHandle, layout: TIFFLayout, rect: PixelRect,
-                       options: ReadOptions) throws(ImagingError) -> RGBImage {
+                       options: ReadOptions) throws(FileError) -> RGBImage {
         let count = rect.pixelCount * 3
         if layout.route == .rgba {
-            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(ImagingError) in
+            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(FileError) in
                 try RGBAInterface.decode(handle, rect: rect, into: buffer.baseAddress!)
                 initialised = count
             }
@@ -74,14 +75,14 @@ enum TIFFReader {
         }
         try checkBlockBudget(layout, options: options, path: handle.path)
         if layout.outputIs16Bit {
-            let samples = try [UInt16](unsafeUninitializedCapacity: count) { buffer, initialised throws(ImagingError) in
+            let samples = try [UInt16](unsafeUninitializedCapacity: count) { buffer, initialised throws(FileError) in
                 try decodeBlocks(handle, layout: layout, rect: rect, options: options,
                                  out: OutputPointer(base: UnsafeMutableRawPointer(buffer.baseAddress!)))
                 initialised = count
             }
             return RGBImage(width: rect.width, height: rect.height, samples: .uint16(samples))
         } else {
-            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(ImagingError) in
+            let samples = try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialised throws(FileError) in
                 try decodeBlocks(handle, layout: layout, rect: rect, options: options,
                                  out: OutputPointer(base: UnsafeMutableRawPointer(buffer.baseAddress!)))
                 initialised = count
@@ -91,10 +92,10 @@ enum TIFFReader {
     }
 
     /// A strip or tile must itself fit the pixel budget: its decode buffer is allocated whole.
-    static func checkBlockBudget(_ layout: TIFFLayout, options: ReadOptions, path: String) throws(ImagingError) {
+    static func checkBlockBudget(_ layout: TIFFLayout, options: ReadOptions, path: String) throws(FileError) {
         let (blockPixels, overflow) = layout.blockWidth.multipliedReportingOverflow(by: layout.blockHeight)
         guard !overflow, blockPixels <= max(options.maxPixels, 1 << 20), blockPixels <= 1 << 28 else {
-            throw ImagingError(path: path, reason: "\(layout.tiled ? "tile" : "strip") of \(layout.blockWidth) x \(layout.blockHeight) pixels exceeds the limit of \(options.maxPixels) pixels")
+            throw FileError(path: path, reason: "\(layout.tiled ? "tile" : "strip") of \(layout.blockWidth) x \(layout.blockHeight) pixels exceeds the limit of \(options.maxPixels) pixels")
         }
     }
 
@@ -102,7 +103,7 @@ enum TIFFReader {
     /// libtiff handle each); each output pixel is written by exactly one block, so the result
     /// does not depend on the worker count.
     static func decodeBlocks(_ handle: TIFFHandle, layout: TIFFLayout, rect: PixelRect,
-                             options: ReadOptions, out: OutputPointer) throws(ImagingError) {
+                             options: ReadOptions, out: OutputPointer) throws(FileError) {
         let bx0 = rect.x / layout.blockWidth, bx1 = (rect.maxX - 1) / layout.blockWidth
         let by0 = rect.y / layout.blockHeight, by1 = (rect.maxY - 1) / layout.blockHeight
         var blocks: [BlockDecoder.Block] = []
@@ -118,7 +119,7 @@ enum TIFFReader {
         let path = handle.path, page = options.page, allBlocks = blocks
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let run = allBlocks[(worker * allBlocks.count / workers)..<((worker + 1) * allBlocks.count / workers)]
-            do throws(ImagingError) {
+            do throws(FileError) {
                 let own: TIFFHandle
                 if worker == 0 {
                     own = handle
@@ -144,17 +145,17 @@ struct OutputPointer: @unchecked Sendable {
 
 /// The first error per worker, read in worker order so the reported error is deterministic.
 final class FailureList: @unchecked Sendable {
-    private var errors: [ImagingError?]
+    private var errors: [FileError?]
     private let lock = NSLock()
 
     init(count: Int) { errors = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ error: ImagingError) {
+    func set(_ index: Int, _ error: FileError) {
         lock.lock(); defer { lock.unlock() }
         errors[index] = error
     }
 
-    var first: ImagingError? {
+    var first: FileError? {
         lock.lock(); defer { lock.unlock() }
         return errors.lazy.compactMap { $0 }.first
     }

@@ -1,5 +1,6 @@
 import CTIFF
 import Foundation
+import StainShiftFoundation
 
 /// Compression for TIFFs StainShift writes; all lossless.
 public enum TIFFCompression: String, Sendable, CaseIterable {
@@ -18,13 +19,13 @@ extension ImageWriter {
     /// RGB TIFF (8 or 16-bit as the image is), strips of about 64 KiB with the horizontal
     /// differencing predictor when compressed; pixel size written as resolution in pixels/cm.
     public static func writeTIFF(_ image: RGBImage, to path: String,
-                                 compression: TIFFCompression = .lzw) throws(ImagingError) {
+                                 compression: TIFFCompression = .lzw) throws(FileError) {
         let bits = image.bitDepth
         try TIFFWriter.write(to: path, width: image.width, height: image.height, samplesPerPixel: 3,
                              bitsPerSample: bits, sampleFormat: UInt16(SAMPLEFORMAT_UINT),
                              photometric: UInt16(PHOTOMETRIC_RGB), compression: compression,
                              predictor: compression == .none ? nil : UInt16(PREDICTOR_HORIZONTAL),
-                             pixelSizeMicrons: image.pixelSizeMicrons) { body throws(ImagingError) in
+                             pixelSizeMicrons: image.pixelSizeMicrons) { body throws(FileError) in
             switch image.samples {
             case .uint8(let s): try TIFFWriter.withBytes(s, body)
             case .uint16(let s): try TIFFWriter.withBytes(s, body)
@@ -36,15 +37,15 @@ extension ImageWriter {
     /// Deflate with the floating-point predictor (Adobe TIFF Technical Note 3) by default.
     public static func writeTIFFFloat(width: Int, height: Int, values: [Float], to path: String,
                                       compression: TIFFCompression = .deflate,
-                                      pixelSizeMicrons: Double? = nil) throws(ImagingError) {
+                                      pixelSizeMicrons: Double? = nil) throws(FileError) {
         guard values.count == width * height else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) image from \(values.count) values")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) image from \(values.count) values")
         }
         try TIFFWriter.write(to: path, width: width, height: height, samplesPerPixel: 1, bitsPerSample: 32,
                              sampleFormat: UInt16(SAMPLEFORMAT_IEEEFP), photometric: UInt16(PHOTOMETRIC_MINISBLACK),
                              compression: compression,
                              predictor: compression == .none ? nil : UInt16(PREDICTOR_FLOATINGPOINT),
-                             pixelSizeMicrons: pixelSizeMicrons) { body throws(ImagingError) in
+                             pixelSizeMicrons: pixelSizeMicrons) { body throws(FileError) in
             try TIFFWriter.withBytes(values, body)
         }
     }
@@ -52,13 +53,13 @@ extension ImageWriter {
 
 /// The one strip writer behind the public TIFF writers: temporary file, strips, flush, rename.
 enum TIFFWriter {
-    typealias Body = (UnsafeRawBufferPointer) throws(ImagingError) -> Void
+    typealias Body = (UnsafeRawBufferPointer) throws(FileError) -> Void
 
     /// `withUnsafeBytes` with a typed-throwing body.
-    static func withBytes<T>(_ array: [T], _ body: Body) throws(ImagingError) {
-        var failure: ImagingError?
+    static func withBytes<T>(_ array: [T], _ body: Body) throws(FileError) {
+        var failure: FileError?
         array.withUnsafeBytes { raw in
-            do throws(ImagingError) { try body(raw) } catch { failure = error }
+            do throws(FileError) { try body(raw) } catch { failure = error }
         }
         if let failure { throw failure }
     }
@@ -67,7 +68,7 @@ enum TIFFWriter {
     /// as resolution in pixels/cm.
     static func setTags(_ handle: TIFFHandle, width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int,
                         sampleFormat: UInt16, photometric: UInt16, compression: TIFFCompression, predictor: UInt16?,
-                        rowsPerStrip: Int, pixelSizeMicrons: Double?, tileEdge: Int? = nil) throws(ImagingError) {
+                        rowsPerStrip: Int, pixelSizeMicrons: Double?, tileEdge: Int? = nil) throws(FileError) {
         let tif = handle.tif
         _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGEWIDTH), UInt32(width))
         _ = sstiff_set_u32(tif, UInt32(TIFFTAG_IMAGELENGTH), UInt32(height))
@@ -99,14 +100,14 @@ enum TIFFWriter {
     static func write(to path: String, width: Int, height: Int, samplesPerPixel: Int, bitsPerSample: Int,
                       sampleFormat: UInt16, photometric: UInt16, compression: TIFFCompression,
                       predictor: UInt16?, pixelSizeMicrons: Double?,
-                      samples: (Body) throws(ImagingError) -> Void) throws(ImagingError) {
+                      samples: (Body) throws(FileError) -> Void) throws(FileError) {
         guard width > 0, height > 0, width <= Int(UInt32.max), height <= Int(UInt32.max) else {
-            throw ImagingError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
+            throw FileError(path: path, reason: "cannot write a \(width) x \(height) TIFF")
         }
         let rowBytes = width * samplesPerPixel * bitsPerSample / 8
         let total = rowBytes * height
         let temporary = AtomicFile.temporaryPath(for: path)
-        do throws(ImagingError) {
+        do throws(FileError) {
             // Classic TIFF addresses 4 GiB; leave room for tags and incompressible data.
             let handle = try TIFFHandle.open(temporary, mode: total > (3 << 30) ? "w8" : "w")
             let tif = handle.tif
@@ -114,9 +115,9 @@ enum TIFFWriter {
             try setTags(handle, width: width, height: height, samplesPerPixel: samplesPerPixel, bitsPerSample: bitsPerSample,
                         sampleFormat: sampleFormat, photometric: photometric, compression: compression, predictor: predictor,
                         rowsPerStrip: rowsPerStrip, pixelSizeMicrons: pixelSizeMicrons)
-            try samples { (raw: UnsafeRawBufferPointer) throws(ImagingError) in
+            try samples { (raw: UnsafeRawBufferPointer) throws(FileError) in
                 guard raw.count == total, let base = raw.baseAddress else {
-                    throw ImagingError(path: path, reason: "sample buffer does not match \(width) x \(height)")
+                    throw FileError(path: path, reason: "sample buffer does not match \(width) x \(height)")
                 }
                 var strip: UInt32 = 0
                 var row = 0
@@ -136,7 +137,7 @@ enum TIFFWriter {
             guard TIFFFlush(tif) != 0 else { throw handle.failure("cannot finish the TIFF") }
         } catch {
             unlink(temporary)
-            throw ImagingError(path: path, reason: error.reason)
+            throw FileError(path: path, reason: error.reason)
         }
         try AtomicFile.commit(temporary, to: path)
     }

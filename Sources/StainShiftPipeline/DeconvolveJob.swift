@@ -1,4 +1,5 @@
 import Foundation
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftStains
 
@@ -129,7 +130,7 @@ public struct DeconvolveJob: Sendable {
         let unit = max(1, info.tileHeight ?? (info.format == .tiff ? ImageReader.rowsPerStrip(image, page: page) : nil) ?? 256)
         let bandRows = max(1, min(h, max(unit, (min(maxPixels, Self.bandPixels) / max(1, w)) / unit * unit)))
         let options = ReadOptions(page: page, maxPixels: max(maxPixels, bandRows * w), threads: threads)
-        func band(_ y: Int) throws(ImagingError) -> RGBImage {
+        func band(_ y: Int) throws(FileError) -> RGBImage {
             try ImageReader.readRegion(image, x: 0, y: y, width: w, height: min(bandRows, h - y), options: options)
         }
         // Automatic settings look at a fixed-stride subsample of every band: a first, read-only pass.
@@ -169,7 +170,7 @@ public struct DeconvolveJob: Sendable {
             preview.add(planes, originY: y)
             let n = planes.pixelCount
             for k in 0..<3 {
-                try planes.values.withUnsafeBufferPointer { v throws(ImagingError) in
+                try planes.values.withUnsafeBufferPointer { v throws(FileError) in
                     try writers[k].append(rows: img.height, from: v.baseAddress.map { $0 + k * n })
                 }
             }

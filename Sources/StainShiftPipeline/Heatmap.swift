@@ -135,7 +135,7 @@ public struct Heatmap: Sendable, Equatable {
 
     /// The PNG (one pixel per bin, the bin size as its pHYs) with the range in tEXt chunks:
     /// `StainShift:heatmap` = `positive cells per mm2`, `bin_um`, `max_per_mm2`.
-    public func write(to path: String) throws(ImagingError) {
+    public func write(to path: String) throws(FileError) {
         try ImageWriter.writePNG(image(), to: path, text: [
             ("StainShift:heatmap", "positive cells per mm2, viridis from 0 (dark) to max_per_mm2 (yellow); white: no cells"),
             ("bin_um", Self.number(binMicrons)),

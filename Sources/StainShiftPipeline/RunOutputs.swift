@@ -90,7 +90,7 @@ public enum RunOutputs {
 
     /// The image an overlay thumbnail is drawn from: the whole image, or for one larger than the
     /// analysis tile its central tile (a thumbnail of a whole slide's cells would show none).
-    static func overlaySource(_ path: String, tileSize: Int) throws(ImagingError) -> RGBImage {
+    static func overlaySource(_ path: String, tileSize: Int) throws(FileError) -> RGBImage {
         let info = try ImageReader.info(path)
         guard TiledScorer.needsTiling(width: info.width, height: info.height, tileSize: tileSize) else {
             return try ImageReader.read(path)

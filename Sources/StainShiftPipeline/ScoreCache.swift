@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftScoring
 
@@ -12,16 +13,16 @@ public struct ScoreCache: Sendable {
 
     public init(directory: String) { self.directory = directory }
 
-    public static func sha256(ofFile path: String) throws(ImagingError) -> String {
+    public static func sha256(ofFile path: String) throws(FileError) -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ImagingError(path: path, reason: "cannot be opened for reading")
+            throw FileError(path: path, reason: "cannot be opened for reading")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
-                throw ImagingError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+                throw FileError(path: path, reason: "cannot be read: \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
             hasher.update(data: chunk)
@@ -44,12 +45,12 @@ public struct ScoreCache: Sendable {
         return try? JSONDecoder().decode(TileScore.self, from: data)
     }
 
-    public func store(_ score: TileScore, key: String) throws(ImagingError) {
+    public func store(_ score: TileScore, key: String) throws(FileError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data: Data
         do { data = try encoder.encode(score) } catch {
-            throw ImagingError(path: path(key), reason: "cannot encode score: \(error)")
+            throw FileError(path: path(key), reason: "cannot encode score: \(error)")
         }
         try AtomicFile.write(data, to: path(key))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftEvaluation
+import StainShiftFoundation
 import StainShiftImaging
 
 /// A tiled slide's pictures for the run's report: its heat map (`Heatmap`, one pixel per bin) and a
@@ -21,7 +22,7 @@ public enum SlideMaps {
     /// Writes `heatmap` (the counted cells', or those inside the job's regions) to the job's
     /// `heatmap` file and, with a `mapPrefix`, `<prefix>.heatmap.png` and `<prefix>.thumbnail.png`
     /// (each atomically).
-    public static func write(_ result: TiledScorer.Result, heatmap: Heatmap, job: ScoringEngine.FileJob) throws(ImagingError) {
+    public static func write(_ result: TiledScorer.Result, heatmap: Heatmap, job: ScoringEngine.FileJob) throws(FileError) {
         if let file = job.heatmap { try heatmap.write(to: file) }
         guard let prefix = job.mapPrefix else { return }
         try heatmap.write(to: prefix + ".heatmap.png")

@@ -320,7 +320,7 @@ struct TileSource: Sendable {
     }
 
     /// The region `r` (image pixels) as 8-bit RGB, decoded on the calling thread.
-    func read(_ r: TileRect) throws(ImagingError) -> RGBImage {
+    func read(_ r: TileRect) throws(FileError) -> RGBImage {
         let options = ReadOptions(page: page, threads: 1)
         if direct {
             var image = try ImageReader.readTIFFRegion(path, x: r.x, y: r.y, width: r.width, height: r.height, options: options)

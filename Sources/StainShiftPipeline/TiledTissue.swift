@@ -29,7 +29,7 @@ enum TiledTissue {
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks.count))) { _ in
             while let i = next.take(below: chunks.count) {
                 let c = chunks[i].core
-                do throws(ImagingError) {
+                do throws(FileError) {
                     let region = try ImageReader.readRegion(path, x: c.x, y: c.y, width: c.width, height: c.height,
                                                             options: ReadOptions(page: page, threads: 1))
                     slots.set(i, .success(TissueOverview.blockColours(region, factor: f, background: background)))
@@ -84,7 +84,7 @@ enum TiledTissue {
                 let y0 = first(Y0), y1 = Y1 == H ? level.height : first(Y1)
                 var out = [UInt8](repeating: 255, count: 3 * W * (Y1 - Y0))
                 guard y1 > y0 else { slots.set(b, .success(out)); continue }
-                do throws(ImagingError) {
+                do throws(FileError) {
                     let region = try ImageReader.readRegion(path, x: 0, y: y0, width: level.width, height: y1 - y0,
                                                             options: ReadOptions(page: chosen.page, threads: 1))
                     let rowBlock = (y0..<y1).map { min(H - 1, Int((Double($0) + 0.5) * d / Double(f))) - Y0 }

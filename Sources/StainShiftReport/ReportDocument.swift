@@ -1,6 +1,7 @@
 import Foundation
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftFoundation
 
 /// `report.json`: the whole `CohortResult` plus what a machine needs to read it without this
 /// code: `schema_version`, units, a summary and the research-use-only statement.
@@ -12,7 +13,7 @@ enum ReportDocument {
     /// Bumped when a key is renamed or removed, or a value changes meaning; adding keys does not.
     static let schemaVersion = 1
 
-    static func encode(_ result: CohortResult) throws(ReportError) -> String {
+    static func encode(_ result: CohortResult) throws(FileError) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let names = KeyCache(KeyCase.snake)
@@ -26,11 +27,11 @@ enum ReportDocument {
             let data = try encoder.encode(Written(result))
             return String(decoding: data, as: UTF8.self) + "\n"
         } catch {
-            throw ReportError(path: "report.json", reason: "cannot encode the result: \(describe(error))")
+            throw FileError(path: "report.json", reason: "cannot encode the result: \(describe(error))")
         }
     }
 
-    static func decode(_ data: Data, path: String) throws(ReportError) -> CohortResult {
+    static func decode(_ data: Data, path: String) throws(FileError) -> CohortResult {
         let decoder = JSONDecoder()
         let names = KeyCache(KeyCase.camel)
         decoder.keyDecodingStrategy = .custom { path in
@@ -43,20 +44,20 @@ enum ReportDocument {
         do {
             header = try decoder.decode(Header.self, from: data)
         } catch {
-            throw ReportError(path: path, reason: "not a StainShift report.json: \(describe(error))")
+            throw FileError(path: path, reason: "not a StainShift report.json: \(describe(error))")
         }
         guard let version = header.schemaVersion else {
-            throw ReportError(path: path, reason: "not a StainShift report.json: no schema_version")
+            throw FileError(path: path, reason: "not a StainShift report.json: no schema_version")
         }
         guard version <= schemaVersion else {
-            throw ReportError(path: path, reason: "schema_version \(version) is newer than this stainshift reads (\(schemaVersion)); update stainshift")
+            throw FileError(path: path, reason: "schema_version \(version) is newer than this stainshift reads (\(schemaVersion)); update stainshift")
         }
         do {
             let read = try decoder.decode(Read.self, from: data)
             return CohortResult(tiles: read.tiles, slides: read.slides, changes: read.changes, calls: read.calls,
                                 failures: read.failures, provenance: read.provenance)
         } catch {
-            throw ReportError(path: path, reason: "invalid report.json: \(describe(error))")
+            throw FileError(path: path, reason: "invalid report.json: \(describe(error))")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import StainShiftFoundation
 
 /// The Mustache templates report.html is laid out with: the built-in set compiled into the
 /// binary (`Templates/*.mustache`, embedded by SwiftPM), with any template of a lab's folder
@@ -60,17 +61,17 @@ public struct ReportTemplates: Sendable, Equatable {
     /// The built-in templates, with every `NAME.mustache` of `directory` in place of the built-in
     /// `NAME` (or added as a new partial). Throws, naming the file, when the folder cannot be
     /// read or a template does not parse.
-    public init(directory: String) throws(ReportError) {
+    public init(directory: String) throws(FileError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw ReportError(path: directory, reason: "no such templates folder")
+            throw FileError(path: directory, reason: "no such templates folder")
         }
-        guard isDirectory.boolValue else { throw ReportError(path: directory, reason: "not a folder (--templates takes a folder of .mustache files)") }
+        guard isDirectory.boolValue else { throw FileError(path: directory, reason: "not a folder (--templates takes a folder of .mustache files)") }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ReportError(path: directory, reason: "cannot list the templates folder: \(error.localizedDescription)")
+            throw FileError(path: directory, reason: "cannot list the templates folder: \(error.localizedDescription)")
         }
         var sources = Self.builtInSources.mapValues { String(decoding: $0, as: UTF8.self) }
         var files: [String: String] = [:]
@@ -78,10 +79,10 @@ public struct ReportTemplates: Sendable, Equatable {
             let name = String(file.dropLast(Self.fileExtension.count + 1))
             let path = ReportWriter.path(directory, file)
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ReportError(path: path, reason: "cannot read the template")
+                throw FileError(path: path, reason: "cannot read the template")
             }
             guard let text = String(data: data, encoding: .utf8) else {
-                throw ReportError(path: path, reason: "the template is not UTF-8 text")
+                throw FileError(path: path, reason: "the template is not UTF-8 text")
             }
             sources[name] = text
             files[name] = path
@@ -89,13 +90,13 @@ public struct ReportTemplates: Sendable, Equatable {
         try self.init(sources: sources, files: files, directory: directory)
     }
 
-    private init(sources: [String: String], files: [String: String], directory: String?) throws(ReportError) {
+    private init(sources: [String: String], files: [String: String], directory: String?) throws(FileError) {
         var library = MustacheLibrary()
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             do {
                 try library.register(text, named: name)
             } catch {
-                throw ReportError(path: files[name] ?? "built-in template \(name).\(Self.fileExtension)",
+                throw FileError(path: files[name] ?? "built-in template \(name).\(Self.fileExtension)",
                                   reason: Self.describe(error))
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftScoring
 
@@ -11,7 +12,7 @@ public enum Tables {
     /// `scoredCells` gives the population a marker's `percent_positive` counts (the `cells_total`
     /// and `cells_positive` columns), tumour cells unless said otherwise.
     public static func write(_ result: CohortResult, signalIDs: [String], scoredCells: ScoredCells = Tables.tumourCells,
-                             to directory: String) throws(ImagingError) {
+                             to directory: String) throws(FileError) {
         let url = URL(fileURLWithPath: directory)
         try AtomicFile.write(tiles(result.tiles, scoredCells: scoredCells), to: url.appendingPathComponent("tiles.tsv").path)
         try AtomicFile.write(slides(result.slides, scoredCells: scoredCells), to: url.appendingPathComponent("slides.tsv").path)

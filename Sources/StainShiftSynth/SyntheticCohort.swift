@@ -64,28 +64,28 @@ public enum SyntheticCohort {
 
     /// Plans and writes the cohort; returns the patient truth rows (also written to `truth.tsv`).
     @discardableResult
-    public static func write(to dir: String, spec: CohortSpec, seed: UInt64, threads: Int? = nil) throws(ImagingError) -> [PatientTruth] {
+    public static func write(to dir: String, spec: CohortSpec, seed: UInt64, threads: Int? = nil) throws(FileError) -> [PatientTruth] {
         var markers: [Marker] = []
         for name in spec.markers {
             guard let m = Marker.builtin(named: name) else {
-                throw ImagingError(path: dir, reason: "unknown marker '\(name)' for the synthetic cohort")
+                throw FileError(path: dir, reason: "unknown marker '\(name)' for the synthetic cohort")
             }
             markers.append(m)
         }
         do {
             try FileManager.default.createDirectory(atPath: dir + "/tiles", withIntermediateDirectories: true)
         } catch {
-            throw ImagingError(path: dir, reason: "cannot create the cohort folder: \(error.localizedDescription)")
+            throw FileError(path: dir, reason: "cannot create the cohort folder: \(error.localizedDescription)")
         }
         let plan = plan(spec, markers: markers, seed: seed)
         var rows = [TileTruthRow?](repeating: nil, count: plan.tiles.count)
-        var failure: ImagingError? = nil
+        var failure: FileError? = nil
         let lock = NSLock()
         rows.withUnsafeMutableBufferPointer { out in
             Workers.forEach(plan.tiles.count, threads: threads) { i in
                 let job = plan.tiles[i]
                 let (image, truth) = SyntheticTile.generate(job.spec, seed: job.seed)
-                do throws(ImagingError) {
+                do throws(FileError) {
                     try ImageWriter.writePNG(image, to: dir + "/" + job.row.image)
                 } catch {
                     lock.lock(); if failure == nil { failure = error }; lock.unlock()

@@ -1,17 +1,18 @@
 import Foundation
 import Testing
+import StainShiftTestSupport
 
 /// `score --cells-geojson` and `score --regions` through the built binary: features equal
 /// `cells.total` on whole and tiled images; regions restrict the cells and are reported; bad
 /// regions files fail in one line.
 @Suite(.serialized) struct GeoJSONCLITests {
-    static let scratch = CLIScratch("geojson-cli")
+    static let scratch = Scratch(suite: "geojson-cli")
     static func path(_ name: String) -> String { scratch.path(name) }
 
     /// A 256 x 256 synthetic PD-L1 tile and its 2 x 2 mosaic (512 x 512, tiled with --tile-size 256).
     static let made = scratch.tileAndMosaic(seed: 5)
 
-    static func object(_ text: String) throws -> [String: Any] { try CLIScratch.object(text) }
+    static func object(_ text: String) throws -> [String: Any] { try CLIRun.object(text) }
 
     static func total(_ score: [String: Any]) throws -> Int {
         try #require((score["cells"] as? [String: Any])?["total"] as? Int)

@@ -1,15 +1,16 @@
 import Foundation
 import Testing
 import StainShiftImaging
+import StainShiftTestSupport
 
 /// `score --heatmap`, `score-slide --heatmap` and `synth slide` through the built binary (issue 16).
 @Suite(.serialized) struct SlideMapsCLITests {
-    static let scratch = CLIScratch("slidemaps-cli")
+    static let scratch = Scratch(suite: "slidemaps-cli")
     static func path(_ name: String) -> String { scratch.path(name) }
 
     static let made = scratch.tileAndMosaic(seed: 8)
 
-    static func object(_ text: String) throws -> [String: Any] { try CLIScratch.object(text) }
+    static func object(_ text: String) throws -> [String: Any] { try CLIRun.object(text) }
 
     @Test(arguments: [["tile.png"], ["mosaic.tiff", "--tile-size", "256"]])
     func theHeatMapIsWrittenAndItsRangeStated(arguments: [String]) throws {

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import StainShiftTestSupport
 
 /// `--tile-size` through the built binary: validation, small images untouched, a mosaic scored tile
 /// by tile with `--cells` and `--overlay` in image coordinates (`synth mosaic` writes it).
 @Suite(.serialized) struct TiledCLITests {
-    static let scratch = CLIScratch("tiled-cli")
+    static let scratch = Scratch(suite: "tiled-cli")
     static func path(_ name: String) -> String { scratch.path(name) }
 
     /// A 256 x 256 synthetic PD-L1 tile and its 2 x 2 mosaic (512 x 512 tiled TIFF).

@@ -13,7 +13,7 @@ import StainShiftTestSupport
 
     @Test(.enabled(if: enabled)) func detectThroughput() throws {
         let source = ProcessInfo.processInfo.environment["STAINSHIFT_BENCH_IMAGE"]
-        let tile = try source.map { try Self.tile(from: ImageReader.read($0)) } ?? SynthTile.make(width: 2048, height: 2048, seed: 1).image
+        let tile = try source.map { try MirroredTile.make(from: ImageReader.read($0)) } ?? SynthTile.make(width: 2048, height: 2048, seed: 1).image
         let planes = Deconvolution.deconvolve(tile, matrix: StainPresets.hDAB, background: nil)
         for (name, params) in [("default", CellParameters(pixelSizeMicrons: 0.5)),
                                ("qupath03", CellParameters.qupath03(pixelSizeMicrons: 0.5))] {
@@ -40,19 +40,5 @@ import StainShiftTestSupport
         var u = rusage()
         getrusage(RUSAGE_SELF.rawValue, &u)
         return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
-    }
-
-    /// A 2048 x 2048 tile cut (and mirrored when smaller) from a real image.
-    static func tile(from image: RGBImage) -> RGBImage {
-        guard case .uint8(let s) = image.samples, image.width > 0, image.height > 0 else { return image }
-        var out = [UInt8](repeating: 0, count: 2048 * 2048 * 3)
-        for y in 0..<2048 {
-            let sy = min(y % (2 * image.height), 2 * image.height - 1 - y % (2 * image.height))
-            for x in 0..<2048 {
-                let sx = min(x % (2 * image.width), 2 * image.width - 1 - x % (2 * image.width))
-                for c in 0..<3 { out[3 * (y * 2048 + x) + c] = s[3 * (sy * image.width + sx) + c] }
-            }
-        }
-        return RGBImage(width: 2048, height: 2048, samples: .uint8(out), pixelSizeMicrons: 0.5)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftStains
 @testable import StainShiftCells
@@ -12,7 +13,7 @@ import StainShiftStains
 
     /// Reads a validation image; nil (with a known issue recorded) while TIFF reading is missing.
     static func load(_ name: String) throws -> RGBImage? {
-        let result = Result { () throws(ImagingError) -> RGBImage in
+        let result = Result { () throws(FileError) -> RGBImage in
             try ImageReader.read(Validation.path("\(name).ome.tif"))
         }
         switch result {

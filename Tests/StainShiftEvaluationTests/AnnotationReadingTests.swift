@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import StainShiftEvaluation
+import StainShiftTestSupport
 
 /// Point tables, QuPath GeoJSON variants, the annotation list, and one-line errors for bad files.
 @Suite struct AnnotationReadingTests {
-    static let scratch = ScratchFiles("ss-eval-read")
-    static var dir: URL { scratch.dir }
+    static let scratch = Scratch(suite: "ss-eval-read")
+    static var dir: URL { scratch.url }
 
-    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
 
     @Test func tablesReadXYLabelAndIgnoreOtherColumns() throws {
         let tsv = try Self.file("p.tsv", "x\ty\tlabel\tsource_label\n54\t25\tstroma\tstroma\n98.5\t13\tPositive\tpos\n\n7\t8\t\t\n")

@@ -3,13 +3,14 @@ import Testing
 import StainShiftImaging
 import StainShiftScoring
 @testable import StainShiftEvaluation
+import StainShiftTestSupport
 
 /// Another tool's cells (`detections` column) go through the same matching as StainShift's own.
 @Suite struct DetectionTableTests {
-    static let scratch = ScratchFiles("ss-eval-det")
-    static var dir: URL { scratch.dir }
+    static let scratch = Scratch(suite: "ss-eval-det")
+    static var dir: URL { scratch.url }
 
-    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
 
     @Test func detectionsReadPositionsCallsAndClasses() throws {
         let path = try Self.file("d.tsv", "x\ty\tpositive\tclass\n1\t2\t1\tLymphocyte\n3\t4\tno\t\n")

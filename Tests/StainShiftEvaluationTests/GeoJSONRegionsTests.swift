@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 @testable import StainShiftEvaluation
+import StainShiftTestSupport
 
 /// QuPath annotation exports as regions: holes, MultiPolygons, classification object or string,
 /// NaN measurements, and one-line errors for bad or empty files.
 @Suite struct GeoJSONRegionsTests {
-    static let scratch = ScratchFiles("ss-regions")
-    static var dir: URL { scratch.dir }
+    static let scratch = Scratch(suite: "ss-regions")
+    static var dir: URL { scratch.url }
 
-    static func file(_ name: String, _ text: String) throws -> String { try scratch.file(name, text) }
+    static func file(_ name: String, _ text: String) throws -> String { try scratch.write(name, text) }
 
     /// A 100 x 100 square with a 50 x 50 hole, classed Tumor, with a NaN measurement (as QuPath writes).
     static let squareWithHole = """

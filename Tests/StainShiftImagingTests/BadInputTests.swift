@@ -1,20 +1,21 @@
 import CTIFF
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
-/// Broken and hostile files: each gives one clear ImagingError and nothing on stderr.
+/// Broken and hostile files: each gives one clear FileError and nothing on stderr.
 @Suite(.serialized) struct BadInputTests {
-    /// Reads `path` expecting an ImagingError, and checks no C library wrote to stderr.
+    /// Reads `path` expecting a FileError, and checks no C library wrote to stderr.
     /// (Lines from the test runner itself start with a non-ASCII symbol and are ignored.)
     @discardableResult
-    func refused(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> ImagingError? {
-        var caught: ImagingError?
+    func refused(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) -> FileError? {
+        var caught: FileError?
         let leaked = capturingStderr {
             do {
                 _ = try ImageReader.read(path, options: ReadOptions(threads: 2))
             } catch {
-                caught = error as? ImagingError
+                caught = error as? FileError
             }
             _ = try? ImageReader.info(path)
             _ = try? ImageReader.readRegion(path, x: 0, y: 0, width: 2, height: 2)

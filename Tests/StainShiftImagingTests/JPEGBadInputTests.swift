@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
-/// Broken and unsupported JPEG files: each gives one ImagingError naming the file, the process
+/// Broken and unsupported JPEG files: each gives one FileError naming the file, the process
 /// survives libjpeg's fatal errors, and nothing reaches stderr.
 @Suite(.serialized) struct JPEGBadInputTests {
     /// Reads `bytes` (written to `name`) through `read`, `readRegion` and `info`, expecting `read`
@@ -11,9 +12,9 @@ import Testing
                  sourceLocation: SourceLocation = #_sourceLocation) throws -> String? {
         let path = dir.path(name)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        var caught: ImagingError?
+        var caught: FileError?
         let leaked = capturingStderr {
-            do { _ = try ImageReader.read(path, options: ReadOptions(threads: 2)) } catch { caught = error as? ImagingError }
+            do { _ = try ImageReader.read(path, options: ReadOptions(threads: 2)) } catch { caught = error as? FileError }
             _ = try? ImageReader.info(path)
             _ = try? ImageReader.readRegion(path, x: 0, y: 0, width: 2, height: 2)
         }
@@ -118,7 +119,7 @@ import Testing
                     #expect(image.width == info.width && image.height == info.height)
                 } catch {
                     refusals += 1
-                    let e = error as? ImagingError
+                    let e = error as? FileError
                     #expect(e?.path == path && e?.reason.contains("\n") == false, "\(error)")
                 }
             }

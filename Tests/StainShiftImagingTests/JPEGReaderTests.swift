@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// Good JPEG files: baseline, progressive, grey, EXIF orientations, camera-sized, through
@@ -110,7 +111,7 @@ import Testing
         for (x, y) in [(0, 0), (3071, 0), (100, 4079), (1500, 2000)] {
             #expect(image.pixel(x, y) == upright.pixel(y, 3071 - x))
         }
-        #expect(throws: ImagingError(path: path, reason: "3072 x 4080 pixels exceeds the limit of 12000000 pixels")) {
+        #expect(throws: FileError(path: path, reason: "3072 x 4080 pixels exceeds the limit of 12000000 pixels")) {
             try ImageReader.read(path, options: ReadOptions(maxPixels: 12_000_000))
         }
     }
@@ -121,10 +122,10 @@ import Testing
         let path = try write(try JPEGBuilder(width: 50, height: 40, samples: JPEGBuilder.smooth(width: 50, height: 40)).encode(), "r.jpg", in: dir)
         let whole = try ImageReader.read(path)
         #expect(try ImageReader.readRegion(path, x: 10, y: 20, width: 40, height: 20) == whole.cropped(to: PixelRect(x: 10, y: 20, width: 40, height: 20)))
-        #expect(throws: ImagingError(path: path, reason: "region 41 x 20 at (10, 20) lies outside the 50 x 40 image")) {
+        #expect(throws: FileError(path: path, reason: "region 41 x 20 at (10, 20) lies outside the 50 x 40 image")) {
             try ImageReader.readRegion(path, x: 10, y: 20, width: 41, height: 20)
         }
-        #expect(throws: ImagingError(path: path, reason: "page 1 requested but a JPEG has only page 0")) {
+        #expect(throws: FileError(path: path, reason: "page 1 requested but a JPEG has only page 0")) {
             try ImageReader.info(path, page: 1)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// PNG colour types and depths, interlacing, alpha over white and pHYs, from exact hand-built files.
@@ -85,7 +86,7 @@ import Testing
         #expect(info == ImageInfo(format: .png, width: 5, height: 3, bitsPerSample: 16, samplesPerPixel: 4,
                                   photometric: "rgba", compression: "deflate", tiled: false, tileWidth: nil,
                                   tileHeight: nil, pages: 1, pixelSizeMicrons: 0.25))
-        #expect(throws: ImagingError(path: path, reason: "page 1 requested but a PNG has only page 0")) {
+        #expect(throws: FileError(path: path, reason: "page 1 requested but a PNG has only page 0")) {
             try ImageReader.info(path, page: 1)
         }
     }

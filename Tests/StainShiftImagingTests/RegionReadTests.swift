@@ -1,6 +1,7 @@
 import CTIFF
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// Region reads decode only the covering strips/tiles and equal the same rectangle of a whole read.
@@ -63,16 +64,16 @@ import Testing
         defer { dir.cleanup() }
         let path = dir.path("t.tif")
         try writeTIFF([RegionReadTests.pages[1].1], to: path)
-        #expect(throws: ImagingError(path: path, reason: "region 10 x 10 at (40, 0) lies outside the 45 x 33 image")) {
+        #expect(throws: FileError(path: path, reason: "region 10 x 10 at (40, 0) lies outside the 45 x 33 image")) {
             try ImageReader.readRegion(path, x: 40, y: 0, width: 10, height: 10)
         }
-        #expect(throws: ImagingError(path: path, reason: "region 0 x 5 is empty")) {
+        #expect(throws: FileError(path: path, reason: "region 0 x 5 is empty")) {
             try ImageReader.readRegion(path, x: 0, y: 0, width: 0, height: 5)
         }
-        #expect(throws: ImagingError(path: path, reason: "region of 20 x 20 pixels exceeds the limit of 100 pixels")) {
+        #expect(throws: FileError(path: path, reason: "region of 20 x 20 pixels exceeds the limit of 100 pixels")) {
             try ImageReader.readRegion(path, x: 0, y: 0, width: 20, height: 20, options: ReadOptions(maxPixels: 100))
         }
-        #expect(throws: ImagingError(path: path, reason: "45 x 33 pixels exceeds the limit of 1000 pixels")) {
+        #expect(throws: FileError(path: path, reason: "45 x 33 pixels exceeds the limit of 1000 pixels")) {
             try ImageReader.read(path, options: ReadOptions(maxPixels: 1000))
         }
         // A small window of a large image fits a small budget.

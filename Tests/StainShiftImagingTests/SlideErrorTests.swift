@@ -1,28 +1,29 @@
 import CTIFF
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// Broken, empty, truncated and corrupt slides give one-line errors naming the file; the probe
 /// sends generic pyramidal TIFFs to OpenSlide and keeps plain and OME-TIFFs on libtiff.
 @Suite struct SlideErrorTests {
-    static func expectOneLine(_ error: ImagingError, path: String) {
+    static func expectOneLine(_ error: FileError, path: String) {
         #expect(error.path == path)
         #expect(!error.description.contains("\n") && !error.reason.isEmpty, "\(error)")
     }
 
-    /// Runs `body` and returns the `ImagingError` it threw (nil when it succeeded).
-    static func failure(_ body: () throws -> Void) -> ImagingError? {
+    /// Runs `body` and returns the `FileError` it threw (nil when it succeeded).
+    static func failure(_ body: () throws -> Void) -> FileError? {
         do { try body(); return nil } catch {
-            #expect(error is ImagingError, "\(error)")
-            return error as? ImagingError
+            #expect(error is FileError, "\(error)")
+            return error as? FileError
         }
     }
 
     @Test(.enabled(if: Slides.available, Slides.skipNote))
     func brokenSlideIsNotReadable() throws {
         let error = try #require(SlideErrorTests.failure { _ = try ImageReader.info(Slides.broken) })
-        #expect(error == ImagingError(path: Slides.broken, reason: "not a whole-slide image OpenSlide can read"))
+        #expect(error == FileError(path: Slides.broken, reason: "not a whole-slide image OpenSlide can read"))
         let direct = try #require(SlideErrorTests.failure { _ = try SlideReader(Slides.broken) })
         #expect(direct.reason == "not a whole-slide image OpenSlide can read")
         #expect(SlideErrorTests.failure { _ = try ImageReader.read(Slides.broken) } != nil)
@@ -33,7 +34,7 @@ import Testing
         let path = scratch.path("empty.svs")
         try Data().write(to: URL(fileURLWithPath: path))
         let error = try #require(SlideErrorTests.failure { _ = try ImageReader.info(path) })
-        #expect(error == ImagingError(path: path, reason: "file is empty (0 bytes)"))
+        #expect(error == FileError(path: path, reason: "file is empty (0 bytes)"))
         let direct = try #require(SlideErrorTests.failure { _ = try SlideReader(path) })
         SlideErrorTests.expectOneLine(direct, path: path)
     }

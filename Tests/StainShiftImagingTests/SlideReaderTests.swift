@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// Whole slides through OpenSlide: metadata, region reads against libtiff and between levels,
@@ -93,8 +94,8 @@ import Testing
         #expect(abs((image.pixelSizeMicrons ?? 0) - 0.499 * 2000 / 667) < 1e-9)
         let micron = try slide.readRegion(x: 0, y: 0, width: 998, height: 499, micronsPerPixel: 0.998)
         #expect(micron.width == 499 && micron.height == 250)
-        #expect(throws: ImagingError.self) { try slide.readRegion(x: 0, y: 0, width: 10, height: 10, downsample: 0.5) }
-        #expect(throws: ImagingError.self) {
+        #expect(throws: FileError.self) { try slide.readRegion(x: 0, y: 0, width: 10, height: 10, downsample: 0.5) }
+        #expect(throws: FileError.self) {
             try SlideReader(Slides.tcga).readRegion(x: 0, y: 0, width: 10, height: 10, micronsPerPixel: 1)
         }
     }
@@ -123,14 +124,14 @@ import Testing
 
     @Test func thePixelBudgetIsCheckedBeforeReading() throws {
         let small = ReadOptions(maxPixels: 1000)
-        #expect(throws: ImagingError(path: Slides.cmu, reason: "region of 100 x 100 pixels exceeds the limit of 1000 pixels")) {
+        #expect(throws: FileError(path: Slides.cmu, reason: "region of 100 x 100 pixels exceeds the limit of 1000 pixels")) {
             try ImageReader.readRegion(Slides.cmu, x: 0, y: 0, width: 100, height: 100, options: small)
         }
-        #expect(throws: ImagingError(path: Slides.cmu, reason: "slide is 2220 x 2967 pixels at level 0, larger than the pixel budget of 1000 pixels: read it in regions or from a coarser level")) {
+        #expect(throws: FileError(path: Slides.cmu, reason: "slide is 2220 x 2967 pixels at level 0, larger than the pixel budget of 1000 pixels: read it in regions or from a coarser level")) {
             try ImageReader.read(Slides.cmu, options: small)
         }
-        #expect(throws: ImagingError.self) { try SlideReader(Slides.cmu).readRegion(x: 0, y: 0, width: 0, height: 5) }
-        #expect(throws: ImagingError.self) { try SlideReader(Slides.cmu).readRegion(level: 1, x: 0, y: 0, width: 5, height: 5) }
+        #expect(throws: FileError.self) { try SlideReader(Slides.cmu).readRegion(x: 0, y: 0, width: 0, height: 5) }
+        #expect(throws: FileError.self) { try SlideReader(Slides.cmu).readRegion(level: 1, x: 0, y: 0, width: 5, height: 5) }
     }
 
     @Test func wholeReadOfASlideWithinTheBudget() throws {

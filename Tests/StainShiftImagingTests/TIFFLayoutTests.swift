@@ -1,6 +1,7 @@
 import CTIFF
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// Every TIFF layout StainShift reads, written with libtiff directly, read back to known pixels.
@@ -147,7 +148,7 @@ import Testing
         #expect(try ImageReader.read(path, options: ReadOptions(page: 1)).bytes == second.map { UInt8($0) })
         #expect(try ImageReader.info(path, page: 1).pages == 2)
         #expect(try ImageReader.info(path, page: 1).width == 5)
-        #expect(throws: ImagingError(path: path, reason: "page 2 requested but the file has 2 pages")) {
+        #expect(throws: FileError(path: path, reason: "page 2 requested but the file has 2 pages")) {
             try ImageReader.read(path, options: ReadOptions(page: 2))
         }
     }
@@ -180,7 +181,7 @@ import Testing
             let path = dir.path("f\(format)-\(bits).tif")
             // Written as 8-bit values into a 32-bit container: only the header matters here.
             try writeRawHeaderTIFF(path: path, width: 4, height: 4, bits: bits, sampleFormat: format)
-            let error = #expect(throws: ImagingError.self) { try ImageReader.read(path) }
+            let error = #expect(throws: FileError.self) { try ImageReader.read(path) }
             #expect(error?.reason.contains("unsupported sample format") == true)
             #expect(error?.reason.contains(words) == true)
         }

@@ -1,6 +1,7 @@
 import CTIFF
 import Foundation
 import Testing
+import StainShiftFoundation
 @testable import StainShiftImaging
 
 /// The TIFF and PNG writers round-trip through the readers (and through libtiff directly).
@@ -52,7 +53,7 @@ import Testing
         let dir = try Scratch()
         defer { dir.cleanup() }
         let path = dir.path("bad.tif")
-        #expect(throws: ImagingError.self) { try ImageWriter.writeTIFFFloat(width: 3, height: 3, values: [1, 2], to: path) }
+        #expect(throws: FileError.self) { try ImageWriter.writeTIFFFloat(width: 3, height: 3, values: [1, 2], to: path) }
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
     }
@@ -82,15 +83,53 @@ import Testing
         // Too many rows, too few rows, abandoned, released: no file, no temporary.
         let extra = try FloatTIFFStream(path: dir.path("x.tif"), width: w, height: h, pixelSizeMicrons: nil)
         try values.withUnsafeBufferPointer { v in
-            #expect(throws: ImagingError.self) { try extra.append(rows: h + 1, from: v.baseAddress!) }
+            #expect(throws: FileError.self) { try extra.append(rows: h + 1, from: v.baseAddress!) }
             let short = try FloatTIFFStream(path: dir.path("short.tif"), width: w, height: h, pixelSizeMicrons: nil)
             try short.append(rows: 3, from: v.baseAddress!)
-            #expect(throws: ImagingError.self) { try short.finish() }
+            #expect(throws: FileError.self) { try short.finish() }
         }
         extra.abandon()
         do { _ = try FloatTIFFStream(path: dir.path("released.tif"), width: w, height: h, pixelSizeMicrons: nil) }
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted()
         #expect(left == ["stream1.tif", "stream2.tif", "stream6.tif", "whole.tif"])
+    }
+
+    /// The RGB and pyramid streams share the float stream's file handling (`PendingTIFF`): a
+    /// finished stream is moved into place, an unfinished one (short, abandoned, released) leaves
+    /// no file, no temporary and no pyramid level behind.
+    @Test func rgbAndPyramidStreamsLeaveNothingUnlessFinished() throws {
+        let dir = try Scratch()
+        defer { dir.cleanup() }
+        let (w, h) = (300, 270)
+        let row = [UInt8]((0..<(3 * w)).map { UInt8($0 % 251) })
+        func fill(_ append: (UnsafeBufferPointer<UInt8>) throws(FileError) -> Void, rows: Int) throws {
+            for _ in 0..<rows { try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try append(b) } }
+        }
+        let rgb = try RGBTIFFStream(path: dir.path("rgb.tif"), width: w, height: h, pixelSizeMicrons: 0.5)
+        try fill(rgb.append(row:), rows: h)
+        try rgb.finish()
+        let pyramid = try PyramidTIFFStream(path: dir.path("pyramid.tif"), width: 1024, height: 1024, pixelSizeMicrons: 0.5, downsamples: [4])
+        try pyramid.appendGlass(rows: 1024)
+        try pyramid.finish()
+        #expect(try ImageReader.info(dir.path("rgb.tif")).width == w)
+        #expect(try ImageReader.info(dir.path("pyramid.tif")).width == 1024)
+
+        let short = try RGBTIFFStream(path: dir.path("short.tif"), width: w, height: h, pixelSizeMicrons: nil)
+        try fill(short.append(row:), rows: 3)
+        do { try short.finish(); Issue.record("a short RGB stream finished") } catch {
+            #expect(error.path == dir.path("short.tif") && error.reason == "only 3 of \(h) rows written", "\(error)")
+        }
+        let shortPyramid = try PyramidTIFFStream(path: dir.path("short-pyramid.tif"), width: 1024, height: 1024, pixelSizeMicrons: nil)
+        try shortPyramid.appendGlass(rows: 10)
+        #expect(throws: FileError.self) { try shortPyramid.finish() }
+        let abandoned = try PyramidTIFFStream(path: dir.path("abandoned.tif"), width: 1024, height: 1024, pixelSizeMicrons: nil)
+        try abandoned.appendGlass(rows: 300)
+        abandoned.abandon()
+        try abandoned.finish()   // nothing left to finish: no file appears
+        do { _ = try PyramidTIFFStream(path: dir.path("released.tif"), width: 1024, height: 1024, pixelSizeMicrons: nil) }
+        do { _ = try RGBTIFFStream(path: dir.path("released-rgb.tif"), width: w, height: h, pixelSizeMicrons: nil) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted()
+        #expect(left == ["pyramid.tif", "rgb.tif"])
     }
 
     /// The float reader refuses what is not a float plane, and sizes over its limit.
@@ -99,13 +138,13 @@ import Testing
         defer { dir.cleanup() }
         let rgb = RGBImage(width: 4, height: 4, samples: .uint8([UInt8](repeating: 9, count: 48)))
         try ImageWriter.writeTIFF(rgb, to: dir.path("rgb.tif"))
-        #expect(throws: ImagingError.self) { try ImageReader.readFloatTIFF(dir.path("rgb.tif")) }
+        #expect(throws: FileError.self) { try ImageReader.readFloatTIFF(dir.path("rgb.tif")) }
         try ImageWriter.writeTIFFFloat(width: 5, height: 4, values: [Float](repeating: 0.5, count: 20), to: dir.path("f.tif"))
-        #expect(throws: ImagingError(path: dir.path("f.tif"), reason: "5 x 4 pixels exceeds the limit of 19 pixels")) {
+        #expect(throws: FileError(path: dir.path("f.tif"), reason: "5 x 4 pixels exceeds the limit of 19 pixels")) {
             try ImageReader.readFloatTIFF(dir.path("f.tif"), maxPixels: 19)
         }
         #expect(try ImageReader.readFloatTIFF(dir.path("f.tif")).values == [Float](repeating: 0.5, count: 20))
-        #expect(throws: ImagingError.self) { try ImageReader.readFloatTIFF(dir.path("f.tif"), page: 1) }
+        #expect(throws: FileError.self) { try ImageReader.readFloatTIFF(dir.path("f.tif"), page: 1) }
     }
 
     /// Rows per strip of what the writers made; nil for PNGs and missing files.
@@ -141,7 +180,7 @@ import Testing
         try AtomicFile.write(Data(), to: dir.path("empty.tsv"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir.path("empty.tsv"))).isEmpty)
         let missing = dir.url.path + "/no-such-folder/x.json"
-        let error = try #require(throws: ImagingError.self) { try AtomicFile.write("x", to: missing) }
+        let error = try #require(throws: FileError.self) { try AtomicFile.write("x", to: missing) }
         #expect(error.path == missing && error.reason == "cannot write: No such file or directory")
         // Nothing else was left behind: no temporary files.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).sorted() == ["a.json", "empty.tsv"])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import StainShiftCohort
 import StainShiftClassify
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftPipeline
 import StainShiftReport
@@ -19,7 +20,7 @@ final class Counter: @unchecked Sendable {
 func fakeEngine(_ counter: Counter = Counter()) -> ScoringEngine {
     ScoringEngine(knownMarkers: markers, score: { job in
         counter.add()
-        guard case .uint8(let s) = job.image.samples else { throw ImagingError(path: job.name, reason: "8-bit only") }
+        guard case .uint8(let s) = job.image.samples else { throw FileError(path: job.name, reason: "8-bit only") }
         var t = TileTotals(); t.tiles = 1; t.imagePixels = job.image.pixelCount; t.tissuePixels = job.image.pixelCount
         let positive = min(200, Int(s[0]))
         t.tumour = BinCounts(negative: 200 - positive, weak: positive / 2, moderate: positive - positive / 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftPipeline
 import StainShiftStains
@@ -56,7 +57,7 @@ import StainShiftTestSupport
         job.output = s.path("file/out")
         #expect(throws: PipelineError(path: s.path("file/out"), reason: "cannot create the output folder")) { try job.run() }
         job = DeconvolveJob(image: s.path("missing.png"), output: s.path("out"))
-        #expect(throws: ImagingError.self) { try job.run() }
+        #expect(throws: FileError.self) { try job.run() }
         #expect(!FileManager.default.fileExists(atPath: s.path("out")))
     }
 

@@ -5,6 +5,7 @@ import Testing
 @testable import StainShiftPipeline
 import StainShiftClassify
 import StainShiftEvaluation
+import StainShiftFoundation
 import StainShiftScoring
 import StainShiftSynth
 import StainShiftTissue
@@ -38,7 +39,7 @@ import StainShiftTestSupport
         for y in 0..<side {
             if y >= 768 { try stream.appendGlass(rows: 1); continue }
             let row = Self.mosaicRow(y, width: side)
-            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try stream.append(row: b) }
         }
         try stream.finish()
         #expect(!FileManager.default.fileExists(atPath: stream.temporary))
@@ -70,7 +71,7 @@ import StainShiftTestSupport
         let stream = try PyramidTIFFStream(path: path, width: side, height: side, pixelSizeMicrons: 0.5, downsamples: [4])
         for y in 0..<side {
             let row = Self.mosaicRow(y, width: side)
-            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in try stream.append(row: b) }
+            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in try stream.append(row: b) }
         }
         try stream.finish()
         let info = try ImageReader.info(path)
@@ -97,7 +98,7 @@ import StainShiftTestSupport
         let stream = try PyramidTIFFStream(path: path, width: side, height: side, pixelSizeMicrons: 0.5, downsamples: [4, 8])
         for y in 0..<side {
             let row = Self.mosaicRow(y, width: side)
-            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(ImagingError) in
+            try row.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(FileError) in
                 try stream.append(shown: nil, reduced: b.baseAddress!)
             }
         }

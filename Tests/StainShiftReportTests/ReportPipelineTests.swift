@@ -1,6 +1,7 @@
 import Foundation
 import StainShiftClassify
 import StainShiftCohort
+import StainShiftFoundation
 import StainShiftImaging
 import StainShiftPipeline
 import StainShiftReport
@@ -12,7 +13,7 @@ import Testing
 @Suite struct ReportPipelineTests {
     /// A tile's first red sample is its number of positive tumour cells out of 200.
     static let engine = ScoringEngine(knownMarkers: ["pdl1", "hla1", "crt", "hmgb1"], score: { job in
-        guard case .uint8(let s) = job.image.samples else { throw ImagingError(path: job.name, reason: "8-bit only") }
+        guard case .uint8(let s) = job.image.samples else { throw FileError(path: job.name, reason: "8-bit only") }
         var t = TileTotals(); t.tiles = 1; t.imagePixels = job.image.pixelCount; t.tissuePixels = job.image.pixelCount
         let positive = min(200, Int(s[0]))
         t.tumour = BinCounts(negative: 200 - positive, weak: positive / 2, moderate: positive - positive / 2)

@@ -1,5 +1,6 @@
 import Foundation
 import StainShiftCohort
+import StainShiftFoundation
 import StainShiftReport
 import Testing
 
@@ -78,7 +79,7 @@ import Testing
     @Test func aBrokenTemplateIsAOneLineErrorNamingTheFile() throws {
         let dir = try folder(["summary.mustache": "<section>\n{{#summary}}<h2>x</h2>\n</section>\n"])
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let error = try #require(throws: ReportError.self) { try ReportTemplates(directory: dir) }
+        let error = try #require(throws: FileError.self) { try ReportTemplates(directory: dir) }
         #expect(error.path == dir + "/summary.mustache")
         #expect(error.description.hasPrefix(dir + "/summary.mustache: "))
         #expect(error.reason.contains("not closed"))
@@ -86,7 +87,7 @@ import Testing
     }
 
     @Test func aMissingFolderIsAnError() throws {
-        let error = try #require(throws: ReportError.self) { try ReportTemplates(directory: "/nonexistent/templates") }
+        let error = try #require(throws: FileError.self) { try ReportTemplates(directory: "/nonexistent/templates") }
         #expect(error.description == "/nonexistent/templates: no such templates folder")
     }
 

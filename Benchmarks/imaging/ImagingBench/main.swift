@@ -5,6 +5,7 @@
 //        ImagingBench STRIP.tif TILED.tif [REPEATS]
 import Dispatch
 import Foundation
+import StainShiftFoundation
 import StainShiftImaging
 
 /// Best (minimum) wall time of `repeats` runs of `body`, in milliseconds.
@@ -34,7 +35,7 @@ func tiffinfo(_ path: String) throws {
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw ImagingError(path: path, reason: "tiffinfo -D failed") }
+    guard process.terminationStatus == 0 else { throw FileError(path: path, reason: "tiffinfo -D failed") }
 }
 
 /// 4096 x 4096 RGB: `source` mirrored to fill, or smooth stain-like blobs plus noise.
@@ -99,7 +100,7 @@ for path in arguments[1...2] {
         // Identical output whatever the thread count: checked once, outside the timings.
         let one = try ImageReader.read(path, options: ReadOptions(threads: 1))
         let all = try ImageReader.read(path, options: ReadOptions(threads: cores))
-        guard one == all else { throw ImagingError(path: path, reason: "thread counts disagree") }
+        guard one == all else { throw FileError(path: path, reason: "thread counts disagree") }
         // Interleave the three so load changes affect them alike.
         var ours1 = Double.infinity, oursN = Double.infinity, reference = Double.infinity
         var cpuOurs = Double.infinity, cpuReference = Double.infinity

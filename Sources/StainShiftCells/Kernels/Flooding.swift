@@ -57,12 +57,12 @@ package enum Flooding {
             // Eight pixels at a time: key = trunc(v * scale) clamped to 1...kmax where v > 0, else 0.
             var i = rows.lowerBound * w
             let end = rows.upperBound * w
-            while i + 8 <= end {
+            while i &+ 8 <= end {   // i <= n: no overflow
                 let v = UnsafeRawPointer(src.p + i).loadUnaligned(as: SIMD8<Float>.self)
                 var s = lanesMin(lanesMax(v * scale, SIMD8(repeating: 1)), SIMD8(repeating: fmax))
                 s.replace(with: 0, where: .!(v .> 0))
-                for j in 0..<8 { k[i + j] = UInt16(s[j]) }
-                i += 8
+                UnsafeMutableRawPointer(k.p + i).storeBytes(of: truncatedKeys(s), as: SIMD8<UInt16>.self)
+                i &+= 8
             }
             while i < end {
                 let v = src[i]
@@ -72,28 +72,33 @@ package enum Flooding {
         }
         let grid = Grid(width: w, height: h)
         // (1) Pointer to the neighbour joined: -1 background, p itself for a new basin's first pixel.
+        // Index arithmetic below wraps (&+, &-) where it cannot overflow: pixel indices lie in 0..<n,
+        // neighbours of inner pixels too, and keys are at most 65 535.
         Parallel.forEachChunk(h) { rows in
             for y in rows {
                 let innerRow = y > 0 && y < h - 1
+                let rowStart = y * w
                 for x in 0..<w {
-                    let p = y * w + x
+                    let p = rowStart &+ x
                     let kp = k[p]
                     guard kp > 0 else { ptr[p] = -1; continue }
                     var best = p, bestKey = -1
                     // An earlier (raster) neighbour is already flooded at an equal key, a later one only
                     // at a higher key.
+                    let floorEarlier = Int(kp), floorLater = Int(kp) &+ 1
                     @inline(__always) func consider(_ q: Int, earlier: Bool) {
                         // Selects rather than a branch: which neighbour wins is unpredictable.
-                        let kq = Int(k[q]), floor = earlier ? Int(kp) : Int(kp) + 1
+                        let kq = Int(k[q]), floor = earlier ? floorEarlier : floorLater
                         let better = (kq >= floor) && (kq > bestKey)
                         bestKey = better ? kq : bestKey
                         best = better ? q : best
                     }
                     if innerRow && x > 0 && x < w - 1 {
-                        consider(p - w - 1, earlier: true); consider(p - w, earlier: true)
-                        consider(p - w + 1, earlier: true); consider(p - 1, earlier: true)
-                        consider(p + 1, earlier: false); consider(p + w - 1, earlier: false)
-                        consider(p + w, earlier: false); consider(p + w + 1, earlier: false)
+                        let above = p &- w, below = p &+ w
+                        consider(above &- 1, earlier: true); consider(above, earlier: true)
+                        consider(above &+ 1, earlier: true); consider(p &- 1, earlier: true)
+                        consider(p &+ 1, earlier: false); consider(below &- 1, earlier: false)
+                        consider(below, earlier: false); consider(below &+ 1, earlier: false)
                     } else {
                         grid.forEachNeighbour(x, y) { q in consider(q, earlier: q < p) }
                     }
@@ -131,16 +136,17 @@ package enum Flooding {
         Parallel.forEachChunk(h) { rows in
             var found: [UInt64] = []
             for y in rows {
+                let rowStart = y * w
                 for x in 0..<w {
-                    let p = y * w + x
+                    let p = rowStart &+ x
                     let kp = k[p]
                     guard kp > 0 else { continue }
                     var first: Int32 = 0, mixed = false
                     if x > 0 && x < w - 1 && y > 0 && y < h - 1 {
                         // Inside a basin (all eight neighbours in p's own basin) nothing can meet.
-                        let c = ptr[p]
-                        if ptr[p - w - 1] == c && ptr[p - w] == c && ptr[p - w + 1] == c && ptr[p - 1] == c
-                            && ptr[p + 1] == c && ptr[p + w - 1] == c && ptr[p + w] == c && ptr[p + w + 1] == c { continue }
+                        let c = ptr[p], above = p &- w, below = p &+ w
+                        if ptr[above &- 1] == c && ptr[above] == c && ptr[above &+ 1] == c && ptr[p &- 1] == c
+                            && ptr[p &+ 1] == c && ptr[below &- 1] == c && ptr[below] == c && ptr[below &+ 1] == c { continue }
                         // Flooded before p: an earlier neighbour at p's key or above, a later one above it.
                         // Selects rather than branches (which neighbours count is unpredictable).
                         @inline(__always) func look(_ q: Int, _ lowest: Int) {
@@ -148,9 +154,9 @@ package enum Flooding {
                             mixed = mixed || (flooded && first != 0 && b != first)
                             first = flooded && first == 0 ? b : first
                         }
-                        let kEarlier = Int(kp), kLater = Int(kp) + 1
-                        look(p - w - 1, kEarlier); look(p - w, kEarlier); look(p - w + 1, kEarlier); look(p - 1, kEarlier)
-                        look(p + 1, kLater); look(p + w - 1, kLater); look(p + w, kLater); look(p + w + 1, kLater)
+                        let kEarlier = Int(kp), kLater = Int(kp) &+ 1
+                        look(above &- 1, kEarlier); look(above, kEarlier); look(above &+ 1, kEarlier); look(p &- 1, kEarlier)
+                        look(p &+ 1, kLater); look(below &- 1, kLater); look(below, kLater); look(below &+ 1, kLater)
                     } else {
                         grid.forEachNeighbour(x, y) { q in
                             let kq = k[q]
@@ -159,7 +165,7 @@ package enum Flooding {
                             if first == 0 { first = b } else if b != first { mixed = true }
                         }
                     }
-                    if mixed { found.append(UInt64(keyLimit - Int(kp)) << 32 | UInt64(p)) }
+                    if mixed { found.append(UInt64(truncatingIfNeeded: keyLimit &- Int(kp)) << 32 | UInt64(truncatingIfNeeded: p)) }
                 }
             }
             chunkEvents.set(rows, found)
@@ -237,6 +243,18 @@ package enum Flooding {
         }
         return Int(next)
     }
+}
+
+/// `UInt16(s[j])` for lanes that are 0 or in 1...65 535, without a range check per lane (which
+/// keeps the conversion from being vectorised; x86-64's baseline has no float truncation in
+/// place): s + 2^23 holds s rounded to the nearest whole number r in its low mantissa bits, one
+/// less where r > s, which is trunc(s) exactly for these values.
+@inline(__always)
+private func truncatedKeys(_ s: SIMD8<Float>) -> SIMD8<UInt16> {
+    let magic = SIMD8<Float>(repeating: 8_388_608)
+    let biased = s + magic
+    let roundedUp = unsafeBitCast(biased - magic .> s, to: SIMD8<Int32>.self)   // -1 in those lanes
+    return SIMD8<UInt16>(truncatingIfNeeded: unsafeBitCast(biased, to: SIMD8<Int32>.self) &+ roundedUp)
 }
 
 /// The 8-neighbourhood in the order the flood visits it (row above, same row, row below), clipped

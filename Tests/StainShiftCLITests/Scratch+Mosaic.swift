@@ -1,18 +1,9 @@
 import Foundation
 import Testing
+import StainShiftTestSupport
 
-/// A CLI suite's scratch folder (one per suite and process), and the synthetic images several
-/// suites score through the built binary.
-struct CLIScratch: Sendable {
-    let dir: URL
-
-    init(_ name: String) {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid())")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    }
-
-    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
-
+/// The synthetic images several CLI suites score through the built binary, in their scratch folder.
+extension Scratch {
     /// Writes `tile.png`, a 256 x 256 synthetic PD-L1 tile, and `mosaic.tiff`, its 2 x 2 mosaic
     /// (512 x 512 tiled TIFF, `synth mosaic`); true when both commands succeed.
     func tileAndMosaic(seed: Int) -> Bool {
@@ -20,7 +11,9 @@ struct CLIScratch: Sendable {
         let b = try? CLIRun.run(["synth", "mosaic", path("tile.png"), path("mosaic.tiff"), "--copies", "2"])
         return a?.status == 0 && b?.status == 0
     }
+}
 
+extension CLIRun {
     /// A command's stdout parsed as a JSON object.
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

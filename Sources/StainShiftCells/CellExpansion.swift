@@ -26,7 +26,7 @@ enum CellExpansion {
             offsets.withUnsafeMutableBufferPointer { bits in bits.withMemoryRebound(to: Int16.self) { ob in
                 cells.withUnsafeMutableBufferPointer { cb in
                     guard let nbase = nb.baseAddress, let obase = ob.baseAddress, let cbase = cb.baseAddress else { return }
-                    let lab = SharedConst(nbase), off = Shared(obase), out = Shared(cbase)
+                    let lab = SharedReadPointer(nbase), off = SharedPointer(obase), out = SharedPointer(cbase)
                     // Columns: signed offset to the nearest nucleus row, the one above on ties.
                     // Pixel indices (row + x, below n) wrap-add (&+) as they cannot overflow, and
                     // offsets stay within -reach...reach or are `none`, never Int16.min (so the
@@ -149,7 +149,7 @@ enum CellExpansion {
             rowDistance.withUnsafeMutableBufferPointer { rd in
                 ring.withUnsafeMutableBufferPointer { rg in
                     guard let c = c.baseAddress, let rdb = rd.baseAddress, let rgb = rg.baseAddress else { return }
-                    let cp = SharedConst(c), d = Shared(rdb), out = Shared(rgb)
+                    let cp = SharedReadPointer(c), d = SharedPointer(rdb), out = SharedPointer(rgb)
                     // Per row: distance (capped) to the nearest edge pixel of the same row.
                     Parallel.forEachChunk(h) { rows in
                         for y in rows {
@@ -185,7 +185,7 @@ enum CellExpansion {
                     rowsInDisk.withUnsafeBufferPointer { rb in
                         bias.withUnsafeBufferPointer { bb in
                             guard let rowsBase = rb.baseAddress, let biasBase = bb.baseAddress else { return }
-                            let dys = SharedConst(rowsBase), limits = SharedConst(biasBase), count = rb.count
+                            let dys = SharedReadPointer(rowsBase), limits = SharedReadPointer(biasBase), count = rb.count
                             Parallel.forEachChunk(h) { rows in
                                 for y in rows {
                                     let row = y * w

@@ -39,8 +39,8 @@ extension NucleusSegmenter {
         let tissueMask = tissue ?? []
         let inTissueOnly = tissueMask.count == n
         tissueMask.withUnsafeBufferPointer { tb in
-            let tp = Shared(t), sp = SharedConst(UnsafePointer(s))
-            let tm = SharedConst(tb.baseAddress ?? UnsafePointer(m))
+            let tp = SharedPointer(t), sp = SharedReadPointer(UnsafePointer(s))
+            let tm = SharedReadPointer(tb.baseAddress ?? UnsafePointer(m))
             Parallel.forEachChunk(h) { rows in
                 laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
                 var top: Float = 0
@@ -76,20 +76,20 @@ extension NucleusSegmenter {
         var keep = [UInt8](repeating: 0, count: regions + 1)
         for k in stride(from: 1, through: regions, by: 1) where sum[k] / Double(area[k]) > Double(threshold) { keep[k] = 1 }
         keep.withUnsafeBufferPointer { kp in
-            let keepP = SharedConst(kp.baseAddress ?? UnsafePointer(m)), mp = Shared(m), lab = SharedConst(UnsafePointer(l))
+            let keepP = SharedReadPointer(kp.baseAddress ?? UnsafePointer(m)), mp = SharedPointer(m), lab = SharedReadPointer(UnsafePointer(l))
             Parallel.forEachChunk(n) { r in for i in r { mp[i] = keepP[Int(lab[i])] } }
         }
         // The LoG > 0 mask (bytes 2n..<3n of the idle smoothed buffer: the keys are done with, and
         // the dilation's row pass takes bytes 0..<n) limits the dilation.
         let logPositive = (spare + 2 * n).bindMemory(to: UInt8.self, capacity: n)
-        let positive = Shared(logPositive), log = SharedConst(UnsafePointer(t))
+        let positive = SharedPointer(logPositive), log = SharedReadPointer(UnsafePointer(t))
         Parallel.forEachChunk(n) { r in for i in r { positive[i] = log[i] > 0 ? 1 : 0 } }
         BinaryMorphology.filter3x3(m, width: w, height: h, dilate: true, within: logPositive, pool: pool, spare: spare)
         BinaryMorphology.fillHoles(m, width: w, height: h)
         split(m, distance: t, width: w, height: h, settings: settings.splitting, labels: l, pool: pool, spare: spare)
         spare.bindMemory(to: Float.self, capacity: n)
         // Back to a binary image with one-pixel watershed lines between touching nuclei.
-        let mp = Shared(m), lab = SharedConst(UnsafePointer(l))
+        let mp = SharedPointer(m), lab = SharedReadPointer(UnsafePointer(l))
         Parallel.forEachChunk(h) { rows in
             // A labelled pixel is kept unless its right or lower neighbour lies in another nucleus
             // (beyond the image, the pixel itself stands in); computed without branches.
@@ -104,10 +104,10 @@ extension NucleusSegmenter {
             }
         }
         if settings.refine && sigma > 1.5 {
-            let sp = Shared(s), tp = Shared(t)
+            let sp = SharedPointer(s), tp = SharedPointer(t)
             GaussianBlur.blur(rows: raw.rowReader(width: w), into: s, scratch: t, width: w, height: h, sigma: 1)
             // The fine LoG mask lives in the label buffer, idle until the final labelling.
-            let fp = Shared(UnsafeMutableRawPointer(l).bindMemory(to: UInt8.self, capacity: n))
+            let fp = SharedPointer(UnsafeMutableRawPointer(l).bindMemory(to: UInt8.self, capacity: n))
             Parallel.forEachChunk(h) { rows in
                 laplacian(sp.p, into: tp.p, width: w, height: h, rows: rows)
                 for i in (rows.lowerBound * w)..<(rows.upperBound * w) { fp[i] = (tp[i] > 0 ? 1 : 0) & mp[i] }

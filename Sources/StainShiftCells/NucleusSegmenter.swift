@@ -77,7 +77,7 @@ enum NucleusSegmenter {
         labels.withUnsafeMutableBufferPointer { l in
             map.withUnsafeBufferPointer { mp in
                 guard let lb = l.baseAddress, let mb = mp.baseAddress else { return }
-                let lp = Shared(lb), mapped = SharedConst(mb)
+                let lp = SharedPointer(lb), mapped = SharedReadPointer(mb)
                 Parallel.forEachChunk(n) { r in for i in r { lp[i] = mapped[Int(lp[i])] } }
             }
         }

@@ -82,6 +82,13 @@ public struct SharedPointer<T>: @unchecked Sendable {
     }
 }
 
+/// A read-only `SharedPointer`.
+public struct SharedReadPointer<T>: @unchecked Sendable {
+    public let p: UnsafePointer<T>
+    @inlinable public init(_ p: UnsafePointer<T>) { self.p = p }
+    @inlinable @inline(__always) public subscript(i: Int) -> T { p[i] }
+}
+
 /// One value per chunk of a `Parallel.forEachChunk(count, chunks:)` call, for kernels that keep an
 /// accumulator per chunk: each chunk writes only its own slot, and `values` reads them in chunk
 /// order, so totals do not depend on the number of cores.

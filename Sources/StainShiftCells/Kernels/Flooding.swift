@@ -52,7 +52,7 @@ package enum Flooding {
         let n = w * h
         let kmax = min(max(1, maxKey), keyLimit)
         let fmax = Float(kmax)
-        let src = SharedConst(values), k = Shared(keys), ptr = Shared(out)
+        let src = SharedReadPointer(values), k = SharedPointer(keys), ptr = SharedPointer(out)
         Parallel.forEachChunk(h) { rows in
             // Eight pixels at a time: key = trunc(v * scale) clamped to 1...kmax where v > 0, else 0.
             var i = rows.lowerBound * w

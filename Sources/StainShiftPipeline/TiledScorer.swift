@@ -356,8 +356,8 @@ final class TileCounter: @unchecked Sendable {
 enum MemoryTrim {
     private typealias Trim = @convention(c) (Int) -> Int32
     private typealias Option = @convention(c) (Int32, Int32) -> Int32
-    nonisolated(unsafe) private static let trim: Trim? = symbol("malloc_trim").map { unsafeBitCast($0, to: Trim.self) }
-    nonisolated(unsafe) private static let option: Option? = symbol("mallopt").map { unsafeBitCast($0, to: Option.self) }
+    private static let trim: Trim? = symbol("malloc_trim").map { unsafeBitCast($0, to: Trim.self) }
+    private static let option: Option? = symbol("mallopt").map { unsafeBitCast($0, to: Option.self) }
 
     private static func symbol(_ name: String) -> UnsafeMutableRawPointer? {
         #if canImport(Glibc)

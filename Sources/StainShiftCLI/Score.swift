@@ -78,10 +78,8 @@ struct Score: ParsableCommand {
             let cellList = analysis.segmentation.cells
             let outlines = cellsGeoJSON == nil ? [] : CellOutline.outlines(analysis.segmentation, cells: cellList)
             // The JSON names the stains used: with --stains auto, this tile's estimate.
-            var used = settings
-            used.stains = analysis.planes.matrix
             try writeResults(analysis.score, cells: cellList, calls: analysis.calls, outlines: outlines,
-                             marker: chosen, settings: used, filter: filter, size: size)
+                             marker: chosen, settings: settings, stains: analysis.planes.matrix, filter: filter, size: size)
             if let overlay, let img = picture { try ImageWriter.writePNG(ScoreOverlay.render(img, analysis: analysis), to: overlay) }
         }
     }
@@ -106,10 +104,8 @@ extension Score {
                 + result.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", ")
                 + String(format: ", total %.3f s", Date().timeIntervalSince(start)))
         }
-        var used = settings
-        used.stains = result.stains
         try writeResults(result.score, cells: result.cells, calls: result.calls, outlines: result.outlines,
-                         marker: chosen, settings: used, filter: filter, size: (result.grid.width, result.grid.height),
+                         marker: chosen, settings: settings, stains: result.stains, filter: filter, size: (result.grid.width, result.grid.height),
                          heatmap: result.heatmap)
         if let overlay, let picture = result.overlay { try ImageWriter.writePNG(picture, to: overlay) }
     }
@@ -117,7 +113,8 @@ extension Score {
     /// The score JSON, `--cells` and `--cells-geojson`; with `--regions`, of the cells inside the
     /// regions only, and the JSON gains `regions`.
     func writeResults(_ score: TileScore, cells cellList: [Cell], calls: [CellCall], outlines: [CellOutline],
-                      marker: Marker, settings: ScoringSettings, filter: RegionScoring?, size: (width: Int, height: Int),
+                      marker: Marker, settings: ScoringSettings, stains: StainMatrix, filter: RegionScoring?,
+                      size: (width: Int, height: Int),
                       heatmap counted: Heatmap? = nil) throws {
         var score = score, cellList = cellList, calls = calls, outlines = outlines
         var regionsJSON: JSONText?
@@ -129,7 +126,7 @@ extension Score {
             if !outlines.isEmpty { outlines = applied.kept.map { outlines[$0] } }
             regionsJSON = RegionScoring.json(applied.regions, marker: marker, pixelSizeMicrons: score.pixelSizeMicrons)
         }
-        var value = ScoreJSON.value(score, marker: marker, stains: settings.stains,
+        var value = ScoreJSON.value(score, marker: marker, stains: stains,
                                     classifier: settings.cellClassifierName ?? "morphology")
         if let regionsJSON, case .object(var members) = value {
             members.append(("regions", regionsJSON))

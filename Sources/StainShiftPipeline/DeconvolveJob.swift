@@ -35,13 +35,13 @@ public struct DeconvolveJob: Sendable {
     }
 
     /// `auto` or `auto:SET`: estimate per image, starting from (and naming roles after) SET.
-    public var isAuto: Bool { stains == "auto" || stains.hasPrefix("auto:") }
+    public var isAuto: Bool { StainMatrix.isEstimated(stains) }
 
     /// `stains` resolved once: the matrix to use as given (nil when it is estimated per image) and
     /// the reference an estimate starts from and names its roles after; throws for a bad `stains`.
     public func resolveStains() throws(StainError) -> (fixed: StainMatrix?, reference: StainMatrix) {
-        guard isAuto else { return (try StainMatrix.resolve(stains), StainPresets.hDAB) }
-        return (nil, stains.hasPrefix("auto:") ? try StainMatrix.resolve(String(stains.dropFirst(5))) : StainPresets.hDAB)
+        let named = try StainMatrix.resolveEstimable(stains)
+        return named.estimated ? (nil, named.matrix) : (named.matrix, StainPresets.hDAB)
     }
 
     var workers: Int { threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount }

@@ -43,10 +43,7 @@ public struct ScoringSetup: Sendable, Equatable {
             throw ScoringSetupError(option: "--marker", detail: error.description)
         }
         var settings = ScoringSettings()
-        let lower = stains.lowercased()
-        settings.estimatesStains = lower == "auto" || lower.hasPrefix("auto:")
-        let fixed = lower == "auto" ? "h-dab" : settings.estimatesStains ? String(stains.dropFirst(5)) : stains
-        do { settings.stains = try StainMatrix.resolve(fixed) } catch {
+        do { (settings.estimatesStains, settings.stains) = try StainMatrix.resolveEstimable(stains) } catch {
             throw ScoringSetupError(option: "--stains", detail: "\(error)")
         }
         settings.pixelSizeMicrons = pixelSizeMicrons

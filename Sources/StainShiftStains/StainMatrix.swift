@@ -151,6 +151,17 @@ extension StainMatrix: Codable {
         }
     }
 
+    /// Whether a `--stains` value asks for the stains to be estimated from the image: `auto` or
+    /// `auto:SET` (SET names the roles and the fallback).
+    public static func isEstimated(_ spec: String) -> Bool { spec == "auto" || spec.hasPrefix("auto:") }
+
+    /// A `--stains` value that may ask for estimation: whether it does, and the matrix it names,
+    /// for `auto` / `auto:SET` the reference an estimate starts from (h-dab, or SET).
+    public static func resolveEstimable(_ spec: String) throws(StainError) -> (estimated: Bool, matrix: StainMatrix) {
+        guard isEstimated(spec) else { return (false, try resolve(spec)) }
+        return (true, spec == "auto" ? StainPresets.hDAB : try resolve(String(spec.dropFirst(5))))
+    }
+
     /// The matrix a `--stains` value names: a preset (`h-dab`, ...), the text form, or a JSON file.
     /// `auto` is not resolved here: estimation needs the image (see `StainEstimation`).
     public static func resolve(_ spec: String) throws(StainError) -> StainMatrix {

@@ -15,7 +15,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
     ],
@@ -59,8 +58,7 @@ let package = Package(
                 dependencies: ["StainShiftClassify", .product(name: "Mustache", package: "swift-mustache")],
                 resources: [.embedInCode("Templates")]),
         .target(name: "StainShiftPipeline",
-                dependencies: ["StainShiftReport", "StainShiftEvaluation", "StainShiftLearn",
-                               .product(name: "Crypto", package: "swift-crypto")]),
+                dependencies: ["StainShiftReport", "StainShiftEvaluation", "StainShiftLearn"]),
         // The production library: every stage but the synthetic generator (Synth is for tests,
         // benchmarks and the CLI's `synth`).
         .target(name: "StainShift", dependencies: ["StainShiftPipeline"]),
@@ -108,8 +106,8 @@ package.targets += [
 ]
 
 // `make test-debug` runs the image readers' tests and the fuzz-corpus replay in a debug build.
-// `swift test` builds every test target, so on the whole package that would compile swift-crypto's
-// BoringSSL, Mustache and every stage again in debug only to run the readers' tests. With
+// `swift test` builds every test target, so on the whole package that would compile Mustache
+// and every stage again in debug only to run the readers' tests. With
 // STAINSHIFT_PACKAGE=imaging this manifest keeps just the readers, their tests and the replay tools,
 // with no package dependencies (the Makefile gives that build its own scratch path).
 if Context.environment["STAINSHIFT_PACKAGE"] == "imaging" {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import StainShiftFoundation
 import StainShiftImaging
@@ -25,17 +24,13 @@ public struct ScoreCache: Sendable {
                 throw FileError(path: path, reason: "cannot be read: \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
-            hasher.update(data: chunk)
+            chunk.withUnsafeBytes { hasher.update($0.bindMemory(to: UInt8.self)) }
         }
-        return hex(hasher.finalize())
+        return SHA256.hex(hasher.finalize())
     }
 
     public static func key(fileSHA: String, parameters: String) -> String {
-        hex(SHA256.hash(data: Data((fileSHA + "\n" + parameters).utf8)))
-    }
-
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
+        SHA256.hex(SHA256.hash((fileSHA + "\n" + parameters).utf8))
     }
 
     func path(_ key: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(key + ".json").path }

@@ -4,8 +4,8 @@
 # and checks its slide's job fails with a clear log line and that a rerun after the fix redoes
 # only what is missing. Ends with `pipelines: N passed, N failed`; exits 1 if any check failed.
 #
-# Environment: SWIFT (default swift), BUILDFLAGS (default: the Makefile's test flags, so the
-# binary `make test` just built is reused), STAINSHIFT (use this binary, skip the build),
+# Environment: SWIFT (default swift), BUILDFLAGS (default: the Makefile's test flags),
+# STAINSHIFT (use this binary, skip the build: `make test` passes the one `swift test` linked),
 # PYTHON (default python3), SAMPLES (a folder with manifest.tsv, default samples/cohort),
 # KEEP_WORK=1 (keep the scratch folder even when all checks pass).
 set -uo pipefail

@@ -5,9 +5,10 @@ import StainShiftStains
 
 /// Per-cell features for a trained cell classifier, one row per cell of a segmentation, with
 /// QuPath-style column names (as in the `--cells` table). A row depends on the cell and its
-/// neighbourhood only (the cell's own pixels and the cell centres within 50 µm), never on
-/// tile-wide statistics, so a cell gets the same row however a slide is tiled (away from the
-/// tile's edge, where the neighbourhood is cut).
+/// neighbourhood only (the cell's own pixels, the pixels within 40 µm and the cell centres within
+/// 50 µm), never on tile-wide statistics, so a cell gets the same row however a slide is tiled
+/// (away from the tile's edge, where the neighbourhood is cut; the context squares snap to a grid
+/// of 2 µm blocks from the tile's corner).
 public struct CellFeatures: Sendable, Equatable {
     /// `names.count` values per cell, row-major, in `segmentation.cells` order.
     public var values: [Float]
@@ -31,6 +32,7 @@ public struct CellFeatures: Sendable, Equatable {
               "Neighbours: 25 µm: layout anisotropy", "Neighbours: 25 µm: nucleus across layout",
               "Neighbours: 50 µm: relative Nucleus: Hematoxylin OD mean", "Neighbours: 50 µm: relative Nucleus: Area µm^2"]
         n += smoothed.map { "Smoothed: 25 µm: \(n[$0])" }
+        n += contextNames
         return n
     }()
 
@@ -179,6 +181,7 @@ public struct CellFeatures: Sendable, Equatable {
         }
         }
         neighbourhood(cells, orientation: orientation, pixelSizeMicrons: px, into: &out)
+        context(cells, planes: planes, odScale: Float(scale), pixelSizeMicrons: px, into: &out)
         return CellFeatures(values: out, count: cells.count)
     }
 

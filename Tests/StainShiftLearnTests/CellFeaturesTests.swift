@@ -243,3 +243,62 @@ import StainShiftSynth
         #expect(f[cell: 0, feature: "Neighbours: 50 µm: relative Nucleus: Area µm^2"] == 1)
     }
 }
+
+/// The context columns on a drawn image: glass on the left half, even tissue on the right.
+@Suite struct CellContextFeaturesTests {
+    /// 200 x 100 px at 0.5 µm (finest blocks 4 px = 2 µm): x < 100 glass (H = DAB = 0), the rest
+    /// H 0.3, DAB 0.1. Cell 1 stands 3 µm into the tissue (x 106: block 26), cell 2 at 45 µm (x 190).
+    static func halfGlass() -> (CellSegmentation, StainPlanes) {
+        let w = 200, h = 100, n = w * h
+        var values = [Float](repeating: 0, count: 3 * n)
+        for y in 0..<h { for x in 100..<w { values[y * w + x] = 0.3; values[n + y * w + x] = 0.1 } }
+        var nl = [Int32](repeating: 0, count: n)
+        for (label, cx) in [(Int32(1), 106), (Int32(2), 190)] {
+            for y in 48..<52 { for x in (cx - 2)..<(cx + 2) { nl[y * w + x] = label } }
+        }
+        let cells = [Cell(label: 1, centroidX: 106, centroidY: 50, nucleusAreaPixels: 16, cellAreaPixels: 16, nucleusCircularity: 0.9, cellClass: .tumour),
+                     Cell(label: 2, centroidX: 190, centroidY: 50, nucleusAreaPixels: 16, cellAreaPixels: 16, nucleusCircularity: 0.9, cellClass: .tumour)]
+        let seg = CellSegmentation(width: w, height: h, nucleusLabels: nl, cellLabels: nl,
+                                   membraneMask: [UInt8](repeating: 0, count: n), cells: cells)
+        return (seg, StainPlanes(width: w, height: h, matrix: StainPresets.hDAB, values: values))
+    }
+
+    @Test func glassBesideACellShowsInItsContext() throws {
+        let (seg, planes) = Self.halfGlass()
+        let f = CellFeatures.compute(seg, planes: planes, pixelSizeMicrons: 0.5)
+        func v(_ cell: Int, _ name: String) throws -> Double { Double(try #require(f[cell: cell, feature: name])) }
+        #expect(CellFeatures.names.suffix(21).first == "Context: 5 µm: clear fraction")
+        // Cell 1. 5 µm: blocks 24...28 of 2 µm (x 96-115), one of them glass. 10 µm: blocks 11...15
+        // of 4 µm (x 88-127, 12 px glass of 40). 20 µm: blocks 4...8 of 8 µm (x 64-143, 36 of 80).
+        // 40 µm: blocks 1...5 of 16 µm (x 32-191, 68 of 160). Every row is alike.
+        #expect(abs(try v(0, "Context: 5 µm: clear fraction") - 0.2) < 1e-6)
+        #expect(abs(try v(0, "Context: 5 µm: Hematoxylin OD mean") - 0.3 * 0.8) < 1e-6)
+        #expect(abs(try v(0, "Context: 5 µm: DAB OD mean") - 0.1 * 0.8) < 1e-6)
+        #expect(abs(try v(0, "Context: 5 µm: Hematoxylin OD std dev") - 0.3 * 0.4) < 1e-5)
+        #expect(abs(try v(0, "Context: 10 µm: clear fraction") - 0.3) < 1e-6)
+        #expect(abs(try v(0, "Context: 20 µm: clear fraction") - 0.45) < 1e-6)
+        #expect(abs(try v(0, "Context: 40 µm: clear fraction") - 68.0 / 160) < 1e-6)
+        // Its 4 µm block (x 104-107) is next to one that is half glass (x 96-103).
+        #expect(abs(try v(0, "Context: distance to clear µm") - 4) < 1e-6)
+        // Cell 2: tissue all round at 5, 10 and 20 µm; the nearest clear 4 µm block is 11 away.
+        for r in [5, 10, 20] {
+            #expect(try v(1, "Context: \(r) µm: clear fraction") == 0)
+            #expect(abs(try v(1, "Context: \(r) µm: Hematoxylin OD mean") - 0.3) < 1e-6)
+            #expect(try v(1, "Context: \(r) µm: DAB OD std dev") < 1e-3)
+        }
+        #expect(abs(try v(1, "Context: distance to clear µm") - 44) < 1e-5)
+    }
+
+    @Test func noGlassAnywhereIsFarAndTheColumnsFollowTheODScale() throws {
+        let (seg, planes) = Self.halfGlass()
+        var tissue = planes
+        let n = planes.width * planes.height
+        for i in 0..<n where tissue.values[i] == 0 { tissue.values[i] = 0.3; tissue.values[n + i] = 0.1 }
+        let f = CellFeatures.compute(seg, planes: tissue, pixelSizeMicrons: 0.5)
+        #expect(f[cell: 0, feature: "Context: distance to clear µm"] == Float(CellFeatures.contextFarMicrons))
+        var scaled = seg
+        scaled.odScale = 2
+        let g = CellFeatures.compute(scaled, planes: tissue, pixelSizeMicrons: 0.5)
+        #expect(abs(try #require(g[cell: 1, feature: "Context: 20 µm: Hematoxylin OD mean"]) - 0.6) < 1e-6)
+    }
+}

@@ -301,4 +301,31 @@ import StainShiftSynth
         let g = CellFeatures.compute(scaled, planes: tissue, pixelSizeMicrons: 0.5)
         #expect(abs(try #require(g[cell: 1, feature: "Context: 20 µm: Hematoxylin OD mean"]) - 0.6) < 1e-6)
     }
+
+    /// Tiny images, a centre on the far edge, coarse and fine pixels, no DAB plane: finite values.
+    @Test func edgeCasesGiveFiniteContext() throws {
+        for (w, h, px) in [(1, 1, 0.5), (3, 2, 0.5), (7, 5, 10.0), (90, 40, 0.05)] {
+            let n = w * h
+            var nl = [Int32](repeating: 0, count: n)
+            nl[n - 1] = 1
+            let cell = Cell(label: 1, centroidX: Double(w), centroidY: Double(h), nucleusAreaPixels: 1, cellAreaPixels: 1,
+                            nucleusCircularity: 1, cellClass: .tumour)
+            let seg = CellSegmentation(width: w, height: h, nucleusLabels: nl, cellLabels: nl,
+                                       membraneMask: [UInt8](repeating: 0, count: n), cells: [cell])
+            let planes = StainPlanes(width: w, height: h, matrix: StainPresets.hDAB, values: [Float](repeating: 0.2, count: 3 * n))
+            let f = CellFeatures.compute(seg, planes: planes, pixelSizeMicrons: px)
+            let context = f.row(0).suffix(CellFeatures.contextNames.count)
+            #expect(context.allSatisfy { $0.isFinite }, "\(w)x\(h) at \(px) µm")
+            #expect(abs(try #require(f[cell: 0, feature: "Context: 40 µm: Hematoxylin OD mean"]) - 0.2) < 1e-6)
+        }
+    }
+
+    /// With H and eosin (no DAB plane) the DAB columns are 0 and clear is decided by H alone.
+    @Test func withoutADABPlaneDABIsZero() throws {
+        let (seg, planes) = CellContextFeaturesTests.halfGlass()
+        let he = StainPlanes(width: planes.width, height: planes.height, matrix: StainPresets.hE, values: planes.values)
+        let f = CellFeatures.compute(seg, planes: he, pixelSizeMicrons: 0.5)
+        #expect(f[cell: 1, feature: "Context: 20 µm: DAB OD mean"] == 0)
+        #expect(abs(try #require(f[cell: 0, feature: "Context: 5 µm: clear fraction"]) - 0.2) < 1e-6)
+    }
 }

@@ -31,6 +31,6 @@ enum TiledStains {
             pooled += BatchRunner.subsample(region, count: pixelsPerTile)
         }
         let image = RGBImage(width: pooled.count / 3, height: 1, samples: .uint8(pooled))
-        return StainEstimation.macenko([image], reference: settings.stains).matrix
+        return StainResolver(reference: settings.stains).estimate(image).matrix
     }
 }

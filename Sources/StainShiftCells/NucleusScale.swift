@@ -93,12 +93,9 @@ public enum NucleusScale {
         var counts = [Float](repeating: 0, count: sw * sh)
         for y in 0..<h { for x in 0..<w { small[(y / f) * sw + x / f] += s[y * w + x]; counts[(y / f) * sw + x / f] += 1 } }
         for i in small.indices { small[i] /= max(counts[i], 1) }
-        var scratch = [Float](repeating: 0, count: sw * sh)
         small.withUnsafeMutableBufferPointer { a in
-            scratch.withUnsafeMutableBufferPointer { t in
-                guard let a = a.baseAddress, let t = t.baseAddress else { return }
-                GaussianBlur.blur(a, scratch: t, width: sw, height: sh, sigma: sigma / Double(f))
-            }
+            guard let a = a.baseAddress else { return }
+            GaussianBlur.blur(a, width: sw, height: sh, sigma: sigma / Double(f))
         }
         for y in 0..<h {
             // Block centres sit at f*i + (f-1)/2.

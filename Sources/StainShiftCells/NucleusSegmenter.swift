@@ -14,43 +14,47 @@ enum NucleusSegmenter {
         var labels = pool.labels(n)
         guard n > 0 else { return (labels, 0) }
         var mask = pool.bytes(n)
-        var smooth = pool.floatsToOverwrite(n)
-        var scratch = pool.floatsToOverwrite(n)
-        defer { pool.recycle(&mask); pool.recycle(&smooth); pool.recycle(&scratch) }
+        // The plane is written in full, so it takes a buffer an earlier stage handed back (already in
+        // memory); the spare is only ever written in its first three quarters (keys, distances and
+        // masks of 16 and 8 bits), so a fresh one keeps its last quarter out of memory: 4 MB of a
+        // 2048² tile's peak.
+        var plane = pool.floatsToOverwrite(n)
+        var spare = pool.floatsToOverwrite(n)
+        defer { pool.recycle(&mask); pool.recycle(&plane); pool.recycle(&spare) }
         let sigma = p.sigmaMicrons / px
         let minArea = p.minNucleusAreaMicrons2 / (px * px), maxArea = p.maxNucleusAreaMicrons2 / (px * px)
         var threshold = p.threshold ?? 0
         // Radius of a disk of the largest nucleus area, plus a margin: farther distances need not be exact.
         let maxRadius = (maxArea / Double.pi).squareRoot() + 2
         let splitting = NucleusSplitting(tolerance: p.splitToleranceMicrons / px, maxRadius: maxRadius, enabled: p.splitTouching)
-        smooth.withUnsafeMutableBufferPointer { s in
-            scratch.withUnsafeMutableBufferPointer { t in
+        plane.withUnsafeMutableBufferPointer { t in
+            spare.withUnsafeMutableBufferPointer { s in
                 mask.withUnsafeMutableBufferPointer { m in
                     labels.withUnsafeMutableBufferPointer { l in
-                        guard let s = s.baseAddress, let t = t.baseAddress, let m = m.baseAddress,
+                        guard let t = t.baseAddress, let s = s.baseAddress, let m = m.baseAddress,
                               let l = l.baseAddress else { return }
-                        GaussianBlur.blur(rows: raw.rowReader(width: w), into: s, scratch: t, width: w, height: h,
-                                          sigma: sigma)
+                        let spare = UnsafeMutableRawPointer(s)
+                        GaussianBlur.blur(rows: raw.rowReader(width: w), into: t, width: w, height: h, sigma: sigma)
                         if p.threshold == nil {
                             threshold = automaticThreshold
-                                ?? max(p.minimumAutomaticThreshold, Otsu.threshold(s, count: n, mask: tissue))
+                                ?? max(p.minimumAutomaticThreshold, Otsu.threshold(t, count: n, mask: tissue))
                         }
                         switch p.foreground {
                         case .threshold:
                             let th = Float(threshold)
-                            for i in 0..<n { m[i] = s[i] > th ? 1 : 0 }
+                            for i in 0..<n { m[i] = t[i] > th ? 1 : 0 }
                             if let tissue { for i in 0..<n where tissue[i] == 0 { m[i] = 0 } }
                             BinaryMorphology.fillHoles(m, width: w, height: h)
-                            // The smoothed channel is not read again: its memory holds the split's 16-bit scratch.
+                            // The smoothed channel is not read again: the plane holds the distances.
                             split(m, distance: t, width: w, height: h, settings: splitting, labels: l, pool: pool,
-                                  spare: UnsafeMutableRawPointer(s))
-                            UnsafeMutableRawPointer(s).bindMemory(to: Float.self, capacity: n)
+                                  spare: spare)
                         case .laplacianOfGaussian:
-                            let buffers = SegmentationBuffers(smooth: s, scratch: t, mask: m, labels: l, width: w, height: h)
+                            let buffers = SegmentationBuffers(plane: t, spare: spare, mask: m, labels: l, width: w, height: h)
                             laplacianForeground(raw: raw, buffers: buffers, tissue: tissue, pool: pool,
                                                 settings: LoGForeground(threshold: Float(threshold), sigma: sigma,
                                                                         splitting: splitting, refine: p.refineBoundary))
                         }
+                        spare.bindMemory(to: Float.self, capacity: n)
                     }
                 }
             }
@@ -91,14 +95,10 @@ enum NucleusSegmenter {
                                    tissue: [UInt8]?, parameters p: CellParameters, pool: BufferPool) -> Double {
         let n = w * h
         guard n > 0, channel.count == n else { return p.minimumAutomaticThreshold }
-        var scratch = pool.floats(n)
-        defer { pool.recycle(&scratch) }
         return channel.withUnsafeMutableBufferPointer { c in
-            scratch.withUnsafeMutableBufferPointer { t in
-                guard let c = c.baseAddress, let t = t.baseAddress else { return p.minimumAutomaticThreshold }
-                GaussianBlur.blur(c, scratch: t, width: w, height: h, sigma: p.sigmaMicrons / px)
-                return max(p.minimumAutomaticThreshold, Otsu.threshold(c, count: n, mask: tissue))
-            }
+            guard let c = c.baseAddress else { return p.minimumAutomaticThreshold }
+            GaussianBlur.blur(c, width: w, height: h, sigma: p.sigmaMicrons / px)
+            return max(p.minimumAutomaticThreshold, Otsu.threshold(c, count: n, mask: tissue))
         }
     }
 

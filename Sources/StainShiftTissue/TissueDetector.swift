@@ -55,7 +55,7 @@ public enum TissueDetector {
             scratch.withUnsafeMutableBufferPointer { s in
                 mask.withUnsafeMutableBufferPointer { m in
                     guard let o = o.baseAddress, let s = s.baseAddress, let m = m.baseAddress else { return }
-                    GaussianBlur.blur(o, scratch: s, width: W, height: H, sigma: parameters.smoothingMicrons / wpx)
+                    GaussianBlur.blur(o, width: W, height: H, sigma: parameters.smoothingMicrons / wpx)
                     let t = Float(parameters.odThreshold)
                     for i in 0..<N { m[i] = o[i] > t ? 1 : 0 }
                     let r = parameters.closingRadiusMicrons / wpx

@@ -84,19 +84,21 @@ import StainShiftTissue
     }
 }
 
-/// The 5-point Laplacian (eight pixels per step inside a row) against its definition with
-/// replicated edges, on widths below, at and around the vector width.
+/// The 5-point Laplacian, written over its input (eight pixels per step inside a row, rows in
+/// chunks over cores), against its definition with replicated edges: on widths below, at and
+/// around the vector width, and on heights of one row, fewer rows than chunks and many more.
 @Suite struct LaplacianTests {
-    @Test(arguments: [1, 2, 3, 8, 9, 10, 17, 33])
-    func matchesTheDefinition(width w: Int) {
-        let h = 4
+    @Test(arguments: [(1, 4), (2, 4), (3, 4), (8, 4), (9, 4), (10, 4), (17, 4), (33, 4), (9, 1), (12, 2), (10, 5), (17, 97)])
+    func matchesTheDefinition(width w: Int, height h: Int) {
         let s: [Float] = (0..<(w * h)).map { Float(($0 * 37) % 101) / 50 }
-        var out = [Float](repeating: .nan, count: w * h)
-        s.withUnsafeBufferPointer { sp in
-            out.withUnsafeMutableBufferPointer { op in
-                NucleusSegmenter.laplacian(sp.baseAddress!, into: op.baseAddress!, width: w, height: h, rows: 0..<h)
+        var out = s
+        let rowsSeen = ResultSlots<Int>(count: h)
+        out.withUnsafeMutableBufferPointer { op in
+            NucleusSegmenter.laplacianInPlace(op.baseAddress!, width: w, height: h) { rows in
+                for y in rows { rowsSeen.set(y, (rowsSeen.get(y) ?? 0) + 1) }
             }
         }
+        #expect(rowsSeen.all.map { $0 ?? 0 } == [Int](repeating: 1, count: h), "each row handed to the chunk's body once")
         func at(_ x: Int, _ y: Int) -> Float { s[min(max(y, 0), h - 1) * w + min(max(x, 0), w - 1)] }
         for y in 0..<h {
             for x in 0..<w {

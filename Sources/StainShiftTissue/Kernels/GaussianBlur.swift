@@ -18,31 +18,35 @@ package enum GaussianBlur {
         return k
     }
 
-    /// Blurs `image` (width x height) in place; `scratch` must hold `width * height` floats.
-    /// A sigma below 0.05 pixel leaves the image unchanged.
-    package static func blur(_ image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                             width w: Int, height h: Int, sigma: Double) {
+    /// Blurs `image` (width x height) in place. A sigma below 0.05 pixel leaves the image unchanged.
+    package static func blur(_ image: UnsafeMutablePointer<Float>, width w: Int, height h: Int, sigma: Double) {
         guard sigma >= 0.05 else { return }
         let src = SharedPointer(image)
-        blur(rows: { y, row in row.update(from: src.p + y * w, count: w) }, into: image, scratch: scratch,
-             width: w, height: h, sigma: sigma)
+        blur(rows: { y, row in row.update(from: src.p + y * w, count: w) }, into: image, width: w, height: h, sigma: sigma)
     }
+
+    /// Columns per strip of the vertical pass: a strip of a 2048-row image is about half a MB.
+    static let stripWidth = 64
 
     /// Blurs the image whose row `y` `rows(y, out)` writes (`width` floats) into `image`, without
     /// first copying it there: for a source that is computed (a scaled sum of stain planes). A sigma
     /// below 0.05 pixel copies the rows unchanged.
+    ///
+    /// No image-sized scratch: the horizontal pass writes each row straight into `image` (from a
+    /// padded copy of the source row), and the vertical pass works in place on strips of
+    /// `stripWidth` columns, each copied out with `r` replicated rows above and below. Every output
+    /// pixel is the same sum in the same order as a pass through a second plane.
     package static func blur(rows source: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void,
-                             into image: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                             width w: Int, height h: Int, sigma: Double) {
+                             into image: UnsafeMutablePointer<Float>, width w: Int, height h: Int, sigma: Double) {
         guard w > 0, h > 0 else { return }
-        let src = SharedPointer(image), tmp = SharedPointer(scratch)
+        let img = SharedPointer(image)
         guard sigma >= 0.05 else {
-            Parallel.forEachChunk(h) { rows in for y in rows { source(y, src.p + y * w) } }
+            Parallel.forEachChunk(h) { rows in for y in rows { source(y, img.p + y * w) } }
             return
         }
         let k = kernel(sigma: sigma)
         let r = k.count / 2
-        // Horizontal: source -> scratch, one padded row buffer per chunk (edges replicated).
+        // Horizontal: source -> image, one padded row buffer per chunk (edges replicated).
         Parallel.forEachChunk(h) { rows in
             let padded = UnsafeMutablePointer<Float>.allocate(capacity: w + 2 * r + 8)
             let taps = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k.count)
@@ -52,16 +56,25 @@ package enum GaussianBlur {
                 source(y, padded + r)
                 padded.initialize(repeating: padded[r], count: r)
                 (padded + r + w).initialize(repeating: padded[r + w - 1], count: r + 8)
-                convolveRow(k, taps: taps, out: tmp.p + y * w, width: w)
+                convolveRow(k, taps: taps, out: img.p + y * w, width: w)
             }
         }
-        // Vertical: scratch -> image, output row y reads rows y-r ... y+r (clamped).
-        Parallel.forEachChunk(h) { rows in
+        // Vertical, in place per strip: strip row i holds image row clamp(i - r), so output row y
+        // reads strip rows y ... y + 2r.
+        let sw = stripWidth, strips = (w + sw - 1) / sw
+        Parallel.forEachChunk(strips) { chunk in
+            let strip = UnsafeMutablePointer<Float>.allocate(capacity: (h + 2 * r) * sw)
             let taps = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k.count)
-            defer { taps.deallocate() }
-            for y in rows {
-                for j in 0..<k.count { taps[j] = UnsafePointer(tmp.p + min(max(y + j - r, 0), h - 1) * w) }
-                convolveRow(k, taps: taps, out: src.p + y * w, width: w)
+            defer { strip.deallocate(); taps.deallocate() }
+            for s in chunk {
+                let x0 = s * sw, width = min(sw, w - x0)
+                for i in 0..<(h + 2 * r) {
+                    (strip + i * sw).update(from: img.p + min(max(i - r, 0), h - 1) * w + x0, count: width)
+                }
+                for y in 0..<h {
+                    for j in 0..<k.count { taps[j] = UnsafePointer(strip + (y + j) * sw) }
+                    convolveRow(k, taps: taps, out: img.p + y * w + x0, width: width)
+                }
             }
         }
     }

@@ -24,7 +24,7 @@ extension CellFeatures {
         return [p + "clear fraction", p + "Hematoxylin OD mean", p + "DAB OD mean",
                 p + "Hematoxylin OD std dev", p + "DAB OD std dev"]
     } + ["Context: distance to clear µm"]
-    static var contextColumn: Int { baseDimension + smoothed.count }
+    static var contextColumn: Int { baseDimension + smoothed.count + wideSmoothedCount }
 
     /// Per block, in lanes 0-5: pixels, clear pixels, and the sums of H, H², DAB and DAB² (OD times
     /// `odScale`); lanes 6 and 7 are 0.
@@ -55,8 +55,10 @@ extension CellFeatures {
         }
 
         let d = dimension, first = contextColumn, distanceColumn = first + 5 * contextRadii.count
-        out.withUnsafeMutableBufferPointer { o in
-            for (i, cell) in cells.enumerated() {
+        out.withUnsafeMutableBufferPointer { ob in
+            let o = SharedPointer(ob.baseAddress!), squared = squared, levels = levels
+            Parallel.forEachChunk(cells.count) { range in for i in range {
+                let cell = cells[i]
                 let x = max(0, Int(cell.centroidX) / b), y = max(0, Int(cell.centroidY) / b)
                 for (k, level) in levels.enumerated() {
                     let s = SIMD8<Double>(level.square(x >> k, y >> k))
@@ -70,7 +72,7 @@ extension CellFeatures {
                 }
                 let bx = min(coarse.width - 1, x >> 1), by = min(coarse.height - 1, y >> 1)
                 o[i * d + distanceColumn] = min(Float(contextFarMicrons), squared[by * coarse.width + bx].squareRoot() * coarseMicrons)
-            }
+            } }
         }
     }
 

@@ -6,7 +6,7 @@ import StainShiftStains
 /// The neighbourhood columns: densities, smoothed columns, orientation and layout of the neighbours.
 extension CellFeatures {
     /// Per cell: other cell centres within 25 µm and within 50 µm, per mm² of those discs, and the
-    /// smoothed columns (`smoothed`), in rows whose other columns are filled. The centres go into a
+    /// smoothed columns (`smoothed`, at 25 and at 50 µm), in rows whose other columns are filled. The centres go into a
     /// grid of 50 µm squares (a counting sort, each square's cells in order); each cell sums its
     /// 3 x 3 squares in a fixed order, so chunks of cells run in parallel with the same result.
     ///
@@ -23,9 +23,11 @@ extension CellFeatures {
         let n = cells.count
         guard n > 0 else { return }
         let r1 = 25 / px, r2 = 50 / px
+        // A Gaussian of 25 µm full width at half maximum (sigma = FWHM / sqrt(8 ln 2)); the 50 µm
+        // one's weight is its fourth root (twice the sigma), two square roots instead of an exp.
         let sigma = 25 / (8 * log(2.0)).squareRoot() / px
         let twoSigma2 = 2 * sigma * sigma
-        let d = dimension, base = baseDimension, columns = smoothed, nc = smoothed.count
+        let d = dimension, base = baseDimension, columns = smoothed, nc = smoothed.count, nw = wideSmoothedCount
         let within25 = 31, within50 = 32   // the density columns
         // Centres, squares and the smoothed columns packed per cell.
         var cx = [Double](repeating: 0, count: n), cy = cx
@@ -49,18 +51,24 @@ extension CellFeatures {
         let r1s = r1 * r1, r2s = r2 * r2
         out.withUnsafeMutableBufferPointer { ob in
             let o = SharedPointer(ob.baseAddress!)
-            let cx = cx, cy = cy, gx = gx, gy = gy, packed = packed, start = start, members = members
+            let cx = cx, cy = cy, gx = gx, gy = gy, start = start, members = members
+            // A pointer, so the sums over the columns run without a bounds check each (and vectorise).
+            let packedBuffer = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
+            packedBuffer.initialize(from: packed, count: n * nc)
+            defer { packedBuffer.deallocate() }
+            let packed = SharedReadPointer(UnsafePointer(packedBuffer))
             let hCol = smoothed.firstIndex(of: 6)!, areaCol = smoothed.firstIndex(of: 0)!
             // Each nucleus' doubled-angle axis vector, weighted by its eccentricity (a round nucleus has no axis).
             let axisX = (0..<n).map { Double(ob[$0 * d + 5]) * cos(2 * orientation[$0]) }
             let axisY = (0..<n).map { Double(ob[$0 * d + 5]) * sin(2 * orientation[$0]) }
             let ecc = (0..<n).map { Double(ob[$0 * d + 5]) }
             Parallel.forEachChunk(n) { range in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: nc) { sums in
+                // The 25 µm sums, then the 50 µm ones.
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: nc + nw) { sums in
                     for i in range {
                         let ix = cx[i], iy = cy[i]
-                        var n1 = 0, n2 = 0, weight = 0.0
-                        for k in 0..<nc { sums[k] = 0 }
+                        var n1 = 0, n2 = 0, weight = 0.0, wideWeight = 0.0
+                        for k in 0..<(nc + nw) { sums[k] = 0 }
                         // Doubled-angle sums of the neighbours' axes, their offsets' scatter, the nearest centre.
                         var oc = 0.0, os = 0.0, ow = 0.0, qxx = 0.0, qyy = 0.0, qxy = 0.0, nearest = r2s
                         let ti = orientation[i]
@@ -83,15 +91,18 @@ extension CellFeatures {
                                             qxx += ex * ex; qyy += ey * ey; qxy += ex * ey
                                         }
                                     }
-                                    let w = exp(-d2 / twoSigma2)
-                                    weight += w
-                                    for k in 0..<nc { sums[k] += w * packed[j * nc + k] }
+                                    let w = exp(-d2 / twoSigma2), wide = w.squareRoot().squareRoot()
+                                    weight += w; wideWeight += wide
+                                    let v = packed.p + j * nc, narrow = sums.baseAddress!, broad = narrow + nc
+                                    for k in 0..<nc { narrow[k] += w * v[k] }
+                                    for k in 0..<nw { broad[k] += wide * v[k] }
                                 }
                             }
                         }
                         o[i * d + within25] = Float(Double(n1) / a1)
                         o[i * d + within50] = Float(Double(n2) / a2)
                         for k in 0..<nc { o[i * d + base + k] = Float(weight > 0 ? sums[k] / weight : 0) }
+                        for k in 0..<nw { o[i * d + base + nc + k] = Float(wideWeight > 0 ? sums[nc + k] / wideWeight : 0) }
                         let row = i * d
                         o[row + nearestColumn] = Float(nearest.squareRoot() * px)
                         let coherence = ow > 0 ? (oc * oc + os * os).squareRoot() / ow : 0

@@ -32,6 +32,7 @@ public struct CellFeatures: Sendable, Equatable {
               "Neighbours: 25 µm: layout anisotropy", "Neighbours: 25 µm: nucleus across layout",
               "Neighbours: 50 µm: relative Nucleus: Hematoxylin OD mean", "Neighbours: 50 µm: relative Nucleus: Area µm^2"]
         n += smoothed.map { "Smoothed: 25 µm: \(n[$0])" }
+        n += smoothed.prefix(wideSmoothedCount).map { "Smoothed: 50 µm: \(n[$0])" }
         n += contextNames
         return n
     }()
@@ -46,6 +47,13 @@ public struct CellFeatures: Sendable, Equatable {
         let first = [0, 1, 3, 4, 5, 6, 8, 9, 15, 18, 30]
         return first + (0..<baseDimension).filter { !first.contains($0) }
     }()
+    /// The first `wideSmoothedCount` of them also at 50 µm, the other width QuPath's
+    /// cell-classification workflows add: a Gaussian of 50 µm FWHM over the same centres within
+    /// 50 µm (QuPath reaches twice the width; cut here at 6% of the peak, which gave the same AUC
+    /// as 100 µm in a scikit-learn prototype on EndoNuke). Epithelium vs stroma, half/half, with
+    /// the context columns: AUC 0.942/0.957 without, 0.945/0.961 with these eleven, 0.947/0.962
+    /// with all 42 (which cost a tenth more feature time than these).
+    static let wideSmoothedCount = 11
     static let baseDimension = 42
     /// The columns of the nucleus' axes and of the neighbourhood's shape (`neighbourhood`).
     static let lengthColumn = 33, widthColumn = 34, nearestColumn = 35, coherenceColumn = 36, alignmentColumn = 37

@@ -68,6 +68,16 @@ import StainShiftSynth
         let disc25 = Float(1 / (Double.pi * 25 * 25 / 1e6))
         #expect(abs(try #require(f[cell: 0, feature: "Density: cells within 25 µm per mm^2"]) - disc25) < 0.01)
         #expect(abs(try #require(f[cell: 1, feature: "Density: cells within 50 µm per mm^2"]) - disc25 / 4) < 0.01)
+        // Smoothed nucleus areas (9 and 3 µm²): the cell itself weighs 1, the other the Gaussian of
+        // their distance, at 25 and at 50 µm full width at half maximum.
+        let d2 = ((21.5 - 7) * (21.5 - 7) + (5.5 - 7) * (5.5 - 7)) * 0.25
+        for fwhm in [25, 50] {
+            let sigma = Double(fwhm) / (8 * log(2.0)).squareRoot(), w = exp(-d2 / (2 * sigma * sigma))
+            for (cell, own, other) in [(0, 9.0, 3.0), (1, 3.0, 9.0)] {
+                let got = try #require(f[cell: cell, feature: "Smoothed: \(fwhm) µm: Nucleus: Area µm^2"])
+                #expect(abs(Double(got) - (own + w * other) / (1 + w)) < 1e-5, "cell \(cell), \(fwhm) µm: \(got)")
+            }
+        }
     }
 
     /// Values of a fixed synthetic tile's features as computed before the feature pass was made

@@ -6,9 +6,10 @@ import StainShiftStains
 /// The neighbourhood columns: densities, smoothed columns, orientation and layout of the neighbours.
 extension CellFeatures {
     /// Per cell: other cell centres within 25 µm and within 50 µm, per mm² of those discs, and the
-    /// smoothed columns (`smoothed`, at 25 and at 50 µm), in rows whose other columns are filled. The centres go into a
-    /// grid of 50 µm squares (a counting sort, each square's cells in order); each cell sums its
-    /// 3 x 3 squares in a fixed order, so chunks of cells run in parallel with the same result.
+    /// smoothed columns (`smoothed` at 25 µm, its first `wideSmoothedCount` also at 50 µm), in rows
+    /// whose other columns are filled. The centres go into a grid of 50 µm squares (a counting sort,
+    /// each square's cells in order); each cell sums its 3 x 3 squares in a fixed order, so chunks
+    /// of cells run in parallel with the same result.
     ///
     /// Also, from the neighbours within 25 µm: how much their long axes agree (the length of the
     /// mean of their eccentricity-weighted doubled-angle vectors over their summed weights: 1 all
@@ -32,11 +33,13 @@ extension CellFeatures {
         // Centres, squares and the smoothed columns packed per cell.
         var cx = [Double](repeating: 0, count: n), cy = cx
         var gx = [Int](repeating: 0, count: n), gy = gx
-        var packed = [Double](repeating: 0, count: n * nc)
+        // A pointer, so the sums over the columns run without a bounds check each (and vectorise).
+        let packedBuffer = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
+        defer { packedBuffer.deallocate() }
         for (j, c) in cells.enumerated() {
             cx[j] = c.centroidX; cy[j] = c.centroidY
             gx[j] = Int(c.centroidX / r2); gy[j] = Int(c.centroidY / r2)
-            for (k, col) in columns.enumerated() { packed[j * nc + k] = Double(out[j * d + col]) }
+            for (k, col) in columns.enumerated() { (packedBuffer + j * nc + k).initialize(to: Double(out[j * d + col])) }
         }
         // Squares with a margin of one all round: (gx - x0 + 1) * rowsOfSquares + (gy - y0 + 1).
         let x0 = gx.min()!, y0 = gy.min()!
@@ -52,10 +55,6 @@ extension CellFeatures {
         out.withUnsafeMutableBufferPointer { ob in
             let o = SharedPointer(ob.baseAddress!)
             let cx = cx, cy = cy, gx = gx, gy = gy, start = start, members = members
-            // A pointer, so the sums over the columns run without a bounds check each (and vectorise).
-            let packedBuffer = UnsafeMutablePointer<Double>.allocate(capacity: n * nc)
-            packedBuffer.initialize(from: packed, count: n * nc)
-            defer { packedBuffer.deallocate() }
             let packed = SharedReadPointer(UnsafePointer(packedBuffer))
             let hCol = smoothed.firstIndex(of: 6)!, areaCol = smoothed.firstIndex(of: 0)!
             // Each nucleus' doubled-angle axis vector, weighted by its eccentricity (a round nucleus has no axis).

@@ -64,10 +64,11 @@ extension CellFeatures {
             Parallel.forEachChunk(n) { range in
                 // The 25 µm sums, then the 50 µm ones.
                 withUnsafeTemporaryAllocation(of: Double.self, capacity: nc + nw) { sums in
+                    let narrow = sums.baseAddress!, broad = narrow + nc
                     for i in range {
                         let ix = cx[i], iy = cy[i]
                         var n1 = 0, n2 = 0, weight = 0.0, wideWeight = 0.0
-                        for k in 0..<(nc + nw) { sums[k] = 0 }
+                        narrow.update(repeating: 0, count: nc + nw)
                         // Doubled-angle sums of the neighbours' axes, their offsets' scatter, the nearest centre.
                         var oc = 0.0, os = 0.0, ow = 0.0, qxx = 0.0, qyy = 0.0, qxy = 0.0, nearest = r2s
                         let ti = orientation[i]
@@ -92,7 +93,7 @@ extension CellFeatures {
                                     }
                                     let w = exp(-d2 / twoSigma2), wide = w.squareRoot().squareRoot()
                                     weight += w; wideWeight += wide
-                                    let v = packed.p + j * nc, narrow = sums.baseAddress!, broad = narrow + nc
+                                    let v = packed.p + j * nc
                                     for k in 0..<nc { narrow[k] += w * v[k] }
                                     for k in 0..<nw { broad[k] += wide * v[k] }
                                 }
@@ -100,8 +101,8 @@ extension CellFeatures {
                         }
                         o[i * d + within25] = Float(Double(n1) / a1)
                         o[i * d + within50] = Float(Double(n2) / a2)
-                        for k in 0..<nc { o[i * d + base + k] = Float(weight > 0 ? sums[k] / weight : 0) }
-                        for k in 0..<nw { o[i * d + base + nc + k] = Float(wideWeight > 0 ? sums[nc + k] / wideWeight : 0) }
+                        for k in 0..<nc { o[i * d + base + k] = Float(weight > 0 ? narrow[k] / weight : 0) }
+                        for k in 0..<nw { o[i * d + base + nc + k] = Float(wideWeight > 0 ? broad[k] / wideWeight : 0) }
                         let row = i * d
                         o[row + nearestColumn] = Float(nearest.squareRoot() * px)
                         let coherence = ow > 0 ? (oc * oc + os * os).squareRoot() / ow : 0
@@ -114,8 +115,8 @@ extension CellFeatures {
                         // Neighbours' weighted means without the cell itself (its weight is exp(0) = 1).
                         let others = weight - 1
                         let selfH = packed[i * nc + hCol], selfArea = packed[i * nc + areaCol]
-                        let meanH = others > 1e-9 ? (sums[hCol] - selfH) / others : 0
-                        let meanArea = others > 1e-9 ? (sums[areaCol] - selfArea) / others : 0
+                        let meanH = others > 1e-9 ? (narrow[hCol] - selfH) / others : 0
+                        let meanArea = others > 1e-9 ? (narrow[areaCol] - selfArea) / others : 0
                         o[row + relativeHColumn] = Float(meanH > 0 ? selfH / meanH : 1)
                         o[row + relativeAreaColumn] = Float(meanArea > 0 ? selfArea / meanArea : 1)
                     }

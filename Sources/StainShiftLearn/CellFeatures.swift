@@ -43,17 +43,16 @@ public struct CellFeatures: Sendable, Equatable {
     /// column: first the eleven smoothed before issue 17's second round, then the others in order
     /// (on EndoNuke, half/half, smoothing them all raised the epithelium-vs-stroma AUC from
     /// 0.916/0.937 to 0.928/0.949).
-    static let smoothed: [Int] = {
-        let first = [0, 1, 3, 4, 5, 6, 8, 9, 15, 18, 30]
-        return first + (0..<baseDimension).filter { !first.contains($0) }
-    }()
-    /// The first `wideSmoothedCount` of them also at 50 µm, the other width QuPath's
+    static let smoothed: [Int] = firstSmoothed + (0..<baseDimension).filter { !firstSmoothed.contains($0) }
+    /// The eleven base columns smoothed before issue 17's second round.
+    static let firstSmoothed = [0, 1, 3, 4, 5, 6, 8, 9, 15, 18, 30]
+    /// These eleven (the first `wideSmoothedCount` of `smoothed`) also at 50 µm, the other width QuPath's
     /// cell-classification workflows add: a Gaussian of 50 µm FWHM over the same centres within
     /// 50 µm (QuPath reaches twice the width; cut here at 6% of the peak, which gave the same AUC
     /// as 100 µm in a scikit-learn prototype on EndoNuke). Epithelium vs stroma, half/half, with
     /// the context columns: AUC 0.942/0.957 without, 0.945/0.961 with these eleven, 0.947/0.962
     /// with all 42 (which cost a tenth more feature time than these).
-    static let wideSmoothedCount = 11
+    static var wideSmoothedCount: Int { firstSmoothed.count }
     static let baseDimension = 42
     /// The columns of the nucleus' axes and of the neighbourhood's shape (`neighbourhood`).
     static let lengthColumn = 33, widthColumn = 34, nearestColumn = 35, coherenceColumn = 36, alignmentColumn = 37

@@ -49,24 +49,25 @@ public enum TissueDetector {
                 }
             }
         }
-        var scratch = [Float](repeating: 0, count: N)
         var mask = [UInt8](repeating: 0, count: N)
         od.withUnsafeMutableBufferPointer { o in
-            scratch.withUnsafeMutableBufferPointer { s in
-                mask.withUnsafeMutableBufferPointer { m in
-                    guard let o = o.baseAddress, let s = s.baseAddress, let m = m.baseAddress else { return }
-                    GaussianBlur.blur(o, width: W, height: H, sigma: parameters.smoothingMicrons / wpx)
-                    let t = Float(parameters.odThreshold)
-                    for i in 0..<N { m[i] = o[i] > t ? 1 : 0 }
-                    let r = parameters.closingRadiusMicrons / wpx
-                    if r >= 0.5 { close(m, distance: s, width: W, height: H, radius: r) }
-                    let minArea = parameters.minAreaMicrons2 / (wpx * wpx)
-                    if minArea >= 1 {
-                        let labels = UnsafeMutablePointer<Int32>.allocate(capacity: N)
-                        defer { labels.deallocate() }
-                        removeSmall(m, labels: labels, width: W, height: H, minArea: minArea, value: 1)
-                        removeSmall(m, labels: labels, width: W, height: H, minArea: minArea, value: 0)
-                    }
+            mask.withUnsafeMutableBufferPointer { m in
+                guard let o = o.baseAddress, let m = m.baseAddress else { return }
+                GaussianBlur.blur(o, width: W, height: H, sigma: parameters.smoothingMicrons / wpx)
+                let t = Float(parameters.odThreshold)
+                for i in 0..<N { m[i] = o[i] > t ? 1 : 0 }
+                let r = parameters.closingRadiusMicrons / wpx
+                if r >= 0.5 {
+                    let distance = UnsafeMutablePointer<Float>.allocate(capacity: N)
+                    defer { distance.deallocate() }
+                    close(m, distance: distance, width: W, height: H, radius: r)
+                }
+                let minArea = parameters.minAreaMicrons2 / (wpx * wpx)
+                if minArea >= 1 {
+                    let labels = UnsafeMutablePointer<Int32>.allocate(capacity: N)
+                    defer { labels.deallocate() }
+                    removeSmall(m, labels: labels, width: W, height: H, minArea: minArea, value: 1)
+                    removeSmall(m, labels: labels, width: W, height: H, minArea: minArea, value: 0)
                 }
             }
         }

@@ -12,7 +12,7 @@ work=out/models
 [ -d "$devset" ] || { echo "models/train-default.sh: no dev set at $devset" >&2; exit 1; }
 [ -x "$bin" ] || { echo "models/train-default.sh: no stainshift binary at $bin (swift build -c release)" >&2; exit 1; }
 python3 models/cell_lists.py "$devset" "$work" > /dev/null
-"$bin" train-cells --annotations "$work/default.tsv" --marker ki67 --seed 1 --trees 40 --max-depth 10 --min-leaf 5 \
+"$bin" train-cells --annotations "$work/default.tsv" --marker ki67 --seed 1 --trees 50 --max-depth 10 --min-leaf 5 \
     --folds 5 -o models/default-cells.json
 python3 - <<'PY'
 import json

@@ -125,7 +125,29 @@ extension CellFeatures {
                 Parallel.forEachChunk(bh) { rows in
                     for by in rows {
                         let y0 = by * b, y1 = min(h, y0 + b)
-                        for bx in 0..<bw {
+                        // Eight whole blocks side by side, a lane each: every lane adds its block's
+                        // pixels in the same order as the one-block loop below (rows, then columns),
+                        // so the sums are the same floats, eight chains at a time.
+                        var bx = 0
+                        while (bx + 8) * b <= w {
+                            var clear = SIMD8<Float>.zero, sh = clear, shh = clear, sd = clear, sdd = clear
+                            for y in y0..<y1 {
+                                let row = y * w + bx * b
+                                for dx in 0..<b {
+                                    var hv = SIMD8<Float>.zero, dv = hv
+                                    for j in 0..<8 { hv[j] = hp[row + j * b + dx]; dv[j] = dp[row + j * b + dx] }
+                                    dv *= dz
+                                    clear += SIMD8<Float>.zero.replacing(with: 1, where: hv + dv .< clearRaw)
+                                    sh += hv; shh += hv * hv; sd += dv; sdd += dv * dv
+                                }
+                            }
+                            let pixels = Float((y1 - y0) * b)
+                            for j in 0..<8 {
+                                out[by * bw + bx + j] = BlockSums(pixels, clear[j], sh[j] * k, shh[j] * k2, sd[j] * k, sdd[j] * k2, 0, 0)
+                            }
+                            bx += 8
+                        }
+                        for bx in bx..<bw {
                             let x0 = bx * b, x1 = min(w, x0 + b)
                             var clear: Float = 0, sh: Float = 0, shh: Float = 0, sd: Float = 0, sdd: Float = 0
                             for y in y0..<y1 {

@@ -94,8 +94,8 @@ extension CellFeatures {
                                     let w = exp(-d2 / twoSigma2), wide = w.squareRoot().squareRoot()
                                     weight += w; wideWeight += wide
                                     let v = packed.p + j * nc
-                                    for k in 0..<nc { narrow[k] += w * v[k] }
-                                    for k in 0..<nw { broad[k] += wide * v[k] }
+                                    addScaled(narrow, v, w, nc)
+                                    addScaled(broad, v, wide, nw)
                                 }
                             }
                         }
@@ -123,5 +123,20 @@ extension CellFeatures {
                 }
             }
         }
+    }
+
+    /// `acc[k] += w * v[k]` for k in 0..<count, four lanes at a time (each lane the same multiply
+    /// then add as the scalar tail, so the same doubles; the pointers may not be proven apart, which
+    /// keeps the compiler from vectorising the plain loop).
+    @inline(__always)
+    static func addScaled(_ acc: UnsafeMutablePointer<Double>, _ v: UnsafePointer<Double>, _ w: Double, _ count: Int) {
+        let ws = SIMD4<Double>(repeating: w)
+        var k = 0
+        while k + 4 <= count {
+            let a = UnsafeMutableRawPointer(acc + k), b = UnsafeRawPointer(v + k)
+            a.storeBytes(of: a.loadUnaligned(as: SIMD4<Double>.self) + ws * b.loadUnaligned(as: SIMD4<Double>.self), as: SIMD4<Double>.self)
+            k += 4
+        }
+        while k < count { acc[k] += w * v[k]; k += 1 }
     }
 }

@@ -231,59 +231,71 @@ public struct CellFeatures: Sendable, Equatable {
             o.initialize(repeating: 0, count: stride)
             for k in 0..<4 { o[k * 7 + 3] = -.infinity; o[k * 7 + 6] = -.infinity }
         }
-        /// The 7 sums at `s` over the pixels `x0..<x1` of row `row` that `take`, held in registers
-        /// along the run (each sum still adds its pixels one by one in raster order).
-        @inline(__always) func sums(_ s: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int, _ take: (Int) -> Bool) {
-            var c0 = s[0], h1 = s[1], h2 = s[2], hm = s[3], d1 = s[4], d2 = s[5], dm = s[6]
-            for i in (row + x0)..<(row + x1) where take(i) {
+        /// The 7 sums at `s` over the pixels `x0..<x1` of row `row`, held in registers along the run
+        /// (each sum still adds its pixels one by one in raster order: the lanes of `sum` are the
+        /// four running sums, side by side, not a reassociation of one).
+        @inline(__always) func sums(_ s: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int) {
+            var sum = SIMD4<Double>(s[1], s[2], s[4], s[5]), top = SIMD2<Double>(s[3], s[6])
+            for i in (row &+ x0)..<(row &+ x1) {
                 let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
-                c0 += 1; h1 += hv; h2 += hv * hv
-                if hv > hm { hm = hv }
-                d1 += dv; d2 += dv * dv
-                if dv > dm { dm = dv }
+                let hd = SIMD2(hv, dv)
+                sum += SIMD4(hv, hv * hv, dv, dv * dv)
+                top.replace(with: hd, where: hd .> top)
             }
-            s[0] = c0; s[1] = h1; s[2] = h2; s[3] = hm; s[4] = d1; s[5] = d2; s[6] = dm
+            s[0] += Double(x1 - x0)
+            s[1] = sum[0]; s[2] = sum[1]; s[3] = top[0]; s[4] = sum[2]; s[5] = sum[3]; s[6] = top[1]
         }
         /// The cell's three compartments in one loop, without branches: a pixel outside the
         /// cytoplasm or membrane adds +0 (an identity for these sums, which start at +0 and so are
         /// never -0), and the maxima take the pixel only if it is in. Each sum still adds its
-        /// pixels one by one in raster order; the three dependency chains overlap.
+        /// pixels one by one in raster order (a lane per sum); the three dependency chains overlap.
         @inline(__always) func cellSums(_ o: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int) {
             let e = o + 21, c = o + 7, m = o + 14
-            var en = 0, eh1 = e[1], eh2 = e[2], ehm = e[3], ed1 = e[4], ed2 = e[5], edm = e[6]
-            var cn = 0, ch1 = c[1], ch2 = c[2], chm = c[3], cd1 = c[4], cd2 = c[5], cdm = c[6]
-            var mn = 0, mh1 = m[1], mh2 = m[2], mhm = m[3], md1 = m[4], md2 = m[5], mdm = m[6]
-            for i in (row + x0)..<(row + x1) {
-                let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
-                let hh = hv * hv, dd = dv * dv
-                en += 1; eh1 += hv; eh2 += hh; ed1 += dv; ed2 += dd
-                ehm = hv > ehm ? hv : ehm
-                edm = dv > edm ? dv : edm
-                let inC = nl[i] == 0, inM = mem[i] != 0
-                cn += inC ? 1 : 0
-                ch1 += inC ? hv : 0; ch2 += inC ? hh : 0; cd1 += inC ? dv : 0; cd2 += inC ? dd : 0
-                chm = inC && hv > chm ? hv : chm
-                cdm = inC && dv > cdm ? dv : cdm
-                mn += inM ? 1 : 0
-                mh1 += inM ? hv : 0; mh2 += inM ? hh : 0; md1 += inM ? dv : 0; md2 += inM ? dd : 0
-                mhm = inM && hv > mhm ? hv : mhm
-                mdm = inM && dv > mdm ? dv : mdm
+            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> (SIMD4<Double>, SIMD2<Double>) {
+                (SIMD4(p[1], p[2], p[4], p[5]), SIMD2(p[3], p[6]))
             }
-            // Counts are whole numbers far below 2^53: an integer count adds up to the same double.
-            e[0] += Double(en); e[1] = eh1; e[2] = eh2; e[3] = ehm; e[4] = ed1; e[5] = ed2; e[6] = edm
-            c[0] += Double(cn); c[1] = ch1; c[2] = ch2; c[3] = chm; c[4] = cd1; c[5] = cd2; c[6] = cdm
-            m[0] += Double(mn); m[1] = mh1; m[2] = mh2; m[3] = mhm; m[4] = md1; m[5] = md2; m[6] = mdm
+            @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ n: Int, _ sum: SIMD4<Double>, _ top: SIMD2<Double>) {
+                // Counts are whole numbers far below 2^53: an integer count adds up to the same double.
+                p[0] += Double(n); p[1] = sum[0]; p[2] = sum[1]; p[3] = top[0]; p[4] = sum[2]; p[5] = sum[3]; p[6] = top[1]
+            }
+            var (es, et) = load(e), (cs, ct) = load(c), (ms, mt) = load(m)
+            var cn = 0, mn = 0
+            for i in (row &+ x0)..<(row &+ x1) {
+                let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
+                let hd = SIMD2(hv, dv), v = SIMD4(hv, hv * hv, dv, dv * dv)
+                let inC = nl[i] == 0, inM = mem[i] != 0
+                es += v
+                et.replace(with: hd, where: hd .> et)
+                cn &+= inC ? 1 : 0
+                cs += v.replacing(with: 0, where: .init(repeating: !inC))
+                ct.replace(with: hd, where: (hd .> ct) .& .init(repeating: inC))
+                mn &+= inM ? 1 : 0
+                ms += v.replacing(with: 0, where: .init(repeating: !inM))
+                mt.replace(with: hd, where: (hd .> mt) .& .init(repeating: inM))
+            }
+            store(e, x1 - x0, es, et); store(c, cn, cs, ct); store(m, mn, ms, mt)
         }
-        /// The end of the run of equal labels starting at `x` in row `row`.
+        /// The end of the run of equal labels starting at `x` in row `row`: eight labels compared
+        /// at a time, then one by one at the row's end.
         @inline(__always) func runEnd(_ labels: UnsafePointer<Int32>, _ row: Int, _ x: Int) -> Int {
-            let l = labels[row + x]
+            let p = UnsafeRawPointer(labels + row), l = labels[row + x]
+            let same = SIMD8<Int32>(repeating: l)
             var end = x + 1
+            while end + 8 <= w {
+                let differs = p.loadUnaligned(fromByteOffset: end * 4, as: SIMD8<Int32>.self) .!= same
+                if any(differs) {
+                    var k = 0
+                    while !differs[k] { k += 1 }
+                    return end + k
+                }
+                end += 8
+            }
             while end < w, labels[row + end] == l { end += 1 }
             return end
         }
-        for y in rows {
+        /// Nucleus runs of row `y`: the run itself (for the hull), the sums, moments and contrast.
+        @inline(__always) func nucleusRow(_ y: Int) {
             let row = y * w
-            // Nucleus runs: the run itself (for the hull), the sums, moments and contrast.
             var x = 0
             while x < w {
                 let nu = nl[row + x], end = runEnd(nl, row, x)
@@ -294,25 +306,32 @@ public struct CellFeatures: Sendable, Equatable {
                 let l = Int(nu)
                 touch(l)
                 let o = a + l * stride
-                sums(o, row, x, end) { _ in true }
-                let fy = Double(y) + 0.5
-                var sx = o[moments], sy = o[moments + 1], sxx = o[moments + 2], syy = o[moments + 3], sxy = o[moments + 4]
-                var ct = o[contrast], pairs = o[contrast + 1]
-                for xx in x..<end {
-                    let i = row + xx, hv = Double(hp[i])
-                    let fx = Double(xx) + 0.5
-                    sx += fx; sy += fy; sxx += fx * fx; syy += fy * fy; sxy += fx * fy
-                    // Texture: |ΔH| to the right and lower neighbours inside the same nucleus.
-                    if xx + 1 < end { ct += abs(Double(hp[i + 1]) - hv); pairs += 1 }
-                    // Below, without a branch (+0 when the pixel below is outside the nucleus).
-                    let below = i + w < n, j = below ? i + w : i, inside = below && nl[j] == nu
-                    ct += inside ? abs(Double(hp[j]) - hv) : 0; pairs += inside ? 1 : 0
+                sums(o, row, x, end)
+                addMoments(o + moments, y: y, x0: x, x1: end)
+                // Texture: |ΔH| to the right and lower neighbours inside the same nucleus, added in
+                // that order pixel by pixel. A lower neighbour outside the nucleus (or below the
+                // last row) adds |ΔH| x 0 = +0, which leaves the sum's bits as they were.
+                var ct = o[contrast], below = 0
+                let down = row &+ w < n ? w : 0, last = row &+ end &- 1
+                @inline(__always) func lower(_ i: Int, _ hv: Double) {
+                    let inside = down != 0 && nl[i &+ down] == nu
+                    ct += abs(Double(hp[i &+ down]) - hv) * (inside ? 1 : 0)
+                    below &+= inside ? 1 : 0
                 }
-                o[moments] = sx; o[moments + 1] = sy; o[moments + 2] = sxx; o[moments + 3] = syy; o[moments + 4] = sxy
-                o[contrast] = ct; o[contrast + 1] = pairs
+                for i in (row &+ x)..<last {
+                    let hv = Double(hp[i])
+                    ct += abs(Double(hp[i &+ 1]) - hv)
+                    lower(i, hv)
+                }
+                lower(last, Double(hp[last]))
+                o[contrast] = ct
+                o[contrast + 1] += Double(end - x - 1 + below)
             }
-            // Cell runs: the whole cell, its cytoplasm (no nucleus label) and its membrane.
-            x = 0
+        }
+        /// Cell runs of row `y`: the whole cell, its cytoplasm (no nucleus label) and its membrane.
+        @inline(__always) func cellRow(_ y: Int) {
+            let row = y * w
+            var x = 0
             while x < w {
                 let c = cl[row + x], end = runEnd(cl, row, x)
                 defer { x = end }
@@ -323,9 +342,37 @@ public struct CellFeatures: Sendable, Equatable {
                 cellSums(o, row, x, end)
             }
         }
+        // Row y's cell runs come one row ahead of its nucleus runs: the nucleus texture reads the
+        // row below, which the cell runs have just brought into cache. The two write disjoint
+        // sums, each still in raster order.
+        guard let first = rows.first else { return band }
+        cellRow(first)
+        for y in rows {
+            if y + 1 < rows.upperBound { cellRow(y + 1) }
+            nucleusRow(y)
+        }
         band.touched = touched
         band.runs = runs
         return band
+    }
+
+    /// Adds one row run's pixel-centre moments (sums of x, y, x², y², xy over the pixels `x0..<x1`
+    /// of row `y`, centres at +0.5) to `m`, in closed form. Every term and partial sum is a whole
+    /// number of quarters, exact in a double, so this is the same double as adding pixel by pixel.
+    @inline(__always) static func addMoments(_ m: UnsafeMutablePointer<Double>, y: Int, x0: Int, x1: Int) {
+        let n = x1 - x0, fy = Double(y) + 0.5
+        guard n > 0 else { return }
+        // Σ (2x+1) and Σ (2x+1)² over the run, in integers (twice and four times the centre sums).
+        let a = 2 * x0 + 1, last = 2 * (x1 - 1) + 1
+        let twice = n * (a + last) / 2
+        let j = n - 1
+        let fourTimes = n * a * a + 2 * a * n * j + 2 * j * n * (2 * j + 1) / 3
+        let sx = Double(twice) / 2
+        m[0] += sx
+        m[1] += Double(n) * fy
+        m[2] += Double(fourTimes) / 4
+        m[3] += Double(n) * (fy * fy)
+        m[4] += sx * fy
     }
 
     /// The nucleus' pixel-moment ellipse: eccentricity (0 for a circle, towards 1 for a line), the

@@ -171,6 +171,22 @@ import StainShiftSynth
         }
     }
 
+
+    @Test func closedFormRunMomentsAreTheSameDoublesAsPixelByPixel() {
+        var rng = SplitMix64(seed: 23)
+        var closed = [Double](repeating: 0, count: 5), byPixel = closed
+        for _ in 0..<2_000 {
+            // Runs anywhere in a 10,000-pixel tile, one to 2,000 pixels long (sums stay far below 2^53).
+            let y = Int(rng.next() % 10_000), x0 = Int(rng.next() % 10_000), n = 1 + Int(rng.next() % 2_000)
+            closed.withUnsafeMutableBufferPointer { CellFeatures.addMoments($0.baseAddress!, y: y, x0: x0, x1: x0 + n) }
+            let fy = Double(y) + 0.5
+            for x in x0..<(x0 + n) {
+                let fx = Double(x) + 0.5
+                byPixel[0] += fx; byPixel[1] += fy; byPixel[2] += fx * fx; byPixel[3] += fy * fy; byPixel[4] += fx * fy
+            }
+            #expect(closed == byPixel, "y \(y), x \(x0)..<\(x0 + n)")
+        }
+    }
     @Test func syntheticCellsDifferByClassTheSameOnAnyThreadCountAndIgnoreFarCells() throws {
         let (image, truth) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4), seed: 11)
         let analysis = TileScorer.analyse(image, name: "t", marker: .ki67, settings: ScoringSettings())

@@ -75,9 +75,9 @@ extension TileScorer {
 
     /// Detection settings for a marker: the settings' preset, threshold and OD factor. The default
     /// preset finds nuclei of nuclear markers on the optical density sum (a blue nucleus and a
-    /// DAB-filled one alike, as QuPath's positive cell detection) at a fixed 0.15 OD, and those of
-    /// membrane and cytoplasmic markers on hematoxylin at the same level in hematoxylin units
-    /// (0.1: the Ruifrok-Johnston hematoxylin vector's OD sum is 1.64), so DAB membranes are not
+    /// DAB-filled one alike, as QuPath's positive cell detection) at a fixed 0.1 OD, and those of
+    /// membrane and cytoplasmic markers on hematoxylin at 0.1 hematoxylin units (0.16 OD sum: the
+    /// Ruifrok-Johnston hematoxylin vector's OD sum is 1.64), so DAB membranes are not
     /// taken for nuclei. Fixed thresholds, not Otsu: a per-image threshold rises with strong DAB
     /// above the hematoxylin-only nuclei, and makes a nucleus's detection depend on the rest of the
     /// image. qupath-0.3 keeps QuPath's optical density sum for every marker.

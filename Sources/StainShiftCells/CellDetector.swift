@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Detection channel -> (optional downsampling to the requested pixel size) -> Gaussian -> threshold
 /// (Otsu or fixed) or QuPath's LoG foreground -> holes filled -> exact distance transform ->
-/// watershed from its h-maxima -> area filter -> cells by Voronoi-limited expansion of up to
+/// watershed from its h-maxima -> area filter -> (optionally a second pass on hematoxylin alone,
+/// `CellParameters.hematoxylinPassThreshold`) -> cells by Voronoi-limited expansion of up to
 /// `cellExpansionMicrons` -> membrane ring -> per-compartment measurements -> lymphocyte rule.
 public enum CellDetector {
     /// `pool` lends and takes back the working buffers (see `BufferPool`); the returned label maps
@@ -65,20 +66,69 @@ public enum CellDetector {
                                             tissue: workTissue, parameters: parameters, pool: pool)
         }
         pool.recycle(&channel)
-        let nucleusLabels = (W == w && H == h) ? workLabels
-            : Resampling.upsample(workLabels, width: W, height: H, toWidth: w, height: h)
+        var merged = workLabels, total = count
+        if let second = parameters.hematoxylinPassThreshold {
+            total = addHematoxylinPass(to: &merged, count: count, planes: planes, threshold: second, odScale: odScale,
+                                       width: W, height: H, pixelSize: workPx, tissue: workTissue,
+                                       parameters: parameters, pool: pool)
+        }
+        let nucleusLabels = (W == w && H == h) ? merged
+            : Resampling.upsample(merged, width: W, height: H, toWidth: w, height: h)
         let cellLabels = CellExpansion.expand(nucleusLabels, width: w, height: h,
                                               distance: parameters.cellExpansionMicrons / px, pool: pool)
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
                                               thickness: parameters.membraneWidthMicrons / px, pool: pool)
         let measureScale = parameters.measurementODScale ?? odScale
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
-                                         membrane: membrane, count: count, odScale: measureScale,
+                                         membrane: membrane, count: total, odScale: measureScale,
                                          parameters: parameters, pool: pool)
         var segmentation = CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                             membraneMask: membrane, cells: cells)
         segmentation.odScale = measureScale
         return segmentation
+    }
+
+    /// `parameters.hematoxylinPassThreshold`: nuclei segmented on hematoxylin alone (at the working
+    /// resolution, with the same sizes and checks) replace `labels` (`count` nuclei of the first
+    /// pass), which keep only the nuclei none of whose pixels lies in a hematoxylin nucleus,
+    /// numbered after those in raster order of first pixel. Returns the new count.
+    static func addHematoxylinPass(to labels: inout [Int32], count: Int, planes: StainPlanes, threshold: Double,
+                                   odScale: Float, width W: Int, height H: Int, pixelSize workPx: Double,
+                                   tissue: [UInt8]?, parameters: CellParameters, pool: BufferPool) -> Int {
+        var p = parameters
+        p.channel = .hematoxylin
+        p.threshold = threshold
+        p.hematoxylinPassThreshold = nil
+        let w = planes.width, h = planes.height
+        let direct = W == w && H == h
+        var channel = direct ? [] : detectionChannel(planes, .hematoxylin, scale: odScale, pool: pool)
+        if !direct { channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H) }
+        let source = direct ? planes.values : channel
+        let hOffset = planes.planeOffset(.hematoxylin) ?? 0
+        var (second, secondCount) = source.withUnsafeBufferPointer { v -> ([Int32], Int) in
+            guard let base = v.baseAddress else { return ([], 0) }
+            let raw = RawChannel(pointer: base + (direct ? hOffset : 0), scale: direct ? odScale : 1)
+            return NucleusSegmenter.segment(raw: raw, automaticThreshold: nil, width: W, height: H, pixelSize: workPx,
+                                            tissue: tissue, parameters: p, pool: pool)
+        }
+        pool.recycle(&channel)
+        defer { pool.recycle(&second) }
+        guard secondCount > 0, second.count == labels.count else { return count }
+        // The hematoxylin nuclei come first; a first-pass nucleus touching any of their pixels is
+        // the same nucleus (or brown cytoplasm beside it) and is dropped.
+        var taken = [Bool](repeating: false, count: count + 1)
+        for i in labels.indices where labels[i] != 0 && second[i] != 0 { taken[Int(labels[i])] = true }
+        var map = [Int32](repeating: 0, count: count + 1)
+        var next = Int32(secondCount)
+        for i in labels.indices {
+            let k = Int(labels[i])
+            if k != 0, !taken[k] {
+                if map[k] == 0 { next += 1; map[k] = next }
+                second[i] = map[k]
+            }
+        }
+        swap(&labels, &second)
+        return Int(next)
     }
 
     /// The detection channel at native resolution, multiplied by `scale`.

@@ -44,7 +44,8 @@ import StainShiftSynth
         // Nuclear markers: the OD sum at a fixed threshold, OD as scanned (no per-image factor).
         #expect(standard == {
             var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .opticalDensitySum
-            p.threshold = CellParameters.defaultODSumThreshold; p.measurementODScale = 1; return p
+            p.threshold = CellParameters.defaultODSumThreshold; p.measurementODScale = 1
+            p.hematoxylinPassThreshold = CellParameters.defaultHematoxylinThreshold; return p
         }())
         #expect(TileScorer.cellParameters(for: .pdl1, pixelSizeMicrons: 0.5, settings: settings) == {
             var p = CellParameters(pixelSizeMicrons: 0.5); p.channel = .hematoxylin

@@ -285,13 +285,13 @@ def train_cells(binary, listing, model, threads, extra=(), seed=1):
         return json.load(f)
 
 
-def role_rows(title, h, roles=None):
+def role_rows(title, h):
     """Rows (held out, role, cells, forest precision / recall, rule precision / recall) of a
     `holdout` record: its confusion matrices by role (rows truth, columns predicted)."""
     out = []
     for i, role in enumerate(h['roles']):
         n = sum(h['forest'][i])
-        if not n or (roles and role not in roles):
+        if not n:
             continue
         cells = []
         for m in (h['forest'], h['rule'], h.get('relative_rule')):

@@ -32,55 +32,39 @@ public enum CellDetector {
         let factor = max(1, (parameters.requestedPixelSizeMicrons ?? px) / px)
         let W = factor > 1.0001 ? max(1, Int((Double(w) / factor).rounded())) : w
         let H = factor > 1.0001 ? max(1, Int((Double(h) / factor).rounded())) : h
-        // Detection on hematoxylin (+ DAB) at native resolution reads the planes themselves.
-        let hOffset = planes.planeOffset(.hematoxylin) ?? 0, dOffset = planes.planeOffset(.dab)
-        let direct = W == w && H == h
-            && (parameters.channel == .hematoxylin || (parameters.channel == .hematoxylinPlusDAB && dOffset != nil))
-        var channel = direct ? [] : detectionChannel(planes, parameters.channel, scale: odScale, pool: pool)
-        // With H + DAB detection, the automatic threshold comes from hematoxylin alone: Otsu on H + DAB
-        // would split DAB-positive nuclei from everything else (a Ki67 tile is bimodal in DAB).
-        // (The LoG foreground only uses it as a floor for a nucleus's mean, so a low value is safe there.)
-        var otsuChannel: [Float]? = parameters.channel == .hematoxylinPlusDAB && parameters.threshold == nil
-            && parameters.foreground == .laplacianOfGaussian ? detectionChannel(planes, .hematoxylin, scale: odScale, pool: pool) : nil
         var workTissue = tissueMask
         if W != w || H != h {
-            otsuChannel = otsuChannel.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
-            channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H)
             workTissue = tissueMask.map { Resampling.downsample($0, width: w, height: h, toWidth: W, height: H) }
         }
         let workPx = px * Double(w) / Double(W)
-        // The hematoxylin threshold first, so its buffers are free before segmentation needs its own.
+        // With H + DAB detection, the automatic threshold comes from hematoxylin alone: Otsu on H + DAB
+        // would split DAB-positive nuclei from everything else (a Ki67 tile is bimodal in DAB).
+        // (The LoG foreground only uses it as a floor for a nucleus's mean, so a low value is safe there.)
+        // It comes first, so its buffers are free before segmentation needs its own.
         var automatic: Double? = nil
-        if var otsu = otsuChannel {
-            otsuChannel = nil
+        if parameters.channel == .hematoxylinPlusDAB && parameters.threshold == nil && parameters.foreground == .laplacianOfGaussian {
+            var otsu = workingChannel(planes, .hematoxylin, scale: odScale, width: W, height: H, pool: pool)
             automatic = NucleusSegmenter.automaticThreshold(of: &otsu, width: W, height: H, pixelSize: workPx,
                                                             tissue: workTissue, parameters: parameters, pool: pool)
             pool.recycle(&otsu)
         }
-        let source = direct ? planes.values : channel
-        let (workLabels, count) = source.withUnsafeBufferPointer { v -> ([Int32], Int) in
-            guard let base = v.baseAddress else { return ([Int32](repeating: 0, count: W * H), 0) }
-            var raw = RawChannel(pointer: base + (direct ? hOffset : 0), scale: direct ? odScale : 1)
-            if direct, parameters.channel == .hematoxylinPlusDAB, let d = dOffset { raw.second = UnsafePointer(base + d) }
-            return NucleusSegmenter.segment(raw: raw, automaticThreshold: automatic, width: W, height: H, pixelSize: workPx,
-                                            tissue: workTissue, parameters: parameters, pool: pool)
-        }
-        pool.recycle(&channel)
-        var merged = workLabels, total = count
+        var (workLabels, count) = segment(planes, odScale: odScale, width: W, height: H, pixelSize: workPx,
+                                          tissue: workTissue, automaticThreshold: automatic, parameters: parameters,
+                                          pool: pool)
         if let second = parameters.hematoxylinPassThreshold {
-            total = addHematoxylinPass(to: &merged, count: count, planes: planes, threshold: second, odScale: odScale,
-                                       width: W, height: H, pixelSize: workPx, tissue: workTissue,
-                                       parameters: parameters, pool: pool)
+            count = mergeHematoxylinPass(into: &workLabels, count: count, planes: planes, threshold: second, odScale: odScale,
+                                         width: W, height: H, pixelSize: workPx, tissue: workTissue,
+                                         parameters: parameters, pool: pool)
         }
-        let nucleusLabels = (W == w && H == h) ? merged
-            : Resampling.upsample(merged, width: W, height: H, toWidth: w, height: h)
+        let nucleusLabels = (W == w && H == h) ? workLabels
+            : Resampling.upsample(workLabels, width: W, height: H, toWidth: w, height: h)
         let cellLabels = CellExpansion.expand(nucleusLabels, width: w, height: h,
                                               distance: parameters.cellExpansionMicrons / px, pool: pool)
         let membrane = CellExpansion.membrane(cellLabels, width: w, height: h,
                                               thickness: parameters.membraneWidthMicrons / px, pool: pool)
         let measureScale = parameters.measurementODScale ?? odScale
         let cells = CellMeasurer.measure(planes: planes, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
-                                         membrane: membrane, count: total, odScale: measureScale,
+                                         membrane: membrane, count: count, odScale: measureScale,
                                          parameters: parameters, pool: pool)
         var segmentation = CellSegmentation(width: w, height: h, nucleusLabels: nucleusLabels, cellLabels: cellLabels,
                                             membraneMask: membrane, cells: cells)
@@ -88,30 +72,49 @@ public enum CellDetector {
         return segmentation
     }
 
+    /// Nuclei of `parameters.channel` at the working resolution W x H. At native resolution
+    /// hematoxylin (+ DAB) is read from the planes themselves; any other channel is computed.
+    static func segment(_ planes: StainPlanes, odScale: Float, width W: Int, height H: Int, pixelSize workPx: Double,
+                        tissue: [UInt8]?, automaticThreshold: Double?, parameters: CellParameters,
+                        pool: BufferPool) -> (labels: [Int32], count: Int) {
+        let hOffset = planes.planeOffset(.hematoxylin) ?? 0, dOffset = planes.planeOffset(.dab)
+        let channel = parameters.channel
+        let direct = W == planes.width && H == planes.height
+            && (channel == .hematoxylin || (channel == .hematoxylinPlusDAB && dOffset != nil))
+        var computed = direct ? [] : workingChannel(planes, channel, scale: odScale, width: W, height: H, pool: pool)
+        let source = direct ? planes.values : computed
+        let result = source.withUnsafeBufferPointer { v -> ([Int32], Int) in
+            guard let base = v.baseAddress else { return ([Int32](repeating: 0, count: W * H), 0) }
+            var raw = RawChannel(pointer: base + (direct ? hOffset : 0), scale: direct ? odScale : 1)
+            if direct, channel == .hematoxylinPlusDAB, let d = dOffset { raw.second = UnsafePointer(base + d) }
+            return NucleusSegmenter.segment(raw: raw, automaticThreshold: automaticThreshold, width: W, height: H,
+                                            pixelSize: workPx, tissue: tissue, parameters: parameters, pool: pool)
+        }
+        pool.recycle(&computed)
+        return result
+    }
+
+    /// `channel` times `scale` at the working resolution W x H (downsampled when coarser than native).
+    static func workingChannel(_ planes: StainPlanes, _ channel: NucleusChannel, scale: Float, width W: Int, height H: Int,
+                               pool: BufferPool) -> [Float] {
+        let native = detectionChannel(planes, channel, scale: scale, pool: pool)
+        guard W != planes.width || H != planes.height else { return native }
+        return Resampling.downsample(native, width: planes.width, height: planes.height, toWidth: W, height: H)
+    }
+
     /// `parameters.hematoxylinPassThreshold`: nuclei segmented on hematoxylin alone (at the working
     /// resolution, with the same sizes and checks) replace `labels` (`count` nuclei of the first
     /// pass), which keep only the nuclei none of whose pixels lies in a hematoxylin nucleus,
     /// numbered after those in raster order of first pixel. Returns the new count.
-    static func addHematoxylinPass(to labels: inout [Int32], count: Int, planes: StainPlanes, threshold: Double,
-                                   odScale: Float, width W: Int, height H: Int, pixelSize workPx: Double,
-                                   tissue: [UInt8]?, parameters: CellParameters, pool: BufferPool) -> Int {
+    static func mergeHematoxylinPass(into labels: inout [Int32], count: Int, planes: StainPlanes, threshold: Double,
+                                     odScale: Float, width W: Int, height H: Int, pixelSize workPx: Double,
+                                     tissue: [UInt8]?, parameters: CellParameters, pool: BufferPool) -> Int {
         var p = parameters
         p.channel = .hematoxylin
         p.threshold = threshold
         p.hematoxylinPassThreshold = nil
-        let w = planes.width, h = planes.height
-        let direct = W == w && H == h
-        var channel = direct ? [] : detectionChannel(planes, .hematoxylin, scale: odScale, pool: pool)
-        if !direct { channel = Resampling.downsample(channel, width: w, height: h, toWidth: W, height: H) }
-        let source = direct ? planes.values : channel
-        let hOffset = planes.planeOffset(.hematoxylin) ?? 0
-        var (second, secondCount) = source.withUnsafeBufferPointer { v -> ([Int32], Int) in
-            guard let base = v.baseAddress else { return ([], 0) }
-            let raw = RawChannel(pointer: base + (direct ? hOffset : 0), scale: direct ? odScale : 1)
-            return NucleusSegmenter.segment(raw: raw, automaticThreshold: nil, width: W, height: H, pixelSize: workPx,
-                                            tissue: tissue, parameters: p, pool: pool)
-        }
-        pool.recycle(&channel)
+        var (second, secondCount) = segment(planes, odScale: odScale, width: W, height: H, pixelSize: workPx,
+                                            tissue: tissue, automaticThreshold: nil, parameters: p, pool: pool)
         defer { pool.recycle(&second) }
         guard secondCount > 0, second.count == labels.count else { return count }
         // The hematoxylin nuclei come first; a first-pass nucleus touching any of their pixels is

@@ -47,11 +47,12 @@ public struct CellParameters: Sendable, Equatable {
     public var minNucleusContrast: Double? = 0.06
     /// Width of the ring used for the contrast check.
     public var contrastRingMicrons: Double = 2
-    /// A second detection on hematoxylin alone at this threshold (hematoxylin units), whose nuclei
-    /// join the first pass's wherever they overlap none of them; nil = one pass. The optical
-    /// density sum finds DAB-filled nuclei but also brown cytoplasm, and a pale blue nucleus on a
-    /// brownish background stands out less in it than in hematoxylin; the hematoxylin pass finds
-    /// those. Set by the default preset for nuclear markers (`TileScorer.cellParameters`).
+    /// A second detection on hematoxylin alone at this threshold (hematoxylin units); nil = one
+    /// pass. Its nuclei are kept, and the first pass's only where they overlap none of them. The
+    /// optical density sum finds DAB-filled nuclei (too little hematoxylin shows through for the
+    /// second pass) but also brown cytoplasm, and a pale blue nucleus on a brownish background
+    /// stands out less in it than in hematoxylin. Set by the default preset for nuclear markers
+    /// (`TileScorer.cellParameters`).
     public var hematoxylinPassThreshold: Double?
     /// Nucleus area range; QuPath's defaults 10-400 µm².
     public var minNucleusAreaMicrons2: Double = 10

@@ -231,19 +231,26 @@ public struct CellFeatures: Sendable, Equatable {
             o.initialize(repeating: 0, count: stride)
             for k in 0..<4 { o[k * 7 + 3] = -.infinity; o[k * 7 + 6] = -.infinity }
         }
-        /// The 7 sums at `s` over the pixels `x0..<x1` of row `row`, held in registers along the run
-        /// (each sum still adds its pixels one by one in raster order: the lanes of `sum` are the
-        /// four running sums, side by side, not a reassociation of one).
+        /// One compartment's 7 doubles (count, sumH, sumH², maxH, sumD, sumD², maxD) as the running
+        /// sums (sumH, sumH², sumD, sumD²) and maxima (H, D) held in registers along a run: a lane
+        /// per sum, each still adding its pixels one by one in raster order.
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> (SIMD4<Double>, SIMD2<Double>) {
+            (SIMD4(p[1], p[2], p[4], p[5]), SIMD2(p[3], p[6]))
+        }
+        @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ n: Int, _ sum: SIMD4<Double>, _ top: SIMD2<Double>) {
+            // Counts are whole numbers far below 2^53: an integer count adds up to the same double.
+            p[0] += Double(n); p[1] = sum[0]; p[2] = sum[1]; p[3] = top[0]; p[4] = sum[2]; p[5] = sum[3]; p[6] = top[1]
+        }
+        /// The 7 sums at `s` over the pixels `x0..<x1` of row `row`.
         @inline(__always) func sums(_ s: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int) {
-            var sum = SIMD4<Double>(s[1], s[2], s[4], s[5]), top = SIMD2<Double>(s[3], s[6])
+            var (sum, top) = load(s)
             for i in (row &+ x0)..<(row &+ x1) {
                 let hv = Double(hp[i]), dv = hasDAB ? Double(dp[i]) : 0
                 let hd = SIMD2(hv, dv)
                 sum += SIMD4(hv, hv * hv, dv, dv * dv)
                 top.replace(with: hd, where: hd .> top)
             }
-            s[0] += Double(x1 - x0)
-            s[1] = sum[0]; s[2] = sum[1]; s[3] = top[0]; s[4] = sum[2]; s[5] = sum[3]; s[6] = top[1]
+            store(s, x1 - x0, sum, top)
         }
         /// The cell's three compartments in one loop, without branches: a pixel outside the
         /// cytoplasm or membrane adds +0 (an identity for these sums, which start at +0 and so are
@@ -251,13 +258,6 @@ public struct CellFeatures: Sendable, Equatable {
         /// pixels one by one in raster order (a lane per sum); the three dependency chains overlap.
         @inline(__always) func cellSums(_ o: UnsafeMutablePointer<Double>, _ row: Int, _ x0: Int, _ x1: Int) {
             let e = o + 21, c = o + 7, m = o + 14
-            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>) -> (SIMD4<Double>, SIMD2<Double>) {
-                (SIMD4(p[1], p[2], p[4], p[5]), SIMD2(p[3], p[6]))
-            }
-            @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ n: Int, _ sum: SIMD4<Double>, _ top: SIMD2<Double>) {
-                // Counts are whole numbers far below 2^53: an integer count adds up to the same double.
-                p[0] += Double(n); p[1] = sum[0]; p[2] = sum[1]; p[3] = top[0]; p[4] = sum[2]; p[5] = sum[3]; p[6] = top[1]
-            }
             var (es, et) = load(e), (cs, ct) = load(c), (ms, mt) = load(m)
             var cn = 0, mn = 0
             for i in (row &+ x0)..<(row &+ x1) {

@@ -89,7 +89,8 @@ extension TileScorer {
             p.channel = marker.nuclearStain ? .opticalDensitySum : .hematoxylin
             p.threshold = settings.detectionThreshold
                 ?? (marker.nuclearStain ? CellParameters.defaultODSumThreshold : CellParameters.defaultHematoxylinThreshold)
-            // Nuclear markers: a second pass on hematoxylin adds the pale blue nuclei the OD sum misses.
+            // Nuclear markers: a second pass on hematoxylin finds the pale blue nuclei the OD sum misses
+            // and takes precedence where the two overlap (see `hematoxylinPassThreshold`).
             if marker.nuclearStain { p.hematoxylinPassThreshold = CellParameters.defaultHematoxylinThreshold }
             // --od-scale auto: the image's own factor for detection and measurement alike.
             p.normaliseStains = settings.odScale == nil

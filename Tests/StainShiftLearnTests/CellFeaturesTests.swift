@@ -177,7 +177,6 @@ import StainShiftSynth
         }
     }
 
-
     @Test func closedFormRunMomentsAreTheSameDoublesAsPixelByPixel() {
         var rng = SplitMix64(seed: 23)
         var closed = [Double](repeating: 0, count: 5), byPixel = closed
@@ -193,6 +192,7 @@ import StainShiftSynth
             #expect(closed == byPixel, "y \(y), x \(x0)..<\(x0 + n)")
         }
     }
+
     @Test func syntheticCellsDifferByClassTheSameOnAnyThreadCountAndIgnoreFarCells() throws {
         let (image, truth) = SyntheticTile.generate(TileSpec(marker: .ki67, width: 384, height: 384, positiveFraction: 0.4), seed: 11)
         let analysis = TileScorer.analyse(image, name: "t", marker: .ki67, settings: ScoringSettings())
